@@ -1,0 +1,90 @@
+// antt-registry: the registry of areas, units and persons (SPEC section 1).
+// Flags, wiring and the signal loop; nothing else.
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/server_runner.h"
+#include "services/registry/area_catalog.h"
+#include "services/registry/registry.h"
+#include "services/registry/registry_service.h"
+#include "services/registry/rocksdb_registry_store.h"
+
+ABSL_FLAG(std::string, listen, "0.0.0.0:7001", "gRPC address to listen on");
+ABSL_FLAG(std::string, db_path, "", "RocksDB directory (created when missing)");
+ABSL_FLAG(bool, insecure, false,
+          "plaintext gRPC without authentication: local demo only");
+ABSL_FLAG(std::string, areas_dir, "",
+          "directory of the area code lists (default: share/antt/areas next "
+          "to the binary)");
+ABSL_FLAG(int, max_threads, 16, "upper bound on gRPC handler threads");
+ABSL_FLAG(int, drain_seconds, 20,
+          "on SIGTERM, how long in-flight calls may take to finish");
+
+namespace {
+
+// <dir of this binary>/../share/antt/<name>: where an install (and the build
+// tree) puts reference data.
+std::string DefaultDataDir(const std::string& name) {
+  std::error_code error;
+  const std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "";
+  return (exe.parent_path().parent_path() / "share" / "antt" / name).string();
+}
+
+int Fail(const std::string& what, const absl::Status& status) {
+  antt::LogError(what, {{"error", status.ToString()}});
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  antt::BlockTerminationSignals();
+  absl::SetProgramUsageMessage(
+      "antt-registry --db_path=DIR [--listen=HOST:PORT] [--insecure]");
+  absl::ParseCommandLine(argc, argv);
+
+  const std::string db_path = absl::GetFlag(FLAGS_db_path);
+  if (db_path.empty()) {
+    return Fail("bad flags", absl::InvalidArgumentError("--db_path is required"));
+  }
+  std::string areas_dir = absl::GetFlag(FLAGS_areas_dir);
+  if (areas_dir.empty()) areas_dir = DefaultDataDir("areas");
+
+  absl::StatusOr<std::unique_ptr<antt::registry::AreaCatalog>> areas =
+      antt::registry::AreaCatalog::Load(areas_dir);
+  if (!areas.ok()) return Fail("cannot load areas", areas.status());
+
+  absl::StatusOr<std::unique_ptr<antt::registry::RocksDbRegistryStore>> store =
+      antt::registry::RocksDbRegistryStore::Open(db_path);
+  if (!store.ok()) return Fail("cannot open store", store.status());
+
+  antt::registry::Registry registry(areas->get(), store->get());
+  antt::registry::RegistryServiceImpl service(&registry);
+
+  antt::ServerOptions options;
+  options.service_name = "antt.registry.v1.RegistryService";
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.insecure = absl::GetFlag(FLAGS_insecure);
+  options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  absl::StatusOr<std::unique_ptr<antt::GrpcServer>> server =
+      antt::GrpcServer::Start(options, {&service});
+  if (!server.ok()) return Fail("cannot start server", server.status());
+
+  const std::string signal = antt::WaitForTerminationSignal();
+  antt::LogInfo("shutting down", {{"signal", signal}});
+  (*server)->Shutdown(absl::Now() + options.drain_timeout);
+  store->reset();  // flush and close the store after the last call
+  antt::LogInfo("store closed", {{"db_path", db_path}});
+  return 0;
+}

@@ -1,0 +1,470 @@
+#include "services/registry/registry.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "common/date.h"
+#include "common/field_violations.h"
+#include "common/paging.h"
+#include "common/text.h"
+#include "services/registry/person_rules.h"
+#include "services/registry/unit_rules.h"
+
+namespace antt::registry {
+namespace {
+
+constexpr size_t kMaxRequestIdLength = 128;
+constexpr size_t kMaxQueryCharacters = 300;
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  if (request_id.empty()) return absl::OkStatus();
+  bool printable = request_id.size() <= kMaxRequestIdLength;
+  for (unsigned char c : request_id) printable = printable && c > 0x20 && c < 0x7F;
+  if (!printable) {
+    return InvalidField("request_id",
+                        "must be 1 to 128 printable ASCII characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckId(const std::string& id, const std::string& field) {
+  if (id.empty()) return InvalidField(field, "is required");
+  return absl::OkStatus();
+}
+
+// A non-empty etag must name the stored version.
+absl::Status CheckEtag(const std::string& given, const std::string& stored,
+                       absl::string_view what) {
+  if (!given.empty() && given != stored) {
+    return absl::AbortedError(absl::StrCat(
+        what, " was changed by someone else (etag ", given, " is stale, now ",
+        stored, "): read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> FoldQuery(const std::string& query,
+                                      const std::string& field) {
+  if (query.empty()) return std::string();
+  FieldViolations v;
+  std::string copy = query;
+  CheckText(&copy, field, 0, kMaxQueryCharacters, &v);
+  if (!v.empty()) return v.ToStatus();
+  return FoldForSearch(copy);
+}
+
+}  // namespace
+
+Registry::Registry(const AreaCatalog* areas, RegistryStore* store,
+                   std::function<absl::CivilDay()> today)
+    : areas_(areas), store_(store), today_(std::move(today)) {}
+
+absl::CivilDay Registry::VietnamToday() {
+  return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(7 * 3600));
+}
+
+absl::StatusOr<v1::Unit> Registry::CreateUnit(
+    const v1::CreateUnitRequest& request) {
+  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return s;
+  v1::Unit unit = request.unit();
+  ClearOutputOnlyFields(&unit);
+  if (absl::Status s = NormalizeAndValidateUnit(*areas_, &unit); !s.ok()) {
+    return s;
+  }
+  return store_->CreateUnit(std::move(unit), request.request_id());
+}
+
+absl::StatusOr<v1::Unit> Registry::GetUnit(const v1::GetUnitRequest& request) {
+  if (absl::Status s = CheckId(request.id(), "id"); !s.ok()) return s;
+  return store_->GetUnit(request.id());
+}
+
+absl::StatusOr<v1::Unit> Registry::UpdateUnit(
+    const v1::UpdateUnitRequest& request) {
+  if (absl::Status s = CheckId(request.unit().id(), "unit.id"); !s.ok()) {
+    return s;
+  }
+  return store_->UpdateUnit(request.unit().id(), [&](v1::Unit* unit) {
+    if (absl::Status s = CheckEtag(request.unit().etag(), unit->etag(),
+                                   absl::StrCat("unit ", unit->id()));
+        !s.ok()) {
+      return s;
+    }
+    if (unit->status() == v1::UNIT_STATUS_DISSOLVED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "unit ", unit->id(), " is dissolved; its record is read-only"));
+    }
+    if (absl::Status s =
+            ApplyUnitMask(request.unit(), request.update_mask(), unit);
+        !s.ok()) {
+      return s;
+    }
+    return NormalizeAndValidateUnit(*areas_, unit);
+  });
+}
+
+absl::StatusOr<v1::Unit> Registry::DissolveUnit(
+    const v1::DissolveUnitRequest& request) {
+  FieldViolations v;
+  if (request.id().empty()) v.Add("id", "is required");
+  if (!request.has_dissolve_date() || IsEmptyDate(request.dissolve_date())) {
+    v.Add("dissolve_date", "is required");
+  } else if (absl::Status s = CheckDate(request.dissolve_date()); !s.ok()) {
+    v.Add("dissolve_date", std::string(s.message()));
+  } else if (absl::CivilDay(request.dissolve_date().year(),
+                            request.dissolve_date().month(),
+                            request.dissolve_date().day()) > today_()) {
+    v.Add("dissolve_date", "must not be in the future");
+  }
+  std::string reason = request.reason();
+  CheckText(&reason, "reason", 1, 500, &v);
+  if (!v.empty()) return v.ToStatus();
+
+  return store_->UpdateUnit(request.id(), [&](v1::Unit* unit) {
+    if (absl::Status s = CheckEtag(request.etag(), unit->etag(),
+                                   absl::StrCat("unit ", unit->id()));
+        !s.ok()) {
+      return s;
+    }
+    if (unit->status() == v1::UNIT_STATUS_DISSOLVED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "unit ", unit->id(), " was already dissolved on ",
+          FormatDate(unit->dissolve_date())));
+    }
+    if (unit->has_established_date() &&
+        CompareDates(request.dissolve_date(), unit->established_date()) < 0) {
+      return InvalidField("dissolve_date",
+                          absl::StrCat("is before the unit was established (",
+                                       FormatDate(unit->established_date()),
+                                       ")"));
+    }
+    unit->set_status(v1::UNIT_STATUS_DISSOLVED);
+    *unit->mutable_dissolve_date() = request.dissolve_date();
+    unit->set_dissolve_reason(reason);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Registry::CheckEdition(const std::string& edition,
+                                    const std::string& field) const {
+  if (!areas_->HasEdition(edition)) {
+    return InvalidField(field, absl::StrCat("unknown edition \"", edition,
+                                            "\"; known: ",
+                                            absl::StrJoin(areas_->Editions(), ", ")));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListUnitsResponse> Registry::ListUnits(
+    const v1::ListUnitsRequest& request) {
+  FieldViolations v;
+  UnitQuery query;
+  query.edition =
+      request.edition().empty() ? std::string(kCurrentEdition) : request.edition();
+  query.area_code = request.area_code();
+  if (!areas_->HasEdition(query.edition)) {
+    v.Add("edition", absl::StrCat("unknown edition \"", query.edition,
+                                  "\"; known: ",
+                                  absl::StrJoin(areas_->Editions(), ", ")));
+  } else if (!query.area_code.empty() &&
+             areas_->Find(query.edition, query.area_code) == nullptr) {
+    v.Add("area_code", absl::StrCat("\"", query.area_code,
+                                    "\" is not an area of edition ",
+                                    query.edition));
+  }
+  if (!v1::UnitKind_IsValid(request.kind())) {
+    v.Add("kind", absl::StrCat("unknown value ", request.kind()));
+  }
+  if (!v1::ManagingLevel_IsValid(request.managing_level())) {
+    v.Add("managing_level",
+          absl::StrCat("unknown value ", request.managing_level()));
+  }
+  if (!v1::UnitStatus_IsValid(request.status())) {
+    v.Add("status", absl::StrCat("unknown value ", request.status()));
+  }
+  absl::StatusOr<std::string> folded = FoldQuery(request.query(), "query");
+  if (!folded.ok()) {
+    for (auto& [field, message] : FieldViolationsOf(folded.status())) {
+      v.Add(field, message);
+    }
+  }
+  absl::StatusOr<int> page_size = ResolvePageSize(request.page_size());
+  if (!page_size.ok()) v.Add("page_size", "must be between 1 and 1000");
+  if (!v.empty()) return v.ToStatus();
+
+  query.kind = request.kind();
+  query.managing_level = request.managing_level();
+  query.status = request.status();
+  if (request.has_in_scope()) query.in_scope = request.in_scope();
+  query.folded_query = *folded;
+  query.page_size = *page_size;
+  // The page token is bound to every filter, so it cannot be replayed with
+  // other ones.
+  const std::string filters = absl::StrCat(
+      query.edition, "|", query.area_code, "|", query.kind, "|",
+      query.managing_level, "|", query.status, "|",
+      request.has_in_scope() ? (request.in_scope() ? "1" : "0") : "-", "|",
+      query.folded_query);
+  absl::StatusOr<std::string> after =
+      DecodePageToken(request.page_token(), filters);
+  if (!after.ok()) return after.status();
+  query.after_id = *after;
+
+  absl::StatusOr<UnitPage> page = store_->ListUnits(query);
+  if (!page.ok()) return page.status();
+  v1::ListUnitsResponse response;
+  response.set_total_size(page->total_size);
+  if (page->more && !page->units.empty()) {
+    response.set_next_page_token(
+        EncodePageToken(page->units.back().id(), filters));
+  }
+  for (v1::Unit& unit : page->units) *response.add_units() = std::move(unit);
+  return response;
+}
+
+absl::Status Registry::ImportRow(int row, const v1::Unit& unit,
+                                 v1::ImportUnitsResponse* response) {
+  v1::Unit incoming = unit;
+  ClearOutputOnlyFields(&incoming);
+  absl::Status status = NormalizeAndValidateUnit(*areas_, &incoming);
+  if (status.ok() && incoming.kind() != v1::UNIT_KIND_ENTERPRISE &&
+      incoming.external_id().empty()) {
+    status = InvalidField(
+        "unit.external_id",
+        "is required to import an agency or school: a re-import finds the "
+        "unit by it");
+  }
+  if (status.ok()) {
+    absl::StatusOr<std::pair<v1::Unit, UpsertOutcome>> written =
+        store_->UpsertUnit(incoming, [&](const v1::Unit* existing,
+                                         v1::Unit* result) {
+          if (existing == nullptr) {
+            *result = incoming;
+            return absl::OkStatus();
+          }
+          if (existing->status() == v1::UNIT_STATUS_DISSOLVED) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "unit ", existing->id(), " with this external_id is dissolved"));
+          }
+          *result = *existing;
+          CopySettableFields(incoming, result);
+          ComputeScope(result);
+          return absl::OkStatus();
+        });
+    if (written.ok()) {
+      if (written->second == UpsertOutcome::kCreated) {
+        response->set_created(response->created() + 1);
+      } else {
+        response->set_updated(response->updated() + 1);
+      }
+      return absl::OkStatus();
+    }
+    status = written.status();
+    // Storage trouble stops the import; a rule that the row breaks does not.
+    if (status.code() == absl::StatusCode::kUnavailable ||
+        status.code() == absl::StatusCode::kInternal ||
+        status.code() == absl::StatusCode::kDataLoss) {
+      return status;
+    }
+  }
+  response->set_rejected(response->rejected() + 1);
+  v1::ImportError* error = response->add_errors();
+  error->set_row(row);
+  const auto violations = FieldViolationsOf(status);
+  if (!violations.empty()) error->set_field(violations.front().first);
+  error->set_message(std::string(status.message()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ListChangesResponse> Registry::ListChanges(
+    const v1::ListChangesRequest& request) {
+  absl::StatusOr<int> page_size = ResolvePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  absl::StatusOr<std::vector<v1::Change>> changes =
+      store_->ListChanges(request.after_sequence(), *page_size);
+  if (!changes.ok()) return changes.status();
+  v1::ListChangesResponse response;
+  response.set_last_sequence(changes->empty() ? request.after_sequence()
+                                              : changes->back().sequence());
+  for (v1::Change& change : *changes) {
+    *response.add_changes() = std::move(change);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Area> Registry::GetArea(const v1::GetAreaRequest& request) {
+  FieldViolations v;
+  if (request.edition().empty()) {
+    v.Add("edition", "is required");
+  } else if (absl::Status s = CheckEdition(request.edition(), "edition");
+             !s.ok()) {
+    return s;
+  }
+  if (request.code().empty()) v.Add("code", "is required");
+  if (!v.empty()) return v.ToStatus();
+  const v1::Area* area = areas_->Find(request.edition(), request.code());
+  if (area == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no area ", request.code(),
+                                            " in edition ", request.edition()));
+  }
+  return *area;
+}
+
+absl::StatusOr<v1::ListAreasResponse> Registry::ListAreas(
+    const v1::ListAreasRequest& request) {
+  FieldViolations v;
+  if (request.edition().empty()) {
+    v.Add("edition", "is required");
+  } else if (!areas_->HasEdition(request.edition())) {
+    v.Add("edition", absl::StrCat("unknown edition \"", request.edition(),
+                                  "\"; known: ",
+                                  absl::StrJoin(areas_->Editions(), ", ")));
+  } else if (!request.parent_code().empty() &&
+             areas_->Find(request.edition(), request.parent_code()) == nullptr) {
+    v.Add("parent_code", absl::StrCat("\"", request.parent_code(),
+                                      "\" is not an area of edition ",
+                                      request.edition()));
+  }
+  if (!v1::AreaLevel_IsValid(request.level())) {
+    v.Add("level", absl::StrCat("unknown value ", request.level()));
+  }
+  absl::StatusOr<int> page_size = ResolvePageSize(request.page_size());
+  if (!page_size.ok()) v.Add("page_size", "must be between 1 and 1000");
+  if (!v.empty()) return v.ToStatus();
+
+  const std::string filters = absl::StrCat(
+      request.edition(), "|", request.parent_code(), "|", request.level());
+  absl::StatusOr<std::string> after =
+      DecodePageToken(request.page_token(), filters);
+  if (!after.ok()) return after.status();
+
+  v1::ListAreasResponse response;
+  const std::vector<const v1::Area*> areas =
+      areas_->List(request.edition(), request.parent_code(), request.level());
+  response.set_total_size(static_cast<int>(areas.size()));
+  for (const v1::Area* area : areas) {
+    if (area->code() <= *after) continue;
+    if (response.areas_size() == *page_size) {
+      response.set_next_page_token(EncodePageToken(
+          response.areas(response.areas_size() - 1).code(), filters));
+      break;
+    }
+    *response.add_areas() = *area;
+  }
+  return response;
+}
+
+absl::Status Registry::CheckPersonUnits(const v1::Person& person) {
+  FieldViolations v;
+  const auto check = [&](const std::string& unit_id, std::string field) {
+    if (unit_id.empty()) return absl::OkStatus();
+    absl::StatusOr<v1::Unit> unit = store_->GetUnit(unit_id);
+    if (absl::IsNotFound(unit.status())) {
+      v.Add(std::move(field), absl::StrCat("unit ", unit_id, " does not exist"));
+      return absl::OkStatus();
+    }
+    return unit.status();
+  };
+  if (absl::Status s = check(person.unit_id(), "person.unit_id"); !s.ok()) {
+    return s;
+  }
+  for (int i = 0; i < person.positions_size(); ++i) {
+    if (absl::Status s = check(person.positions(i).unit_id(),
+                               absl::StrCat("person.positions[", i, "].unit_id"));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::StatusOr<v1::Person> Registry::CreatePerson(
+    const v1::CreatePersonRequest& request) {
+  if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return s;
+  v1::Person person = request.person();
+  ClearOutputOnlyFields(&person);
+  if (absl::Status s = NormalizeAndValidatePerson(&person, today_()); !s.ok()) {
+    return s;
+  }
+  // Units are never deleted, so a unit found here still exists at the write.
+  if (absl::Status s = CheckPersonUnits(person); !s.ok()) return s;
+  return store_->CreatePerson(std::move(person), request.request_id());
+}
+
+absl::StatusOr<v1::Person> Registry::GetPerson(
+    const v1::GetPersonRequest& request) {
+  if (absl::Status s = CheckId(request.id(), "id"); !s.ok()) return s;
+  return store_->GetPerson(request.id());
+}
+
+absl::StatusOr<v1::Person> Registry::UpdatePerson(
+    const v1::UpdatePersonRequest& request) {
+  if (absl::Status s = CheckId(request.person().id(), "person.id"); !s.ok()) {
+    return s;
+  }
+  // Check referenced units against the request first (they never disappear),
+  // then apply the change under the store's write lock.
+  v1::Person referenced = request.person();
+  if (absl::Status s = CheckPersonUnits(referenced); !s.ok()) return s;
+  const absl::CivilDay today = today_();
+  return store_->UpdatePerson(request.person().id(), [&](v1::Person* person) {
+    if (absl::Status s = CheckEtag(request.person().etag(), person->etag(),
+                                   absl::StrCat("person ", person->id()));
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s =
+            ApplyPersonMask(request.person(), request.update_mask(), person);
+        !s.ok()) {
+      return s;
+    }
+    if (person->status() == v1::PERSON_STATUS_UNSPECIFIED) {
+      person->set_status(v1::PERSON_STATUS_ACTIVE);
+    }
+    return NormalizeAndValidatePerson(person, today);
+  });
+}
+
+absl::StatusOr<v1::ListPersonsResponse> Registry::ListPersons(
+    const v1::ListPersonsRequest& request) {
+  FieldViolations v;
+  absl::StatusOr<std::string> folded = FoldQuery(request.query(), "query");
+  if (!folded.ok()) {
+    for (auto& [field, message] : FieldViolationsOf(folded.status())) {
+      v.Add(field, message);
+    }
+  }
+  absl::StatusOr<int> page_size = ResolvePageSize(request.page_size());
+  if (!page_size.ok()) v.Add("page_size", "must be between 1 and 1000");
+  if (!v.empty()) return v.ToStatus();
+  if (!request.unit_id().empty()) {
+    absl::StatusOr<v1::Unit> unit = store_->GetUnit(request.unit_id());
+    if (!unit.ok()) return unit.status();
+  }
+  PersonQuery query;
+  query.unit_id = request.unit_id();
+  query.folded_query = *folded;
+  query.page_size = *page_size;
+  const std::string filters = absl::StrCat(query.unit_id, "|", *folded);
+  absl::StatusOr<std::string> after =
+      DecodePageToken(request.page_token(), filters);
+  if (!after.ok()) return after.status();
+  query.after_id = *after;
+
+  absl::StatusOr<PersonPage> page = store_->ListPersons(query);
+  if (!page.ok()) return page.status();
+  v1::ListPersonsResponse response;
+  response.set_total_size(page->total_size);
+  if (page->more && !page->persons.empty()) {
+    response.set_next_page_token(
+        EncodePageToken(page->persons.back().id(), filters));
+  }
+  for (v1::Person& person : page->persons) {
+    *response.add_persons() = std::move(person);
+  }
+  return response;
+}
+
+}  // namespace antt::registry

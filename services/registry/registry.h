@@ -1,0 +1,71 @@
+#ifndef ANTT_SERVICES_REGISTRY_REGISTRY_H_
+#define ANTT_SERVICES_REGISTRY_REGISTRY_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "antt/registry/v1/registry.pb.h"
+#include "services/registry/area_catalog.h"
+#include "services/registry/registry_store.h"
+
+namespace antt::registry {
+
+// The registry's use cases, one method per RPC: validate the request, apply
+// the rules of SPEC section 1, call the store. No gRPC here; the service
+// adapter only translates statuses. Thread-safe (the store is).
+class Registry final {
+ public:
+  // Neither is owned; both must outlive the Registry. `today` gives the
+  // current date in Vietnam (a seam for tests).
+  Registry(const AreaCatalog* areas, RegistryStore* store,
+           std::function<absl::CivilDay()> today = VietnamToday);
+
+  [[nodiscard]] absl::StatusOr<v1::Unit> CreateUnit(
+      const v1::CreateUnitRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::Unit> GetUnit(const v1::GetUnitRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::Unit> UpdateUnit(
+      const v1::UpdateUnitRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::Unit> DissolveUnit(
+      const v1::DissolveUnitRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::ListUnitsResponse> ListUnits(
+      const v1::ListUnitsRequest& request);
+  // Upserts row `row` (1-based) of an import into `response`: counts it as
+  // created, updated or rejected (with one error naming the field). A storage
+  // failure is returned instead, so the caller can stop the import.
+  [[nodiscard]] absl::Status ImportRow(int row, const v1::Unit& unit,
+                                       v1::ImportUnitsResponse* response);
+  [[nodiscard]] absl::StatusOr<v1::ListChangesResponse> ListChanges(
+      const v1::ListChangesRequest& request);
+
+  [[nodiscard]] absl::StatusOr<v1::Area> GetArea(const v1::GetAreaRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::ListAreasResponse> ListAreas(
+      const v1::ListAreasRequest& request);
+
+  [[nodiscard]] absl::StatusOr<v1::Person> CreatePerson(
+      const v1::CreatePersonRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::Person> GetPerson(
+      const v1::GetPersonRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::Person> UpdatePerson(
+      const v1::UpdatePersonRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::ListPersonsResponse> ListPersons(
+      const v1::ListPersonsRequest& request);
+
+  // Today's date in Vietnam (UTC+7).
+  static absl::CivilDay VietnamToday();
+
+ private:
+  // InvalidArgument naming `field` for each unit a person refers to that does
+  // not exist.
+  absl::Status CheckPersonUnits(const v1::Person& person);
+  absl::Status CheckEdition(const std::string& edition,
+                            const std::string& field) const;
+
+  const AreaCatalog* areas_;
+  RegistryStore* store_;
+  std::function<absl::CivilDay()> today_;
+};
+
+}  // namespace antt::registry
+
+#endif  // ANTT_SERVICES_REGISTRY_REGISTRY_H_

@@ -1,0 +1,657 @@
+#include "services/registry/rocksdb_registry_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/date.h"
+#include "common/field_violations.h"
+#include "common/keys.h"
+#include "common/rocksdb_status.h"
+#include "common/text.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "services/registry/area_catalog.h"
+
+namespace antt::registry {
+namespace {
+
+constexpr const char* kCfNames[] = {"default",
+                                    "units",
+                                    "persons",
+                                    "changes",
+                                    "requests",
+                                    "index"};
+
+constexpr char kNextUnitKey[] = "next_unit";
+constexpr char kNextPersonKey[] = "next_person";
+constexpr char kLastChangeKey[] = "last_change";
+
+absl::string_view View(const rocksdb::Slice& slice) {
+  return absl::string_view(slice.data(), slice.size());
+}
+
+std::string U64Value(uint64_t value) {
+  std::string out;
+  AppendUint64(&out, value);
+  return out;
+}
+
+std::string RequestKey(absl::string_view method, absl::string_view request_id) {
+  return KeyBuilder(method).Raw(request_id).Build();
+}
+
+std::string TaxKey(absl::string_view tax_code) {
+  return KeyBuilder("tax").Raw(tax_code).Build();
+}
+std::string ExternalKey(absl::string_view external_id) {
+  return KeyBuilder("ext").Raw(external_id).Build();
+}
+std::string AllPrefix() { return KeyBuilder("all").Build(); }
+std::string AreaPrefix(absl::string_view edition, absl::string_view code) {
+  return KeyBuilder("area").Str(edition).Str(code).Build();
+}
+std::string UnitWordPrefix(absl::string_view word_prefix) {
+  return KeyBuilder("uw").Raw(word_prefix).Build();
+}
+std::string PersonUnitPrefix(absl::string_view unit_id) {
+  return KeyBuilder("pu").Str(unit_id).Build();
+}
+std::string PersonWordPrefix(absl::string_view word_prefix) {
+  return KeyBuilder("pw").Raw(word_prefix).Build();
+}
+
+// kind, managing level, status, in scope: one byte each.
+std::string UnitAttributes(const v1::Unit& unit) {
+  return std::string{static_cast<char>(unit.kind()),
+                     static_cast<char>(unit.managing_level()),
+                     static_cast<char>(unit.status()),
+                     static_cast<char>(unit.in_scope() ? 1 : 0)};
+}
+
+bool AttributesMatch(absl::string_view attrs, const UnitQuery& q) {
+  if (attrs.size() != 4) return false;
+  if (q.kind != v1::UNIT_KIND_UNSPECIFIED && attrs[0] != q.kind) return false;
+  if (q.managing_level != v1::MANAGING_LEVEL_UNSPECIFIED &&
+      attrs[1] != q.managing_level) {
+    return false;
+  }
+  if (q.status != v1::UNIT_STATUS_UNSPECIFIED && attrs[2] != q.status) {
+    return false;
+  }
+  if (q.in_scope.has_value() && (attrs[3] != 0) != *q.in_scope) return false;
+  return true;
+}
+
+using IndexEntries = std::vector<std::pair<std::string, std::string>>;
+
+IndexEntries UnitIndexEntries(const v1::Unit& unit) {
+  IndexEntries entries;
+  const std::string attrs = UnitAttributes(unit);
+  if (unit.status() == v1::UNIT_STATUS_ACTIVE && !unit.tax_code().empty()) {
+    entries.emplace_back(TaxKey(unit.tax_code()), unit.id());
+  }
+  if (!unit.external_id().empty()) {
+    entries.emplace_back(ExternalKey(unit.external_id()), unit.id());
+  }
+  entries.emplace_back(AllPrefix() + unit.id(), attrs);
+  const std::pair<absl::string_view, const std::string*> areas[] = {
+      {kCurrentEdition, &unit.province_code()},
+      {kCurrentEdition, &unit.commune_code()},
+      {kLegacyEdition, &unit.legacy_province_code()},
+      {kLegacyEdition, &unit.legacy_district_code()},
+      {kLegacyEdition, &unit.legacy_commune_code()}};
+  for (const auto& [edition, code] : areas) {
+    if (!code->empty()) {
+      entries.emplace_back(AreaPrefix(edition, *code) + unit.id(), attrs);
+    }
+  }
+  for (const std::string& word : SearchWords(unit.name())) {
+    entries.emplace_back(KeyBuilder("uw").Str(word).Raw(unit.id()).Build(),
+                         attrs);
+  }
+  return entries;
+}
+
+IndexEntries PersonIndexEntries(const v1::Person& person) {
+  IndexEntries entries;
+  if (!person.unit_id().empty()) {
+    entries.emplace_back(PersonUnitPrefix(person.unit_id()) + person.id(), "");
+  }
+  for (const std::string& word : SearchWords(person.full_name())) {
+    entries.emplace_back(KeyBuilder("pw").Str(word).Raw(person.id()).Build(),
+                         "");
+  }
+  return entries;
+}
+
+bool UnitInArea(const v1::Unit& unit, absl::string_view edition,
+                absl::string_view code) {
+  if (edition == kCurrentEdition) {
+    return unit.province_code() == code || unit.commune_code() == code;
+  }
+  return unit.legacy_province_code() == code ||
+         unit.legacy_district_code() == code ||
+         unit.legacy_commune_code() == code;
+}
+
+uint64_t EtagVersion(absl::string_view etag) {
+  uint64_t version = 0;
+  return absl::SimpleAtoi(etag, &version) ? version : 0;
+}
+
+// The id after the last separator of an index key.
+absl::string_view IdSuffix(absl::string_view key) {
+  const size_t sep = key.rfind(kKeySeparator);
+  return sep == absl::string_view::npos ? key : key.substr(sep + 1);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbRegistryStore>> RocksDbRegistryStore::Open(
+    const std::string& path, const RocksDbOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.db_write_buffer_size = options.write_buffer_bytes;
+  db_options.keep_log_file_num = 5;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kLZ4Compression;
+  cf_options.bottommost_compression = rocksdb::kZSTD;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
+
+  std::unique_ptr<RocksDbRegistryStore> store(new RocksDbRegistryStore());
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(db_options), path,
+                                        descriptors, &store->cf_, &raw);
+  if (!s.ok()) return FromRocksDb(s);
+  store->db_.reset(raw);
+  if (absl::Status c = store->LoadCounters(); !c.ok()) return c;
+  return store;
+}
+
+RocksDbRegistryStore::~RocksDbRegistryStore() {
+  if (db_ == nullptr) return;
+  rocksdb::FlushOptions flush;
+  (void)db_->Flush(flush, cf_);
+  (void)db_->SyncWAL();
+  for (rocksdb::ColumnFamilyHandle* handle : cf_) {
+    (void)db_->DestroyColumnFamilyHandle(handle);
+  }
+  (void)db_->Close();
+}
+
+absl::Status RocksDbRegistryStore::LoadCounters() {
+  absl::MutexLock lock(&write_mu_);
+  const std::pair<absl::string_view, uint64_t*> counters[] = {
+      {kNextUnitKey, &next_unit_},
+      {kNextPersonKey, &next_person_},
+      {kLastChangeKey, &last_change_}};
+  for (const auto& [key, value] : counters) {
+    absl::StatusOr<std::optional<std::string>> raw = Read(kDefault, key);
+    if (!raw.ok()) return raw.status();
+    if (!raw->has_value()) continue;
+    absl::string_view in(**raw);
+    std::optional<uint64_t> decoded = ConsumeUint64(&in);
+    if (!decoded.has_value()) {
+      return absl::DataLossError(absl::StrCat("counter ", key, " is corrupt"));
+    }
+    *value = *decoded;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> RocksDbRegistryStore::Read(
+    Cf cf, absl::string_view key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[cf],
+                               rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocksDb(s);
+  return std::optional<std::string>(std::move(value));
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> RocksDbRegistryStore::ReadMessage(
+    Cf cf, absl::string_view key) {
+  absl::StatusOr<std::optional<std::string>> raw = Read(cf, key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::optional<Message>();
+  Message message;
+  if (!message.ParseFromString(**raw)) {
+    return absl::DataLossError(
+        absl::StrCat("record ", key, " cannot be parsed"));
+  }
+  return std::optional<Message>(std::move(message));
+}
+
+absl::StatusOr<v1::Unit> RocksDbRegistryStore::GetUnit(absl::string_view id) {
+  absl::StatusOr<std::optional<v1::Unit>> unit =
+      ReadMessage<v1::Unit>(kUnits, id);
+  if (!unit.ok()) return unit.status();
+  if (!unit->has_value()) {
+    return absl::NotFoundError(absl::StrCat("unit ", id, " does not exist"));
+  }
+  return **std::move(unit);
+}
+
+absl::Status RocksDbRegistryStore::CheckUniqueLocked(const v1::Unit& unit) {
+  if (unit.status() == v1::UNIT_STATUS_ACTIVE && !unit.tax_code().empty()) {
+    absl::StatusOr<std::optional<std::string>> holder =
+        Read(kIndex, TaxKey(unit.tax_code()));
+    if (!holder.ok()) return holder.status();
+    if (holder->has_value() && **holder != unit.id()) {
+      return FieldError(absl::StatusCode::kAlreadyExists, "unit.tax_code",
+                        absl::StrCat("tax code ", unit.tax_code(),
+                                     " belongs to active unit ", **holder));
+    }
+  }
+  if (!unit.external_id().empty()) {
+    absl::StatusOr<std::optional<std::string>> holder =
+        Read(kIndex, ExternalKey(unit.external_id()));
+    if (!holder.ok()) return holder.status();
+    if (holder->has_value() && **holder != unit.id()) {
+      return FieldError(absl::StatusCode::kAlreadyExists, "unit.external_id",
+                        absl::StrCat("external id ", unit.external_id(),
+                                     " belongs to unit ", **holder));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void RocksDbRegistryStore::AppendChange(rocksdb::WriteBatch* batch,
+                                        v1::ChangeEntity entity,
+                                        const std::string& id,
+                                        v1::ChangeType type, absl::Time now) {
+  v1::Change change;
+  change.set_sequence(last_change_ + 1);
+  change.set_entity(entity);
+  change.set_id(id);
+  change.set_type(type);
+  *change.mutable_change_time() = ToTimestamp(now);
+  batch->Put(cf_[kChanges], U64Value(change.sequence()),
+             change.SerializeAsString());
+  batch->Put(cf_[kDefault], kLastChangeKey, U64Value(change.sequence()));
+}
+
+absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
+    const v1::Unit* before, v1::Unit after, const std::string& request_key) {
+  if (absl::Status s = CheckUniqueLocked(after); !s.ok()) return s;
+  const absl::Time now = absl::Now();
+  *after.mutable_update_time() = ToTimestamp(now);
+  after.set_etag(
+      absl::StrCat(before == nullptr ? 1 : EtagVersion(before->etag()) + 1));
+
+  rocksdb::WriteBatch batch;
+  if (before != nullptr) {
+    for (const auto& [key, unused] : UnitIndexEntries(*before)) {
+      batch.Delete(cf_[kIndex], key);
+    }
+  }
+  for (const auto& [key, value] : UnitIndexEntries(after)) {
+    batch.Put(cf_[kIndex], key, value);
+  }
+  const std::string record = after.SerializeAsString();
+  batch.Put(cf_[kUnits], after.id(), record);
+  v1::ChangeType type = v1::CHANGE_TYPE_CREATED;
+  if (before != nullptr) {
+    type = before->status() != v1::UNIT_STATUS_DISSOLVED &&
+                   after.status() == v1::UNIT_STATUS_DISSOLVED
+               ? v1::CHANGE_TYPE_DISSOLVED
+               : v1::CHANGE_TYPE_UPDATED;
+  }
+  AppendChange(&batch, v1::CHANGE_ENTITY_UNIT, after.id(), type, now);
+  if (before == nullptr) {
+    batch.Put(cf_[kDefault], kNextUnitKey, U64Value(next_unit_ + 1));
+  }
+  if (!request_key.empty()) batch.Put(cf_[kRequests], request_key, record);
+
+  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return FromRocksDb(s);
+  ++last_change_;
+  if (before == nullptr) ++next_unit_;
+  return after;
+}
+
+absl::StatusOr<v1::Unit> RocksDbRegistryStore::CreateUnit(
+    v1::Unit unit, absl::string_view request_id) {
+  absl::MutexLock lock(&write_mu_);
+  std::string request_key;
+  if (!request_id.empty()) {
+    request_key = RequestKey("CreateUnit", request_id);
+    absl::StatusOr<std::optional<v1::Unit>> first =
+        ReadMessage<v1::Unit>(kRequests, request_key);
+    if (!first.ok()) return first.status();
+    if (first->has_value()) return **std::move(first);
+  }
+  unit.set_id(absl::StrFormat("U%010d", next_unit_));
+  unit.set_status(v1::UNIT_STATUS_ACTIVE);
+  unit.clear_dissolve_date();
+  unit.clear_dissolve_reason();
+  *unit.mutable_create_time() = ToTimestamp(absl::Now());
+  return WriteUnitLocked(nullptr, std::move(unit), request_key);
+}
+
+absl::StatusOr<v1::Unit> RocksDbRegistryStore::UpdateUnit(
+    absl::string_view id, const UnitMutator& mutate) {
+  absl::MutexLock lock(&write_mu_);
+  absl::StatusOr<v1::Unit> before = GetUnit(id);
+  if (!before.ok()) return before.status();
+  v1::Unit after = *before;
+  if (absl::Status s = mutate(&after); !s.ok()) return s;
+  // The mutator may not change identity or history.
+  after.set_id(before->id());
+  *after.mutable_create_time() = before->create_time();
+  return WriteUnitLocked(&*before, std::move(after), "");
+}
+
+absl::StatusOr<std::pair<v1::Unit, UpsertOutcome>>
+RocksDbRegistryStore::UpsertUnit(const v1::Unit& incoming,
+                                 const UnitUpserter& upsert) {
+  absl::MutexLock lock(&write_mu_);
+  std::string match_key;
+  if (incoming.kind() == v1::UNIT_KIND_ENTERPRISE) {
+    match_key = TaxKey(incoming.tax_code());
+  } else if (!incoming.external_id().empty()) {
+    match_key = ExternalKey(incoming.external_id());
+  }
+  std::optional<v1::Unit> existing;
+  if (!match_key.empty()) {
+    absl::StatusOr<std::optional<std::string>> id = Read(kIndex, match_key);
+    if (!id.ok()) return id.status();
+    if (id->has_value()) {
+      absl::StatusOr<v1::Unit> unit = GetUnit(**id);
+      if (!unit.ok()) return unit.status();
+      existing = *std::move(unit);
+    }
+  }
+  v1::Unit result;
+  if (absl::Status s = upsert(existing ? &*existing : nullptr, &result);
+      !s.ok()) {
+    return s;
+  }
+  if (existing.has_value()) {
+    result.set_id(existing->id());
+    *result.mutable_create_time() = existing->create_time();
+    absl::StatusOr<v1::Unit> written =
+        WriteUnitLocked(&*existing, std::move(result), "");
+    if (!written.ok()) return written.status();
+    return std::make_pair(*std::move(written), UpsertOutcome::kUpdated);
+  }
+  result.set_id(absl::StrFormat("U%010d", next_unit_));
+  result.set_status(v1::UNIT_STATUS_ACTIVE);
+  *result.mutable_create_time() = ToTimestamp(absl::Now());
+  absl::StatusOr<v1::Unit> written =
+      WriteUnitLocked(nullptr, std::move(result), "");
+  if (!written.ok()) return written.status();
+  return std::make_pair(*std::move(written), UpsertOutcome::kCreated);
+}
+
+absl::StatusOr<UnitPage> RocksDbRegistryStore::ListUnits(const UnitQuery& q) {
+  rocksdb::ReadOptions read;
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  read.snapshot = snapshot;
+  struct SnapshotRelease {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~SnapshotRelease() { db->ReleaseSnapshot(snapshot); }
+  } release{db_.get(), snapshot};
+
+  // Candidates, in id order, that pass the attribute filters.
+  std::vector<std::string> candidates;
+  std::string prefix;
+  std::vector<std::string> words =
+      absl::StrSplit(q.folded_query, ' ', absl::SkipEmpty());
+  if (!words.empty()) {
+    // Scan the index of the longest query word (the most selective), as a
+    // prefix of name words; the full query is checked on each record below.
+    const std::string& longest = *std::max_element(
+        words.begin(), words.end(),
+        [](const std::string& a, const std::string& b) {
+          return a.size() < b.size();
+        });
+    prefix = UnitWordPrefix(longest);
+  } else if (!q.area_code.empty()) {
+    prefix = AreaPrefix(q.edition, q.area_code);
+  } else {
+    prefix = AllPrefix();
+  }
+  const std::string limit = PrefixSuccessor(prefix);
+  rocksdb::Slice upper(limit);
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf_[kIndex]));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (AttributesMatch(View(it->value()), q)) {
+      candidates.emplace_back(IdSuffix(View(it->key())));
+    }
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  if (!words.empty()) {
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                     candidates.end());
+  }
+
+  UnitPage page;
+  read.iterate_upper_bound = nullptr;
+  for (const std::string& id : candidates) {
+    const bool in_page = id > q.after_id &&
+                         static_cast<int>(page.units.size()) < q.page_size;
+    if (words.empty()) {
+      ++page.total_size;
+      if (id > q.after_id && !in_page) page.more = true;
+      if (!in_page) continue;
+    }
+    std::string raw;
+    rocksdb::Status s = db_->Get(read, cf_[kUnits], id, &raw);
+    if (!s.ok()) return FromRocksDb(s);
+    v1::Unit unit;
+    if (!unit.ParseFromString(raw)) {
+      return absl::DataLossError(absl::StrCat("unit ", id, " cannot be parsed"));
+    }
+    if (!words.empty()) {
+      if (!MatchesQuery(FoldForSearch(unit.name()), q.folded_query)) continue;
+      if (!q.area_code.empty() && !UnitInArea(unit, q.edition, q.area_code)) {
+        continue;
+      }
+      ++page.total_size;
+      if (id > q.after_id && !in_page) page.more = true;
+      if (!in_page) continue;
+    }
+    page.units.push_back(std::move(unit));
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<v1::Change>> RocksDbRegistryStore::ListChanges(
+    uint64_t after_sequence, int page_size) {
+  std::vector<v1::Change> changes;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf_[kChanges]));
+  for (it->Seek(U64Value(after_sequence + 1));
+       it->Valid() && static_cast<int>(changes.size()) < page_size;
+       it->Next()) {
+    v1::Change change;
+    if (!change.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a change-feed entry cannot be parsed");
+    }
+    changes.push_back(std::move(change));
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  return changes;
+}
+
+absl::StatusOr<v1::Person> RocksDbRegistryStore::GetPerson(absl::string_view id) {
+  absl::StatusOr<std::optional<v1::Person>> person =
+      ReadMessage<v1::Person>(kPersons, id);
+  if (!person.ok()) return person.status();
+  if (!person->has_value()) {
+    return absl::NotFoundError(absl::StrCat("person ", id, " does not exist"));
+  }
+  return **std::move(person);
+}
+
+absl::StatusOr<v1::Person> RocksDbRegistryStore::WritePersonLocked(
+    const v1::Person* before, v1::Person after, const std::string& request_key) {
+  const absl::Time now = absl::Now();
+  *after.mutable_update_time() = ToTimestamp(now);
+  after.set_etag(
+      absl::StrCat(before == nullptr ? 1 : EtagVersion(before->etag()) + 1));
+  rocksdb::WriteBatch batch;
+  if (before != nullptr) {
+    for (const auto& [key, unused] : PersonIndexEntries(*before)) {
+      batch.Delete(cf_[kIndex], key);
+    }
+  }
+  for (const auto& [key, value] : PersonIndexEntries(after)) {
+    batch.Put(cf_[kIndex], key, value);
+  }
+  const std::string record = after.SerializeAsString();
+  batch.Put(cf_[kPersons], after.id(), record);
+  AppendChange(&batch, v1::CHANGE_ENTITY_PERSON, after.id(),
+               before == nullptr ? v1::CHANGE_TYPE_CREATED
+                                 : v1::CHANGE_TYPE_UPDATED,
+               now);
+  if (before == nullptr) {
+    batch.Put(cf_[kDefault], kNextPersonKey, U64Value(next_person_ + 1));
+  }
+  if (!request_key.empty()) batch.Put(cf_[kRequests], request_key, record);
+  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return FromRocksDb(s);
+  ++last_change_;
+  if (before == nullptr) ++next_person_;
+  return after;
+}
+
+absl::StatusOr<v1::Person> RocksDbRegistryStore::CreatePerson(
+    v1::Person person, absl::string_view request_id) {
+  absl::MutexLock lock(&write_mu_);
+  std::string request_key;
+  if (!request_id.empty()) {
+    request_key = RequestKey("CreatePerson", request_id);
+    absl::StatusOr<std::optional<v1::Person>> first =
+        ReadMessage<v1::Person>(kRequests, request_key);
+    if (!first.ok()) return first.status();
+    if (first->has_value()) return **std::move(first);
+  }
+  person.set_id(absl::StrFormat("P%010d", next_person_));
+  if (person.status() == v1::PERSON_STATUS_UNSPECIFIED) {
+    person.set_status(v1::PERSON_STATUS_ACTIVE);
+  }
+  *person.mutable_create_time() = ToTimestamp(absl::Now());
+  return WritePersonLocked(nullptr, std::move(person), request_key);
+}
+
+absl::StatusOr<v1::Person> RocksDbRegistryStore::UpdatePerson(
+    absl::string_view id, const PersonMutator& mutate) {
+  absl::MutexLock lock(&write_mu_);
+  absl::StatusOr<v1::Person> before = GetPerson(id);
+  if (!before.ok()) return before.status();
+  v1::Person after = *before;
+  if (absl::Status s = mutate(&after); !s.ok()) return s;
+  after.set_id(before->id());
+  *after.mutable_create_time() = before->create_time();
+  return WritePersonLocked(&*before, std::move(after), "");
+}
+
+absl::StatusOr<PersonPage> RocksDbRegistryStore::ListPersons(
+    const PersonQuery& q) {
+  rocksdb::ReadOptions read;
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  read.snapshot = snapshot;
+  struct SnapshotRelease {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~SnapshotRelease() { db->ReleaseSnapshot(snapshot); }
+  } release{db_.get(), snapshot};
+
+  std::vector<std::string> words =
+      absl::StrSplit(q.folded_query, ' ', absl::SkipEmpty());
+  Cf cf = kIndex;
+  std::string prefix;
+  if (!q.unit_id.empty()) {
+    prefix = PersonUnitPrefix(q.unit_id);
+  } else if (!words.empty()) {
+    prefix = PersonWordPrefix(*std::max_element(
+        words.begin(), words.end(),
+        [](const std::string& a, const std::string& b) {
+          return a.size() < b.size();
+        }));
+  } else {
+    cf = kPersons;  // every person, in id order
+  }
+  const std::string limit = PrefixSuccessor(prefix);
+  rocksdb::Slice upper(limit);
+  if (!prefix.empty()) read.iterate_upper_bound = &upper;
+  std::vector<std::string> candidates;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf_[cf]));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    candidates.emplace_back(cf == kPersons ? View(it->key())
+                                           : IdSuffix(View(it->key())));
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                   candidates.end());
+
+  PersonPage page;
+  read.iterate_upper_bound = nullptr;
+  const bool must_read_all = !words.empty();
+  for (const std::string& id : candidates) {
+    const bool in_page = id > q.after_id &&
+                         static_cast<int>(page.persons.size()) < q.page_size;
+    if (!must_read_all) {
+      ++page.total_size;
+      if (id > q.after_id && !in_page) page.more = true;
+      if (!in_page) continue;
+    }
+    std::string raw;
+    rocksdb::Status s = db_->Get(read, cf_[kPersons], id, &raw);
+    if (!s.ok()) return FromRocksDb(s);
+    v1::Person person;
+    if (!person.ParseFromString(raw)) {
+      return absl::DataLossError(
+          absl::StrCat("person ", id, " cannot be parsed"));
+    }
+    if (must_read_all) {
+      if (!MatchesQuery(FoldForSearch(person.full_name()), q.folded_query)) {
+        continue;
+      }
+      if (!q.unit_id.empty() && person.unit_id() != q.unit_id) continue;
+      ++page.total_size;
+      if (id > q.after_id && !in_page) page.more = true;
+      if (!in_page) continue;
+    }
+    page.persons.push_back(std::move(person));
+  }
+  return page;
+}
+
+uint64_t RocksDbRegistryStore::ApproximateSizeBytes() {
+  uint64_t total = 0;
+  for (rocksdb::ColumnFamilyHandle* handle : cf_) {
+    uint64_t size = 0;
+    if (db_->GetIntProperty(handle, rocksdb::DB::Properties::kLiveSstFilesSize,
+                            &size)) {
+      total += size;
+    }
+  }
+  return total;
+}
+
+}  // namespace antt::registry

@@ -1,0 +1,103 @@
+#ifndef ANTT_SERVICES_REGISTRY_ROCKSDB_REGISTRY_STORE_H_
+#define ANTT_SERVICES_REGISTRY_ROCKSDB_REGISTRY_STORE_H_
+
+// RegistryStore on RocksDB.
+//
+// Column families and key layout (integers big-endian, "\0" separates parts):
+//   default   "next_unit", "next_person", "last_change"   → uint64
+//   units     <unit id>                                    → v1::Unit
+//   persons   <person id>                                  → v1::Person
+//   changes   <uint64 sequence>                            → v1::Change
+//   requests  <method>\0<request id>                       → first response
+//   index     tax\0<tax code>                              → unit id (ACTIVE units)
+//             ext\0<external id>                           → unit id
+//             all\0<unit id>                               → unit attributes
+//             area\0<edition>\0<code>\0<unit id>           → unit attributes
+//             uw\0<folded name word>\0<unit id>            → unit attributes
+//             pu\0<unit id>\0<person id>                   → ""
+//             pw\0<folded name word>\0<person id>          → ""
+// Unit attributes are 4 bytes (kind, managing level, status, in scope), so
+// ListUnits filters and counts from the index without reading records.
+// Ids are "U"/"P" and 10 digits, so id order is creation order.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "services/registry/registry_store.h"
+
+namespace antt::registry {
+
+struct RocksDbOptions {
+  // Memory for the block cache shared by all column families.
+  size_t block_cache_bytes = 64 << 20;
+  // Upper bound on all memtables together.
+  size_t write_buffer_bytes = 64 << 20;
+};
+
+class RocksDbRegistryStore final : public RegistryStore {
+ public:
+  // Opens (creating when missing) the store in directory `path`.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<RocksDbRegistryStore>>
+  Open(const std::string& path, const RocksDbOptions& options = {});
+
+  // Flushes memtables, syncs the WAL and closes the database.
+  ~RocksDbRegistryStore() override;
+
+  absl::StatusOr<v1::Unit> GetUnit(absl::string_view id) override;
+  absl::StatusOr<v1::Unit> CreateUnit(v1::Unit unit,
+                                      absl::string_view request_id) override;
+  absl::StatusOr<v1::Unit> UpdateUnit(absl::string_view id,
+                                      const UnitMutator& mutate) override;
+  absl::StatusOr<std::pair<v1::Unit, UpsertOutcome>> UpsertUnit(
+      const v1::Unit& incoming, const UnitUpserter& upsert) override;
+  absl::StatusOr<UnitPage> ListUnits(const UnitQuery& query) override;
+  absl::StatusOr<std::vector<v1::Change>> ListChanges(uint64_t after_sequence,
+                                                      int page_size) override;
+  absl::StatusOr<v1::Person> GetPerson(absl::string_view id) override;
+  absl::StatusOr<v1::Person> CreatePerson(v1::Person person,
+                                          absl::string_view request_id) override;
+  absl::StatusOr<v1::Person> UpdatePerson(absl::string_view id,
+                                          const PersonMutator& mutate) override;
+  absl::StatusOr<PersonPage> ListPersons(const PersonQuery& query) override;
+
+  // RocksDB's estimate of the live data size in bytes, for metrics.
+  [[nodiscard]] uint64_t ApproximateSizeBytes();
+
+ private:
+  enum Cf { kDefault = 0, kUnits, kPersons, kChanges, kRequests, kIndex, kNumCf };
+
+  RocksDbRegistryStore() = default;
+
+  absl::Status LoadCounters();
+  absl::StatusOr<std::optional<std::string>> Read(Cf cf, absl::string_view key);
+  template <typename Message>
+  absl::StatusOr<std::optional<Message>> ReadMessage(Cf cf,
+                                                     absl::string_view key);
+
+  // Both run under write_mu_.
+  absl::StatusOr<v1::Unit> WriteUnitLocked(const v1::Unit* before,
+                                           v1::Unit after,
+                                           const std::string& request_key);
+  absl::StatusOr<v1::Person> WritePersonLocked(const v1::Person* before,
+                                               v1::Person after,
+                                               const std::string& request_key);
+  absl::Status CheckUniqueLocked(const v1::Unit& unit);
+  void AppendChange(rocksdb::WriteBatch* batch, v1::ChangeEntity entity,
+                    const std::string& id, v1::ChangeType type,
+                    absl::Time now);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cf_;
+
+  absl::Mutex write_mu_;
+  uint64_t next_unit_ ABSL_GUARDED_BY(write_mu_) = 1;
+  uint64_t next_person_ ABSL_GUARDED_BY(write_mu_) = 1;
+  uint64_t last_change_ ABSL_GUARDED_BY(write_mu_) = 0;
+};
+
+}  // namespace antt::registry
+
+#endif  // ANTT_SERVICES_REGISTRY_ROCKSDB_REGISTRY_STORE_H_
