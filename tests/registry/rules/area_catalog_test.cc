@@ -144,7 +144,7 @@ TEST_F(AreaCatalogTest, SameCodeNamesDifferentAreasInEachEdition) {
 }
 
 TEST_F(AreaCatalogTest, FindUnknownIsNull) {
-  EXPECT_EQ(catalog().Find(kCurrentEdition, "45"), nullptr);  // legacy only
+  EXPECT_EQ(catalog().Find(kCurrentEdition, "45"), nullptr);   // legacy only
   EXPECT_EQ(catalog().Find(kCurrentEdition, "461"), nullptr);  // no districts
   EXPECT_EQ(catalog().Find(kLegacyEdition, "99"), nullptr);
   EXPECT_EQ(catalog().Find(kLegacyEdition, ""), nullptr);
@@ -152,13 +152,14 @@ TEST_F(AreaCatalogTest, FindUnknownIsNull) {
 }
 
 TEST_F(AreaCatalogTest, LegacyQuangTriHasExactlyTenDistricts) {
-  EXPECT_THAT(Codes(catalog().List(kLegacyEdition, "45", v1::AREA_LEVEL_DISTRICT)),
-              ElementsAre("461", "462", "464", "465", "466", "467", "468",
-                          "469", "470", "471"));
+  EXPECT_THAT(
+      Codes(catalog().List(kLegacyEdition, "45", v1::AREA_LEVEL_DISTRICT)),
+      ElementsAre("461", "462", "464", "465", "466", "467", "468", "469", "470",
+                  "471"));
   // Children of a province in the legacy edition are districts only.
-  EXPECT_EQ(catalog().List(kLegacyEdition, "45", v1::AREA_LEVEL_UNSPECIFIED)
-                .size(),
-            10u);
+  EXPECT_EQ(
+      catalog().List(kLegacyEdition, "45", v1::AREA_LEVEL_UNSPECIFIED).size(),
+      10u);
   EXPECT_THAT(catalog().List(kLegacyEdition, "45", v1::AREA_LEVEL_COMMUNE),
               IsEmpty());
 }
@@ -224,14 +225,12 @@ TEST(AreaCatalogLoadTest, LoadsMinimalFiles) {
   WriteFile(dir + "/edition-2026-07.json", kTinyCurrent);
   absl::StatusOr<std::unique_ptr<AreaCatalog>> catalog = AreaCatalog::Load(dir);
   ASSERT_OK(catalog);
-  EXPECT_EQ((*catalog)
-                ->List(kLegacyEdition, "", v1::AREA_LEVEL_UNSPECIFIED)
-                .size(),
-            4u);
-  EXPECT_EQ((*catalog)
-                ->List(kCurrentEdition, "", v1::AREA_LEVEL_UNSPECIFIED)
-                .size(),
-            2u);
+  EXPECT_EQ(
+      (*catalog)->List(kLegacyEdition, "", v1::AREA_LEVEL_UNSPECIFIED).size(),
+      4u);
+  EXPECT_EQ(
+      (*catalog)->List(kCurrentEdition, "", v1::AREA_LEVEL_UNSPECIFIED).size(),
+      2u);
   const v1::Area* commune = (*catalog)->Find(kCurrentEdition, "19333");
   ASSERT_NE(commune, nullptr);
   EXPECT_EQ(commune->parent_code(), "44");
@@ -313,8 +312,8 @@ INSTANTIATE_TEST_SUITE_P(
                   R"([{"Code": "45", "FullName": "X", "District": [
                         {"Code": "4610", "FullName": "Y"}]}])",
                   "\"4610\""},
-        ShapeCase{"LettersInCode",
-                  R"([{"Code": "4A", "FullName": "X"}])", "\"4A\""},
+        ShapeCase{"LettersInCode", R"([{"Code": "4A", "FullName": "X"}])",
+                  "\"4A\""},
         ShapeCase{"DuplicateCode",
                   R"([{"Code": "45", "FullName": "X"},
                       {"Code": "45", "FullName": "Y"}])",

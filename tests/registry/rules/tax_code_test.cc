@@ -73,8 +73,7 @@ TEST(CheckTaxCodeTest, RejectsWrongLengths) {
   EXPECT_CODE(CheckTaxCode(""), absl::StatusCode::kInvalidArgument);
   EXPECT_CODE(CheckTaxCode("010010910"), absl::StatusCode::kInvalidArgument);
   EXPECT_CODE(CheckTaxCode("01001091060"), absl::StatusCode::kInvalidArgument);
-  EXPECT_CODE(CheckTaxCode("010010910600"),
-              absl::StatusCode::kInvalidArgument);
+  EXPECT_CODE(CheckTaxCode("010010910600"), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(CheckTaxCodeTest, RejectsNonDigits) {

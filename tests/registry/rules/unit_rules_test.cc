@@ -258,9 +258,8 @@ TEST_F(UnitRulesTest, TaxCodeWithWrongCheckDigitIsRejected) {
 }
 
 TEST_F(UnitRulesTest, MalformedTaxCodeIsRejected) {
-  for (const char* tax_code :
-       {"010010910", "01001091060", "01001091A6", "0100109106-01",
-        "0100109106_001"}) {
+  for (const char* tax_code : {"010010910", "01001091060", "01001091A6",
+                               "0100109106-01", "0100109106_001"}) {
     v1::Unit unit = Enterprise();
     unit.set_tax_code(tax_code);
     EXPECT_THAT(Rejected(unit), ElementsAre("unit.tax_code")) << tax_code;
@@ -470,8 +469,7 @@ TEST_F(UnitRulesTest, EmptyModelIsRejectedByIndex) {
   unit.add_models("Tổ an ninh xung kích");
   unit.add_models("");
   unit.add_models("  ");
-  EXPECT_THAT(Rejected(unit),
-              ElementsAre("unit.models[1]", "unit.models[2]"));
+  EXPECT_THAT(Rejected(unit), ElementsAre("unit.models[1]", "unit.models[2]"));
 }
 
 TEST_F(UnitRulesTest, ModelOf201CharactersIsRejected) {
@@ -513,16 +511,16 @@ TEST_F(UnitRulesTest, EveryBadFieldIsReported) {
   unit.add_models("");
   const absl::Status status = Validate(&unit);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Fields(status),
-              UnorderedElementsAre(
-                  "unit.name", "unit.enterprise_size", "unit.education_level",
-                  "unit.tax_code", "unit.province_code",
-                  // commune 19333 cannot be checked against an unknown
-                  // province: it is not in "99".
-                  "unit.commune_code", "unit.legacy_district_code",
-                  "unit.managing_level", "unit.established_date",
-                  "unit.external_id", "unit.headcount",
-                  "unit.security_force_size", "unit.models[0]"));
+  EXPECT_THAT(
+      Fields(status),
+      UnorderedElementsAre(
+          "unit.name", "unit.enterprise_size", "unit.education_level",
+          "unit.tax_code", "unit.province_code",
+          // commune 19333 cannot be checked against an unknown
+          // province: it is not in "99".
+          "unit.commune_code", "unit.legacy_district_code",
+          "unit.managing_level", "unit.established_date", "unit.external_id",
+          "unit.headcount", "unit.security_force_size", "unit.models[0]"));
 }
 
 TEST_F(UnitRulesTest, FieldsAreNamedWithTheGivenPrefix) {
@@ -591,8 +589,7 @@ INSTANTIATE_TEST_SUITE_P(
                   false},
         ScopeCase{"MediumEnterprise", WithSize(v1::ENTERPRISE_SIZE_MEDIUM),
                   true},
-        ScopeCase{"LargeEnterprise", WithSize(v1::ENTERPRISE_SIZE_LARGE),
-                  true},
+        ScopeCase{"LargeEnterprise", WithSize(v1::ENTERPRISE_SIZE_LARGE), true},
         ScopeCase{"ArmedForcesEnterprise",
                   ArmedForces(WithSize(v1::ENTERPRISE_SIZE_LARGE)), false},
         ScopeCase{"Kindergarten", WithLevel(v1::EDUCATION_LEVEL_KINDERGARTEN),
