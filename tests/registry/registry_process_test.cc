@@ -36,17 +36,20 @@ class RegistryProcessTest : public ::testing::Test {
         std::vector<std::string>{"--db_path=" + dir_ + "/db",
                                  "--listen=" + address_, "--insecure"},
         dir_ + "/server.log");
+    EXPECT_TRUE(WaitServing()) << Log();
     channel_ =
         grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
     stub_ = v1::RegistryService::NewStub(channel_);
-    EXPECT_TRUE(WaitServing()) << Log();
     return child;
   }
 
   // Polls the health service until SERVING, for at most 20 seconds.
   bool WaitServing() {
-    auto health = grpc::health::v1::Health::NewStub(channel_);
     for (int attempt = 0; attempt < 200; ++attempt) {
+      // A fresh channel each time: a channel that failed to connect backs off
+      // for seconds before it tries again.
+      auto health = grpc::health::v1::Health::NewStub(
+          grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() +
                            std::chrono::milliseconds(100));
