@@ -144,9 +144,7 @@ TEST_F(RegistryProcessTest, RefusesToStartWithoutTransportChoice) {
   ChildProcess server(BinDir() + "/antt-registry",
                       {"--db_path=" + dir_ + "/db", "--listen=" + address_},
                       dir_ + "/server.log");
-  // It exits by itself with an error; the signal is only a fallback.
-  std::this_thread::sleep_for(std::chrono::seconds(2));
-  EXPECT_EQ(server.Stop(SIGKILL), 1) << Log();
+  EXPECT_EQ(server.WaitExit(20), 1) << Log();
   EXPECT_NE(Log().find("--insecure"), std::string::npos) << Log();
 }
 

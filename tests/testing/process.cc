@@ -60,6 +60,11 @@ ChildProcess::~ChildProcess() {
 int ChildProcess::Stop(int signal, int timeout_seconds) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);
+  return WaitExit(timeout_seconds);
+}
+
+int ChildProcess::WaitExit(int timeout_seconds) {
+  if (pid_ <= 0) return -1;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   while (std::chrono::steady_clock::now() < deadline) {

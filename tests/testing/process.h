@@ -30,6 +30,9 @@ class ChildProcess final {
   // signal number when killed by a signal, or -1 when it did not exit within
   // `timeout_seconds`.
   int Stop(int signal, int timeout_seconds = 30);
+  // Waits, without signalling, for the child to exit by itself; same result
+  // as Stop.
+  int WaitExit(int timeout_seconds);
 
  private:
   int pid_ = -1;
