@@ -171,10 +171,13 @@ std::vector<std::string> UnitRow(const v1::Unit& unit) {
                     EnumName(v1::EducationLevel_descriptor(),
                              "EDUCATION_LEVEL_", unit.education_level()));
   }
-  const std::string legacy =
-      absl::StrJoin({unit.legacy_province_code(), unit.legacy_district_code(),
-                     unit.legacy_commune_code()},
-                    "/");
+  std::vector<std::string> legacy_codes;
+  for (const std::string* code :
+       {&unit.legacy_province_code(), &unit.legacy_district_code(),
+        &unit.legacy_commune_code()}) {
+    if (!code->empty()) legacy_codes.push_back(*code);
+  }
+  const std::string legacy = absl::StrJoin(legacy_codes, "/");
   return {unit.id(),
           unit.name(),
           kind,

@@ -47,11 +47,12 @@ std::string FormatDate(const google::type::Date& date) {
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   google::protobuf::Timestamp ts;
-  const absl::Duration since_epoch = time - absl::UnixEpoch();
-  const int64_t seconds = absl::ToInt64Seconds(since_epoch);
+  // ToUnixSeconds rounds toward negative infinity, so nanos is always in
+  // [0, 1e9) as Timestamp requires, also before the epoch.
+  const int64_t seconds = absl::ToUnixSeconds(time);
   ts.set_seconds(seconds);
-  ts.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(
-      since_epoch - absl::Seconds(seconds))));
+  ts.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
   return ts;
 }
 
