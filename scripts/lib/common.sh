@@ -1,0 +1,40 @@
+# Shared by scripts/test and scripts/demo. Source it; do not run it.
+
+# Debian 12 packages ANTT builds and tests with. Each is in the README's
+# dependency table with the reason it is there.
+ANTT_BUILD_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  librocksdb-dev libabsl-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+antt_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs whichever of the packages given are missing; idempotent, no prompts.
+antt_install_packages() {
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  antt_log "installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+antt_install_build_deps() { antt_install_packages "${ANTT_BUILD_PACKAGES[@]}"; }
+
+# Configures and builds ANTT into $1 with build type $2 and any extra CMake
+# arguments after that.
+antt_build() {
+  local dir=$1 type=$2
+  shift 2
+  cmake -S "$ANTT_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  cmake --build "$dir" -j "${ANTT_JOBS:-2}"
+}
