@@ -21,9 +21,9 @@ absl::Status ApplyFieldMask(const google::protobuf::Message& from,
   for (const std::string& path : paths) {
     const auto* field = from.GetDescriptor()->FindFieldByName(path);
     if (field == nullptr || settable.count(path) == 0) {
-      violations.Add("update_mask",
-                     absl::StrCat("\"", path,
-                                  "\" is not a field a client may update"));
+      violations.Add(
+          "update_mask",
+          absl::StrCat("\"", path, "\" is not a field a client may update"));
       continue;
     }
     fields.push_back(field);

@@ -16,10 +16,10 @@ using FieldNames = std::set<std::string, std::less<>>;
 // the same message type). An empty mask, or "*", names every field of
 // `settable`. InvalidArgument naming "update_mask" for a path that is not in
 // `settable` (unknown or output-only); `to` is untouched then.
-[[nodiscard]] absl::Status ApplyFieldMask(const google::protobuf::Message& from,
-                                          const google::protobuf::FieldMask& mask,
-                                          const FieldNames& settable,
-                                          google::protobuf::Message* to);
+[[nodiscard]] absl::Status ApplyFieldMask(
+    const google::protobuf::Message& from,
+    const google::protobuf::FieldMask& mask, const FieldNames& settable,
+    google::protobuf::Message* to);
 
 }  // namespace antt
 

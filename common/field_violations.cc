@@ -1,6 +1,5 @@
 #include "common/field_violations.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/text.h"
@@ -40,19 +39,19 @@ void CheckText(std::string* value, const std::string& field, size_t min_chars,
     violations->Add(field, "is not valid UTF-8");
     return;
   }
-  *value = std::string(absl::StripAsciiWhitespace(*nfc));
+  *value = std::string(TrimSpace(*nfc));
   if (HasControlCharacter(*value)) {
     violations->Add(field, "must not contain control characters");
     return;
   }
   const size_t chars = CharacterCount(*value);
   if (chars < min_chars || chars > max_chars) {
-    violations->Add(field, min_chars == 0
-                               ? absl::StrCat("must be at most ", max_chars,
-                                              " characters, got ", chars)
-                               : absl::StrCat("must be ", min_chars, " to ",
-                                              max_chars, " characters, got ",
-                                              chars));
+    violations->Add(field,
+                    min_chars == 0
+                        ? absl::StrCat("must be at most ", max_chars,
+                                       " characters, got ", chars)
+                        : absl::StrCat("must be ", min_chars, " to ", max_chars,
+                                       " characters, got ", chars));
   }
 }
 

@@ -37,9 +37,10 @@ class FieldViolations final {
   std::vector<std::pair<std::string, std::string>> violations_;
 };
 
-// Normalises `*value` to NFC, trims surrounding ASCII white space, and checks it is valid UTF-8 without
-// control characters, of min_chars..max_chars characters; adds a violation
-// for `field` to `violations` otherwise. min_chars 0 makes it optional.
+// Normalises `*value` to NFC, trims surrounding white space (TrimSpace), and
+// checks it is valid UTF-8 without control characters, of min_chars..max_chars
+// characters; adds a violation for `field` to `violations` otherwise. min_chars
+// 0 makes it optional.
 void CheckText(std::string* value, const std::string& field, size_t min_chars,
                size_t max_chars, FieldViolations* violations);
 

@@ -13,12 +13,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
   google::rpc::Status details;
-  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& value) {
-    if (!absl::StartsWith(type_url, "type.googleapis.com/")) return;
-    auto* any = details.add_details();
-    any->set_type_url(std::string(type_url));
-    any->set_value(std::string(value));
-  });
+  status.ForEachPayload(
+      [&](absl::string_view type_url, const absl::Cord& value) {
+        if (!absl::StartsWith(type_url, "type.googleapis.com/")) return;
+        auto* any = details.add_details();
+        any->set_type_url(std::string(type_url));
+        any->set_value(std::string(value));
+      });
   if (details.details().empty()) return grpc::Status(code, message);
   details.set_code(static_cast<int>(code));
   details.set_message(message);

@@ -6,7 +6,6 @@
 // with one call so lines never interleave. Never log tokens or keys.
 
 #include "absl/strings/string_view.h"
-
 #include "nlohmann/json.hpp"
 
 namespace antt {

@@ -2,9 +2,9 @@
 #define ANTT_COMMON_PAGING_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace antt {
 
@@ -13,8 +13,8 @@ inline constexpr int kMaxPageSize = 1000;
 
 // 0 → the default; 1..1000 as given; anything else → InvalidArgument naming
 // `field`.
-[[nodiscard]] absl::StatusOr<int> ResolvePageSize(int requested,
-                                                  std::string field = "page_size");
+[[nodiscard]] absl::StatusOr<int> ResolvePageSize(
+    int requested, std::string field = "page_size");
 
 // Page tokens are opaque to clients: the position to resume after, bound to a
 // fingerprint of the request's filters, so a token reused with other filters

@@ -24,8 +24,7 @@ using grpc::experimental::InterceptionHookPoints;
 // Reads a top-level string field `request_id` from a request message, when the
 // method is one of ours (so the message is a generated protobuf message).
 std::string RequestIdOf(const google::protobuf::Message& message) {
-  const auto* field =
-      message.GetDescriptor()->FindFieldByName("request_id");
+  const auto* field = message.GetDescriptor()->FindFieldByName("request_id");
   if (field == nullptr ||
       field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
       field->is_repeated()) {
@@ -40,7 +39,8 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
       : info_(info), start_(absl::Now()) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     const absl::string_view method = info_->method();
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -65,8 +65,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
       nlohmann::json fields = {
           {"method", std::string(method)},
           {"code", static_cast<int>(status.error_code())},
-          {"latency_ms",
-           absl::ToDoubleMilliseconds(absl::Now() - start_)},
+          {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},
           {"caller", info_->server_context()->peer()},
       };
       if (!request_id_.empty()) fields["request_id"] = request_id_;
@@ -121,7 +120,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.SetResourceQuota(quota);
   for (grpc::Service* service : services) builder.RegisterService(service);
 
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -19,10 +19,10 @@ using Utf8Buffer = std::unique_ptr<utf8proc_uint8_t, FreeDeleter>;
 // Runs utf8proc_map; returns false on invalid UTF-8.
 bool Map(absl::string_view text, int options, std::string* out) {
   utf8proc_uint8_t* result = nullptr;
-  const utf8proc_ssize_t n = utf8proc_map(
-      reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-      static_cast<utf8proc_ssize_t>(text.size()), &result,
-      static_cast<utf8proc_option_t>(options));
+  const utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                   static_cast<utf8proc_ssize_t>(text.size()), &result,
+                   static_cast<utf8proc_option_t>(options));
   Utf8Buffer owned(result);
   if (n < 0) return false;
   out->assign(reinterpret_cast<const char*>(result), static_cast<size_t>(n));
@@ -59,6 +59,42 @@ bool HasControlCharacter(absl::string_view text) {
     left -= n;
   }
   return false;
+}
+
+namespace {
+
+bool IsSpace(utf8proc_int32_t cp) {
+  return cp == ' ' || (cp >= '\t' && cp <= '\r') ||
+         utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+}  // namespace
+
+absl::string_view TrimSpace(absl::string_view text) {
+  // Leading: skip code points while they are spaces.
+  while (!text.empty()) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n =
+        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                         static_cast<utf8proc_ssize_t>(text.size()), &cp);
+    if (n <= 0 || !IsSpace(cp)) break;
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+  // Trailing: find the start of the last code point, test it, drop it.
+  while (!text.empty()) {
+    size_t start = text.size() - 1;
+    while (start > 0 &&
+           (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+      --start;
+    }
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(
+        reinterpret_cast<const utf8proc_uint8_t*>(text.data() + start),
+        static_cast<utf8proc_ssize_t>(text.size() - start), &cp);
+    if (n <= 0 || !IsSpace(cp)) break;
+    text.remove_suffix(text.size() - start);
+  }
+  return text;
 }
 
 std::string FoldForSearch(absl::string_view text) {
@@ -111,7 +147,8 @@ std::vector<std::string> SearchWords(absl::string_view text) {
   return words;
 }
 
-bool MatchesQuery(absl::string_view folded_text, absl::string_view folded_query) {
+bool MatchesQuery(absl::string_view folded_text,
+                  absl::string_view folded_query) {
   std::vector<absl::string_view> words =
       absl::StrSplit(folded_text, ' ', absl::SkipEmpty());
   for (absl::string_view q :

@@ -2,10 +2,10 @@
 #define ANTT_COMMON_TEXT_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace antt {
 
@@ -19,6 +19,11 @@ namespace antt {
 
 // True when `text` holds a C0/C1 control character (tab and newline included).
 [[nodiscard]] bool HasControlCharacter(absl::string_view text);
+
+// `text` without leading and trailing white space: ASCII white space and every
+// Unicode space separator (e.g. U+00A0 no-break space). Invalid UTF-8 is
+// returned unchanged.
+[[nodiscard]] absl::string_view TrimSpace(absl::string_view text);
 
 // Folds `text` for search: NFC, case fold, diacritics stripped, "đ"/"Đ" → "d",
 // every run of non-alphanumeric characters → one space, trimmed. So

@@ -52,12 +52,13 @@ json ChildList(const json& node, const char* key) {
 absl::Status LoadEdition(absl::string_view edition, const json& root,
                          std::map<std::string, v1::Area>* areas) {
   if (!root.is_array()) {
-    return absl::InvalidArgumentError("the top level is not a list of provinces");
+    return absl::InvalidArgumentError(
+        "the top level is not a list of provinces");
   }
   const bool legacy = edition == kLegacyEdition;
   for (const json& province : root) {
-    if (absl::Status s = AddArea(areas, edition, province,
-                                 v1::AREA_LEVEL_PROVINCE, "", 2);
+    if (absl::Status s =
+            AddArea(areas, edition, province, v1::AREA_LEVEL_PROVINCE, "", 2);
         !s.ok()) {
       return s;
     }
@@ -71,8 +72,9 @@ absl::Status LoadEdition(absl::string_view edition, const json& root,
         }
         const std::string district_code = district["Code"].get<std::string>();
         for (const json& commune : ChildList(district, "Ward")) {
-          if (absl::Status s = AddArea(areas, edition, commune,
-                                       v1::AREA_LEVEL_COMMUNE, district_code, 5);
+          if (absl::Status s =
+                  AddArea(areas, edition, commune, v1::AREA_LEVEL_COMMUNE,
+                          district_code, 5);
               !s.ok()) {
             return s;
           }

@@ -4,10 +4,10 @@
 #include <map>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "antt/registry/v1/registry.pb.h"
 
 namespace antt::registry {

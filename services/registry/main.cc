@@ -24,7 +24,9 @@ ABSL_FLAG(bool, insecure, false,
 ABSL_FLAG(std::string, areas_dir, "",
           "directory of the area code lists (default: share/antt/areas next "
           "to the binary)");
-ABSL_FLAG(int, max_threads, 16, "upper bound on gRPC handler threads");
+ABSL_FLAG(int, max_threads, 64,
+          "upper bound on gRPC handler threads; past it calls are shed with "
+          "RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, drain_seconds, 20,
           "on SIGTERM, how long in-flight calls may take to finish");
 
@@ -55,7 +57,8 @@ int main(int argc, char** argv) {
 
   const std::string db_path = absl::GetFlag(FLAGS_db_path);
   if (db_path.empty()) {
-    return Fail("bad flags", absl::InvalidArgumentError("--db_path is required"));
+    return Fail("bad flags",
+                absl::InvalidArgumentError("--db_path is required"));
   }
   std::string areas_dir = absl::GetFlag(FLAGS_areas_dir);
   if (areas_dir.empty()) areas_dir = DefaultDataDir("areas");

@@ -11,9 +11,13 @@ namespace antt::registry {
 namespace {
 
 const FieldNames& SettablePaths() {
-  static const auto* paths = new FieldNames{
-      "full_name", "gender", "birth_year", "unit_id", "positions", "status",
-      "holds_police_service_medal"};
+  static const auto* paths = new FieldNames{"full_name",
+                                            "gender",
+                                            "birth_year",
+                                            "unit_id",
+                                            "positions",
+                                            "status",
+                                            "holds_police_service_medal"};
   return *paths;
 }
 

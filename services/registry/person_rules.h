@@ -4,9 +4,8 @@
 // The rules of SPEC section 1 for a person's own fields. Whether the units a
 // person names exist is checked by the caller (it needs the store).
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "antt/registry/v1/registry.pb.h"
 #include "google/protobuf/field_mask.pb.h"
@@ -17,14 +16,15 @@ namespace antt::registry {
 // bounds birth years and position dates. Lists every bad field as
 // "<prefix>.<field>".
 [[nodiscard]] absl::Status NormalizeAndValidatePerson(
-    v1::Person* person, absl::CivilDay today, absl::string_view prefix = "person");
+    v1::Person* person, absl::CivilDay today,
+    absl::string_view prefix = "person");
 
 void ClearOutputOnlyFields(v1::Person* person);
 
 // As ApplyUnitMask, for persons.
-[[nodiscard]] absl::Status ApplyPersonMask(const v1::Person& from,
-                                           const google::protobuf::FieldMask& mask,
-                                           v1::Person* to);
+[[nodiscard]] absl::Status ApplyPersonMask(
+    const v1::Person& from, const google::protobuf::FieldMask& mask,
+    v1::Person* to);
 
 }  // namespace antt::registry
 

@@ -21,7 +21,8 @@ constexpr size_t kMaxQueryCharacters = 300;
 absl::Status CheckRequestId(const std::string& request_id) {
   if (request_id.empty()) return absl::OkStatus();
   bool printable = request_id.size() <= kMaxRequestIdLength;
-  for (unsigned char c : request_id) printable = printable && c > 0x20 && c < 0x7F;
+  for (unsigned char c : request_id)
+    printable = printable && c > 0x20 && c < 0x7F;
   if (!printable) {
     return InvalidField("request_id",
                         "must be 1 to 128 printable ASCII characters");
@@ -38,9 +39,9 @@ absl::Status CheckId(const std::string& id, const std::string& field) {
 absl::Status CheckEtag(const std::string& given, const std::string& stored,
                        absl::string_view what) {
   if (!given.empty() && given != stored) {
-    return absl::AbortedError(absl::StrCat(
-        what, " was changed by someone else (etag ", given, " is stale, now ",
-        stored, "): read it again and retry"));
+    return absl::AbortedError(
+        absl::StrCat(what, " was changed by someone else (etag ", given,
+                     " is stale, now ", stored, "): read it again and retry"));
   }
   return absl::OkStatus();
 }
@@ -129,16 +130,16 @@ absl::StatusOr<v1::Unit> Registry::DissolveUnit(
       return s;
     }
     if (unit->status() == v1::UNIT_STATUS_DISSOLVED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "unit ", unit->id(), " was already dissolved on ",
-          FormatDate(unit->dissolve_date())));
+      return absl::FailedPreconditionError(
+          absl::StrCat("unit ", unit->id(), " was already dissolved on ",
+                       FormatDate(unit->dissolve_date())));
     }
     if (unit->has_established_date() &&
         CompareDates(request.dissolve_date(), unit->established_date()) < 0) {
-      return InvalidField("dissolve_date",
-                          absl::StrCat("is before the unit was established (",
-                                       FormatDate(unit->established_date()),
-                                       ")"));
+      return InvalidField(
+          "dissolve_date",
+          absl::StrCat("is before the unit was established (",
+                       FormatDate(unit->established_date()), ")"));
     }
     unit->set_status(v1::UNIT_STATUS_DISSOLVED);
     *unit->mutable_dissolve_date() = request.dissolve_date();
@@ -150,9 +151,9 @@ absl::StatusOr<v1::Unit> Registry::DissolveUnit(
 absl::Status Registry::CheckEdition(const std::string& edition,
                                     const std::string& field) const {
   if (!areas_->HasEdition(edition)) {
-    return InvalidField(field, absl::StrCat("unknown edition \"", edition,
-                                            "\"; known: ",
-                                            absl::StrJoin(areas_->Editions(), ", ")));
+    return InvalidField(
+        field, absl::StrCat("unknown edition \"", edition, "\"; known: ",
+                            absl::StrJoin(areas_->Editions(), ", ")));
   }
   return absl::OkStatus();
 }
@@ -161,18 +162,18 @@ absl::StatusOr<v1::ListUnitsResponse> Registry::ListUnits(
     const v1::ListUnitsRequest& request) {
   FieldViolations v;
   UnitQuery query;
-  query.edition =
-      request.edition().empty() ? std::string(kCurrentEdition) : request.edition();
+  query.edition = request.edition().empty() ? std::string(kCurrentEdition)
+                                            : request.edition();
   query.area_code = request.area_code();
   if (!areas_->HasEdition(query.edition)) {
-    v.Add("edition", absl::StrCat("unknown edition \"", query.edition,
-                                  "\"; known: ",
-                                  absl::StrJoin(areas_->Editions(), ", ")));
+    v.Add("edition",
+          absl::StrCat("unknown edition \"", query.edition,
+                       "\"; known: ", absl::StrJoin(areas_->Editions(), ", ")));
   } else if (!query.area_code.empty() &&
              areas_->Find(query.edition, query.area_code) == nullptr) {
-    v.Add("area_code", absl::StrCat("\"", query.area_code,
-                                    "\" is not an area of edition ",
-                                    query.edition));
+    v.Add("area_code",
+          absl::StrCat("\"", query.area_code, "\" is not an area of edition ",
+                       query.edition));
   }
   if (!v1::UnitKind_IsValid(request.kind())) {
     v.Add("kind", absl::StrCat("unknown value ", request.kind()));
@@ -238,21 +239,22 @@ absl::Status Registry::ImportRow(int row, const v1::Unit& unit,
   }
   if (status.ok()) {
     absl::StatusOr<std::pair<v1::Unit, UpsertOutcome>> written =
-        store_->UpsertUnit(incoming, [&](const v1::Unit* existing,
-                                         v1::Unit* result) {
-          if (existing == nullptr) {
-            *result = incoming;
-            return absl::OkStatus();
-          }
-          if (existing->status() == v1::UNIT_STATUS_DISSOLVED) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "unit ", existing->id(), " with this external_id is dissolved"));
-          }
-          *result = *existing;
-          CopySettableFields(incoming, result);
-          ComputeScope(result);
-          return absl::OkStatus();
-        });
+        store_->UpsertUnit(
+            incoming, [&](const v1::Unit* existing, v1::Unit* result) {
+              if (existing == nullptr) {
+                *result = incoming;
+                return absl::OkStatus();
+              }
+              if (existing->status() == v1::UNIT_STATUS_DISSOLVED) {
+                return absl::FailedPreconditionError(
+                    absl::StrCat("unit ", existing->id(),
+                                 " with this external_id is dissolved"));
+              }
+              *result = *existing;
+              CopySettableFields(incoming, result);
+              ComputeScope(result);
+              return absl::OkStatus();
+            });
     if (written.ok()) {
       if (written->second == UpsertOutcome::kCreated) {
         response->set_created(response->created() + 1);
@@ -318,14 +320,15 @@ absl::StatusOr<v1::ListAreasResponse> Registry::ListAreas(
   if (request.edition().empty()) {
     v.Add("edition", "is required");
   } else if (!areas_->HasEdition(request.edition())) {
-    v.Add("edition", absl::StrCat("unknown edition \"", request.edition(),
-                                  "\"; known: ",
-                                  absl::StrJoin(areas_->Editions(), ", ")));
+    v.Add("edition",
+          absl::StrCat("unknown edition \"", request.edition(),
+                       "\"; known: ", absl::StrJoin(areas_->Editions(), ", ")));
   } else if (!request.parent_code().empty() &&
-             areas_->Find(request.edition(), request.parent_code()) == nullptr) {
-    v.Add("parent_code", absl::StrCat("\"", request.parent_code(),
-                                      "\" is not an area of edition ",
-                                      request.edition()));
+             areas_->Find(request.edition(), request.parent_code()) ==
+                 nullptr) {
+    v.Add("parent_code",
+          absl::StrCat("\"", request.parent_code(),
+                       "\" is not an area of edition ", request.edition()));
   }
   if (!v1::AreaLevel_IsValid(request.level())) {
     v.Add("level", absl::StrCat("unknown value ", request.level()));
@@ -362,7 +365,8 @@ absl::Status Registry::CheckPersonUnits(const v1::Person& person) {
     if (unit_id.empty()) return absl::OkStatus();
     absl::StatusOr<v1::Unit> unit = store_->GetUnit(unit_id);
     if (absl::IsNotFound(unit.status())) {
-      v.Add(std::move(field), absl::StrCat("unit ", unit_id, " does not exist"));
+      v.Add(std::move(field),
+            absl::StrCat("unit ", unit_id, " does not exist"));
       return absl::OkStatus();
     }
     return unit.status();
@@ -371,8 +375,9 @@ absl::Status Registry::CheckPersonUnits(const v1::Person& person) {
     return s;
   }
   for (int i = 0; i < person.positions_size(); ++i) {
-    if (absl::Status s = check(person.positions(i).unit_id(),
-                               absl::StrCat("person.positions[", i, "].unit_id"));
+    if (absl::Status s =
+            check(person.positions(i).unit_id(),
+                  absl::StrCat("person.positions[", i, "].unit_id"));
         !s.ok()) {
       return s;
     }

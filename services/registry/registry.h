@@ -23,7 +23,8 @@ class Registry final {
 
   [[nodiscard]] absl::StatusOr<v1::Unit> CreateUnit(
       const v1::CreateUnitRequest& request);
-  [[nodiscard]] absl::StatusOr<v1::Unit> GetUnit(const v1::GetUnitRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::Unit> GetUnit(
+      const v1::GetUnitRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Unit> UpdateUnit(
       const v1::UpdateUnitRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Unit> DissolveUnit(
@@ -38,7 +39,8 @@ class Registry final {
   [[nodiscard]] absl::StatusOr<v1::ListChangesResponse> ListChanges(
       const v1::ListChangesRequest& request);
 
-  [[nodiscard]] absl::StatusOr<v1::Area> GetArea(const v1::GetAreaRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::Area> GetArea(
+      const v1::GetAreaRequest& request);
   [[nodiscard]] absl::StatusOr<v1::ListAreasResponse> ListAreas(
       const v1::ListAreasRequest& request);
 

@@ -21,9 +21,9 @@ const grpc::Status kCancelled(grpc::StatusCode::CANCELLED,
 
 }  // namespace
 
-grpc::Status RegistryServiceImpl::CreateUnit(grpc::ServerContext* context,
-                                             const v1::CreateUnitRequest* request,
-                                             v1::Unit* response) {
+grpc::Status RegistryServiceImpl::CreateUnit(
+    grpc::ServerContext* context, const v1::CreateUnitRequest* request,
+    v1::Unit* response) {
   if (Expired(context)) return kCancelled;
   return Reply(registry_->CreateUnit(*request), response);
 }
@@ -35,9 +35,9 @@ grpc::Status RegistryServiceImpl::GetUnit(grpc::ServerContext* context,
   return Reply(registry_->GetUnit(*request), response);
 }
 
-grpc::Status RegistryServiceImpl::UpdateUnit(grpc::ServerContext* context,
-                                             const v1::UpdateUnitRequest* request,
-                                             v1::Unit* response) {
+grpc::Status RegistryServiceImpl::UpdateUnit(
+    grpc::ServerContext* context, const v1::UpdateUnitRequest* request,
+    v1::Unit* response) {
   if (Expired(context)) return kCancelled;
   return Reply(registry_->UpdateUnit(*request), response);
 }

@@ -5,11 +5,11 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "antt/registry/v1/registry.pb.h"
 
 namespace antt::registry {
@@ -74,7 +74,8 @@ class RegistryStore {
  public:
   virtual ~RegistryStore() = default;
 
-  [[nodiscard]] virtual absl::StatusOr<v1::Unit> GetUnit(absl::string_view id) = 0;
+  [[nodiscard]] virtual absl::StatusOr<v1::Unit> GetUnit(
+      absl::string_view id) = 0;
 
   // Creates `unit` ACTIVE. With a non-empty `request_id` seen before by
   // CreateUnit, returns the unit as first created and writes nothing.

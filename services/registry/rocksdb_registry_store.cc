@@ -22,12 +22,8 @@
 namespace antt::registry {
 namespace {
 
-constexpr const char* kCfNames[] = {"default",
-                                    "units",
-                                    "persons",
-                                    "changes",
-                                    "requests",
-                                    "index"};
+constexpr const char* kCfNames[] = {"default", "units",    "persons",
+                                    "changes", "requests", "index"};
 
 constexpr char kNextUnitKey[] = "next_unit";
 constexpr char kNextPersonKey[] = "next_person";
@@ -68,6 +64,7 @@ std::string PersonWordPrefix(absl::string_view word_prefix) {
 }
 
 // kind, managing level, status, in scope: one byte each.
+constexpr size_t kAttributesSize = 4;
 std::string UnitAttributes(const v1::Unit& unit) {
   return std::string{static_cast<char>(unit.kind()),
                      static_cast<char>(unit.managing_level()),
@@ -76,7 +73,7 @@ std::string UnitAttributes(const v1::Unit& unit) {
 }
 
 bool AttributesMatch(absl::string_view attrs, const UnitQuery& q) {
-  if (attrs.size() != 4) return false;
+  if (attrs.size() != kAttributesSize) return false;
   if (q.kind != v1::UNIT_KIND_UNSPECIFIED && attrs[0] != q.kind) return false;
   if (q.managing_level != v1::MANAGING_LEVEL_UNSPECIFIED &&
       attrs[1] != q.managing_level) {
@@ -112,9 +109,12 @@ IndexEntries UnitIndexEntries(const v1::Unit& unit) {
       entries.emplace_back(AreaPrefix(edition, *code) + unit.id(), attrs);
     }
   }
+  // Word entries also carry the folded name, so a query is answered from
+  // the index without reading records.
+  const std::string folded = FoldForSearch(unit.name());
   for (const std::string& word : SearchWords(unit.name())) {
     entries.emplace_back(KeyBuilder("uw").Str(word).Raw(unit.id()).Build(),
-                         attrs);
+                         attrs + folded);
   }
   return entries;
 }
@@ -124,9 +124,10 @@ IndexEntries PersonIndexEntries(const v1::Person& person) {
   if (!person.unit_id().empty()) {
     entries.emplace_back(PersonUnitPrefix(person.unit_id()) + person.id(), "");
   }
+  const std::string folded = FoldForSearch(person.full_name());
   for (const std::string& word : SearchWords(person.full_name())) {
     entries.emplace_back(KeyBuilder("pw").Str(word).Raw(person.id()).Build(),
-                         "");
+                         folded);
   }
   return entries;
 }
@@ -154,8 +155,9 @@ absl::string_view IdSuffix(absl::string_view key) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RocksDbRegistryStore>> RocksDbRegistryStore::Open(
-    const std::string& path, const RocksDbOptions& options) {
+absl::StatusOr<std::unique_ptr<RocksDbRegistryStore>>
+RocksDbRegistryStore::Open(const std::string& path,
+                           const RocksDbOptions& options) {
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -411,70 +413,109 @@ absl::StatusOr<UnitPage> RocksDbRegistryStore::ListUnits(const UnitQuery& q) {
     ~SnapshotRelease() { db->ReleaseSnapshot(snapshot); }
   } release{db_.get(), snapshot};
 
-  // Candidates, in id order, that pass the attribute filters.
-  std::vector<std::string> candidates;
-  std::string prefix;
-  std::vector<std::string> words =
+  const std::vector<std::string> words =
       absl::StrSplit(q.folded_query, ' ', absl::SkipEmpty());
+  std::string prefix;
   if (!words.empty()) {
-    // Scan the index of the longest query word (the most selective), as a
-    // prefix of name words; the full query is checked on each record below.
-    const std::string& longest = *std::max_element(
-        words.begin(), words.end(),
-        [](const std::string& a, const std::string& b) {
-          return a.size() < b.size();
-        });
-    prefix = UnitWordPrefix(longest);
+    absl::StatusOr<std::string> word = MostSelectiveWord(read, "uw", words);
+    if (!word.ok()) return word.status();
+    prefix = UnitWordPrefix(*word);
   } else if (!q.area_code.empty()) {
     prefix = AreaPrefix(q.edition, q.area_code);
   } else {
     prefix = AllPrefix();
   }
+
+  // The ids that pass every filter the index entry can decide: attributes,
+  // and for a query the whole folded name (kept in the word index).
+  std::vector<std::string> candidates;
   const std::string limit = PrefixSuccessor(prefix);
   rocksdb::Slice upper(limit);
   read.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf_[kIndex]));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    if (AttributesMatch(View(it->value()), q)) {
-      candidates.emplace_back(IdSuffix(View(it->key())));
+    const absl::string_view value = View(it->value());
+    if (!AttributesMatch(value.substr(0, kAttributesSize), q)) continue;
+    if (!words.empty() &&
+        !MatchesQuery(value.substr(kAttributesSize), q.folded_query)) {
+      continue;
     }
+    candidates.emplace_back(IdSuffix(View(it->key())));
   }
   if (!it->status().ok()) return FromRocksDb(it->status());
-  if (!words.empty()) {
+  read.iterate_upper_bound = nullptr;
+  if (!words.empty()) {  // a unit may have two words with the same prefix
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()),
                      candidates.end());
   }
 
+  // A query scanned the word index, which knows no areas: the area filter is
+  // checked on the records.
+  const bool check_area = !words.empty() && !q.area_code.empty();
   UnitPage page;
-  read.iterate_upper_bound = nullptr;
   for (const std::string& id : candidates) {
-    const bool in_page = id > q.after_id &&
-                         static_cast<int>(page.units.size()) < q.page_size;
-    if (words.empty()) {
-      ++page.total_size;
-      if (id > q.after_id && !in_page) page.more = true;
-      if (!in_page) continue;
+    std::optional<v1::Unit> unit;
+    if (check_area) {
+      absl::StatusOr<v1::Unit> read_unit = ReadUnit(read, id);
+      if (!read_unit.ok()) return read_unit.status();
+      if (!UnitInArea(*read_unit, q.edition, q.area_code)) continue;
+      unit = *std::move(read_unit);
     }
-    std::string raw;
-    rocksdb::Status s = db_->Get(read, cf_[kUnits], id, &raw);
-    if (!s.ok()) return FromRocksDb(s);
-    v1::Unit unit;
-    if (!unit.ParseFromString(raw)) {
-      return absl::DataLossError(absl::StrCat("unit ", id, " cannot be parsed"));
+    ++page.total_size;
+    if (id <= q.after_id) continue;
+    if (static_cast<int>(page.units.size()) == q.page_size) {
+      page.more = true;
+      continue;
     }
-    if (!words.empty()) {
-      if (!MatchesQuery(FoldForSearch(unit.name()), q.folded_query)) continue;
-      if (!q.area_code.empty() && !UnitInArea(unit, q.edition, q.area_code)) {
-        continue;
-      }
-      ++page.total_size;
-      if (id > q.after_id && !in_page) page.more = true;
-      if (!in_page) continue;
+    if (!unit.has_value()) {
+      absl::StatusOr<v1::Unit> read_unit = ReadUnit(read, id);
+      if (!read_unit.ok()) return read_unit.status();
+      unit = *std::move(read_unit);
     }
-    page.units.push_back(std::move(unit));
+    page.units.push_back(*std::move(unit));
   }
   return page;
+}
+
+absl::StatusOr<v1::Unit> RocksDbRegistryStore::ReadUnit(
+    const rocksdb::ReadOptions& read, const std::string& id) {
+  std::string raw;
+  rocksdb::Status s = db_->Get(read, cf_[kUnits], id, &raw);
+  if (!s.ok()) return FromRocksDb(s);
+  v1::Unit unit;
+  if (!unit.ParseFromString(raw)) {
+    return absl::DataLossError(absl::StrCat("unit ", id, " cannot be parsed"));
+  }
+  return unit;
+}
+
+absl::StatusOr<std::string> RocksDbRegistryStore::MostSelectiveWord(
+    const rocksdb::ReadOptions& read, absl::string_view index,
+    const std::vector<std::string>& words) {
+  // Counting stops at a cap: past it, any word is as bad as another.
+  constexpr int kCap = 4096;
+  const std::string* best = &words.front();
+  int best_count = kCap + 1;
+  for (const std::string& word : words) {
+    const std::string prefix = KeyBuilder(index).Raw(word).Build();
+    const std::string limit = PrefixSuccessor(prefix);
+    rocksdb::Slice upper(limit);
+    rocksdb::ReadOptions bounded = read;
+    bounded.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(bounded, cf_[kIndex]));
+    int count = 0;
+    for (it->Seek(prefix); it->Valid() && count < best_count; it->Next()) {
+      ++count;
+    }
+    if (!it->status().ok()) return FromRocksDb(it->status());
+    if (count < best_count) {
+      best = &word;
+      best_count = count;
+    }
+  }
+  return *best;
 }
 
 absl::StatusOr<std::vector<v1::Change>> RocksDbRegistryStore::ListChanges(
@@ -496,7 +537,8 @@ absl::StatusOr<std::vector<v1::Change>> RocksDbRegistryStore::ListChanges(
   return changes;
 }
 
-absl::StatusOr<v1::Person> RocksDbRegistryStore::GetPerson(absl::string_view id) {
+absl::StatusOr<v1::Person> RocksDbRegistryStore::GetPerson(
+    absl::string_view id) {
   absl::StatusOr<std::optional<v1::Person>> person =
       ReadMessage<v1::Person>(kPersons, id);
   if (!person.ok()) return person.status();
@@ -507,7 +549,8 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::GetPerson(absl::string_view id)
 }
 
 absl::StatusOr<v1::Person> RocksDbRegistryStore::WritePersonLocked(
-    const v1::Person* before, v1::Person after, const std::string& request_key) {
+    const v1::Person* before, v1::Person after,
+    const std::string& request_key) {
   const absl::Time now = absl::Now();
   *after.mutable_update_time() = ToTimestamp(now);
   after.set_etag(
@@ -523,10 +566,10 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::WritePersonLocked(
   }
   const std::string record = after.SerializeAsString();
   batch.Put(cf_[kPersons], after.id(), record);
-  AppendChange(&batch, v1::CHANGE_ENTITY_PERSON, after.id(),
-               before == nullptr ? v1::CHANGE_TYPE_CREATED
-                                 : v1::CHANGE_TYPE_UPDATED,
-               now);
+  AppendChange(
+      &batch, v1::CHANGE_ENTITY_PERSON, after.id(),
+      before == nullptr ? v1::CHANGE_TYPE_CREATED : v1::CHANGE_TYPE_UPDATED,
+      now);
   if (before == nullptr) {
     batch.Put(cf_[kDefault], kNextPersonKey, U64Value(next_person_ + 1));
   }
@@ -580,66 +623,82 @@ absl::StatusOr<PersonPage> RocksDbRegistryStore::ListPersons(
     ~SnapshotRelease() { db->ReleaseSnapshot(snapshot); }
   } release{db_.get(), snapshot};
 
-  std::vector<std::string> words =
+  const std::vector<std::string> words =
       absl::StrSplit(q.folded_query, ' ', absl::SkipEmpty());
   Cf cf = kIndex;
   std::string prefix;
-  if (!q.unit_id.empty()) {
+  if (!words.empty()) {
+    absl::StatusOr<std::string> word = MostSelectiveWord(read, "pw", words);
+    if (!word.ok()) return word.status();
+    prefix = PersonWordPrefix(*word);
+  } else if (!q.unit_id.empty()) {
     prefix = PersonUnitPrefix(q.unit_id);
-  } else if (!words.empty()) {
-    prefix = PersonWordPrefix(*std::max_element(
-        words.begin(), words.end(),
-        [](const std::string& a, const std::string& b) {
-          return a.size() < b.size();
-        }));
   } else {
     cf = kPersons;  // every person, in id order
   }
+  std::vector<std::string> candidates;
   const std::string limit = PrefixSuccessor(prefix);
   rocksdb::Slice upper(limit);
   if (!prefix.empty()) read.iterate_upper_bound = &upper;
-  std::vector<std::string> candidates;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf_[cf]));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    candidates.emplace_back(cf == kPersons ? View(it->key())
-                                           : IdSuffix(View(it->key())));
+    if (cf == kPersons) {
+      candidates.emplace_back(View(it->key()));
+      continue;
+    }
+    // Word entries carry the folded name: the query is decided here.
+    if (!words.empty() && !MatchesQuery(View(it->value()), q.folded_query)) {
+      continue;
+    }
+    candidates.emplace_back(IdSuffix(View(it->key())));
   }
   if (!it->status().ok()) return FromRocksDb(it->status());
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                   candidates.end());
-
-  PersonPage page;
   read.iterate_upper_bound = nullptr;
-  const bool must_read_all = !words.empty();
+  if (!words.empty()) {
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                     candidates.end());
+  }
+
+  // A query scanned the word index, which knows no workplaces: the unit
+  // filter is checked on the records.
+  const bool check_unit = !words.empty() && !q.unit_id.empty();
+  PersonPage page;
   for (const std::string& id : candidates) {
-    const bool in_page = id > q.after_id &&
-                         static_cast<int>(page.persons.size()) < q.page_size;
-    if (!must_read_all) {
-      ++page.total_size;
-      if (id > q.after_id && !in_page) page.more = true;
-      if (!in_page) continue;
+    std::optional<v1::Person> person;
+    if (check_unit) {
+      absl::StatusOr<v1::Person> read_person = ReadPerson(read, id);
+      if (!read_person.ok()) return read_person.status();
+      if (read_person->unit_id() != q.unit_id) continue;
+      person = *std::move(read_person);
     }
-    std::string raw;
-    rocksdb::Status s = db_->Get(read, cf_[kPersons], id, &raw);
-    if (!s.ok()) return FromRocksDb(s);
-    v1::Person person;
-    if (!person.ParseFromString(raw)) {
-      return absl::DataLossError(
-          absl::StrCat("person ", id, " cannot be parsed"));
+    ++page.total_size;
+    if (id <= q.after_id) continue;
+    if (static_cast<int>(page.persons.size()) == q.page_size) {
+      page.more = true;
+      continue;
     }
-    if (must_read_all) {
-      if (!MatchesQuery(FoldForSearch(person.full_name()), q.folded_query)) {
-        continue;
-      }
-      if (!q.unit_id.empty() && person.unit_id() != q.unit_id) continue;
-      ++page.total_size;
-      if (id > q.after_id && !in_page) page.more = true;
-      if (!in_page) continue;
+    if (!person.has_value()) {
+      absl::StatusOr<v1::Person> read_person = ReadPerson(read, id);
+      if (!read_person.ok()) return read_person.status();
+      person = *std::move(read_person);
     }
-    page.persons.push_back(std::move(person));
+    page.persons.push_back(*std::move(person));
   }
   return page;
+}
+
+absl::StatusOr<v1::Person> RocksDbRegistryStore::ReadPerson(
+    const rocksdb::ReadOptions& read, const std::string& id) {
+  std::string raw;
+  rocksdb::Status s = db_->Get(read, cf_[kPersons], id, &raw);
+  if (!s.ok()) return FromRocksDb(s);
+  v1::Person person;
+  if (!person.ParseFromString(raw)) {
+    return absl::DataLossError(
+        absl::StrCat("person ", id, " cannot be parsed"));
+  }
+  return person;
 }
 
 uint64_t RocksDbRegistryStore::ApproximateSizeBytes() {

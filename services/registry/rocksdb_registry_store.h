@@ -4,18 +4,20 @@
 // RegistryStore on RocksDB.
 //
 // Column families and key layout (integers big-endian, "\0" separates parts):
-//   default   "next_unit", "next_person", "last_change"   → uint64
-//   units     <unit id>                                    → v1::Unit
-//   persons   <person id>                                  → v1::Person
-//   changes   <uint64 sequence>                            → v1::Change
-//   requests  <method>\0<request id>                       → first response
-//   index     tax\0<tax code>                              → unit id (ACTIVE units)
-//             ext\0<external id>                           → unit id
-//             all\0<unit id>                               → unit attributes
-//             area\0<edition>\0<code>\0<unit id>           → unit attributes
-//             uw\0<folded name word>\0<unit id>            → unit attributes
-//             pu\0<unit id>\0<person id>                   → ""
-//             pw\0<folded name word>\0<person id>          → ""
+// clang-format off
+//   default   next_unit, next_person, last_change   → uint64
+//   units     <unit id>                             → v1::Unit
+//   persons   <person id>                           → v1::Person
+//   changes   <uint64 sequence>                     → v1::Change
+//   requests  <method>\0<request id>                → the first response
+//   index     tax\0<tax code>                       → unit id (ACTIVE units only)
+//             ext\0<external id>                    → unit id
+//             all\0<unit id>                        → attributes
+//             area\0<edition>\0<code>\0<unit id>    → attributes
+//             uw\0<name word>\0<unit id>            → attributes + folded name
+//             pu\0<unit id>\0<person id>            → ""
+//             pw\0<name word>\0<person id>          → folded name
+// clang-format on
 // Unit attributes are 4 bytes (kind, managing level, status, in scope), so
 // ListUnits filters and counts from the index without reading records.
 // Ids are "U"/"P" and 10 digits, so id order is creation order.
@@ -57,8 +59,8 @@ class RocksDbRegistryStore final : public RegistryStore {
   absl::StatusOr<std::vector<v1::Change>> ListChanges(uint64_t after_sequence,
                                                       int page_size) override;
   absl::StatusOr<v1::Person> GetPerson(absl::string_view id) override;
-  absl::StatusOr<v1::Person> CreatePerson(v1::Person person,
-                                          absl::string_view request_id) override;
+  absl::StatusOr<v1::Person> CreatePerson(
+      v1::Person person, absl::string_view request_id) override;
   absl::StatusOr<v1::Person> UpdatePerson(absl::string_view id,
                                           const PersonMutator& mutate) override;
   absl::StatusOr<PersonPage> ListPersons(const PersonQuery& query) override;
@@ -67,7 +69,15 @@ class RocksDbRegistryStore final : public RegistryStore {
   [[nodiscard]] uint64_t ApproximateSizeBytes();
 
  private:
-  enum Cf { kDefault = 0, kUnits, kPersons, kChanges, kRequests, kIndex, kNumCf };
+  enum Cf {
+    kDefault = 0,
+    kUnits,
+    kPersons,
+    kChanges,
+    kRequests,
+    kIndex,
+    kNumCf
+  };
 
   RocksDbRegistryStore() = default;
 
@@ -85,9 +95,17 @@ class RocksDbRegistryStore final : public RegistryStore {
                                                v1::Person after,
                                                const std::string& request_key);
   absl::Status CheckUniqueLocked(const v1::Unit& unit);
+  absl::StatusOr<v1::Unit> ReadUnit(const rocksdb::ReadOptions& read,
+                                    const std::string& id);
+  absl::StatusOr<v1::Person> ReadPerson(const rocksdb::ReadOptions& read,
+                                        const std::string& id);
+  // The query word whose range of word index `index` ("uw" or "pw") holds
+  // the fewest entries.
+  absl::StatusOr<std::string> MostSelectiveWord(
+      const rocksdb::ReadOptions& read, absl::string_view index,
+      const std::vector<std::string>& words);
   void AppendChange(rocksdb::WriteBatch* batch, v1::ChangeEntity entity,
-                    const std::string& id, v1::ChangeType type,
-                    absl::Time now);
+                    const std::string& id, v1::ChangeType type, absl::Time now);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cf_;

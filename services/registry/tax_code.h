@@ -2,9 +2,9 @@
 #define ANTT_SERVICES_REGISTRY_TAX_CODE_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace antt::registry {
 

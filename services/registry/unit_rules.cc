@@ -1,6 +1,5 @@
 #include "services/registry/unit_rules.h"
 
-
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/field_mask.h"
@@ -23,10 +22,11 @@ void CheckAreaCode(const AreaCatalog& areas, absl::string_view edition,
   if (code.empty()) return;
   const v1::Area* area = areas.Find(edition, code);
   if (area == nullptr || area->level() != level) {
-    violations->Add(field,
-                    absl::StrCat("\"", code, "\" is not a ",
-                                 v1::AreaLevel_Name(level), " code of edition ",
-                                 edition));
+    const char* level_name = level == v1::AREA_LEVEL_PROVINCE   ? "province"
+                             : level == v1::AREA_LEVEL_DISTRICT ? "district"
+                                                                : "commune";
+    violations->Add(field, absl::StrCat("\"", code, "\" is not a ", level_name,
+                                        " code of edition ", edition));
     return;
   }
   if (!parent_code.empty() && area->parent_code() != parent_code) {
@@ -94,8 +94,7 @@ absl::Status NormalizeAndValidateUnit(const AreaCatalog& areas, v1::Unit* unit,
           "is required for an education institution");
   } else if (kind_known && !education &&
              unit->education_level() != v1::EDUCATION_LEVEL_UNSPECIFIED) {
-    v.Add(F(prefix, "education_level"),
-          "is only for education institutions");
+    v.Add(F(prefix, "education_level"), "is only for education institutions");
   }
 
   // tax_code: enterprises only, required, with a valid check digit.
@@ -195,9 +194,8 @@ absl::Status NormalizeAndValidateUnit(const AreaCatalog& areas, v1::Unit* unit,
     v.Add(F(prefix, "security_force_size"), "must not be negative");
   }
   for (int i = 0; i < unit->models_size(); ++i) {
-    CheckText(unit->mutable_models(i),
-              absl::StrCat(prefix, ".models[", i, "]"), 1, kMaxModelCharacters,
-              &v);
+    CheckText(unit->mutable_models(i), absl::StrCat(prefix, ".models[", i, "]"),
+              1, kMaxModelCharacters, &v);
   }
   if (v.empty()) ComputeScope(unit);
   return v.ToStatus();
@@ -219,14 +217,26 @@ namespace {
 
 // Client-settable fields, by field-mask path.
 const FieldNames& SettablePaths() {
-  static const auto* paths = new FieldNames{
-      "name",          "kind",           "enterprise_size",
-      "education_level", "armed_forces", "tax_code",
-      "province_code", "commune_code",   "legacy_province_code",
-      "legacy_district_code", "legacy_commune_code", "managing_level",
-      "established_date", "external_id", "managing_body",
-      "address",       "headcount",      "has_party_organization",
-      "security_force_size", "models"};
+  static const auto* paths = new FieldNames{"name",
+                                            "kind",
+                                            "enterprise_size",
+                                            "education_level",
+                                            "armed_forces",
+                                            "tax_code",
+                                            "province_code",
+                                            "commune_code",
+                                            "legacy_province_code",
+                                            "legacy_district_code",
+                                            "legacy_commune_code",
+                                            "managing_level",
+                                            "established_date",
+                                            "external_id",
+                                            "managing_body",
+                                            "address",
+                                            "headcount",
+                                            "has_party_organization",
+                                            "security_force_size",
+                                            "models"};
   return *paths;
 }
 

@@ -6,9 +6,9 @@
 // checked there, atomically with the write.
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "antt/registry/v1/registry.pb.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "services/registry/area_catalog.h"
@@ -22,9 +22,9 @@ inline constexpr int kMaxModelCharacters = 200;
 // exact) and validates every client-settable field of `unit`, then computes
 // in_scope and out_of_scope_reason. Output-only fields are left alone.
 // InvalidArgument lists every bad field as "<prefix>.<field>".
-[[nodiscard]] absl::Status NormalizeAndValidateUnit(const AreaCatalog& areas,
-                                                    v1::Unit* unit,
-                                                    absl::string_view prefix = "unit");
+[[nodiscard]] absl::Status NormalizeAndValidateUnit(
+    const AreaCatalog& areas, v1::Unit* unit,
+    absl::string_view prefix = "unit");
 
 // Sets in_scope and out_of_scope_reason from kind, size, level and
 // armed_forces (Circular 124/2021/TT-BCA art. 1).
@@ -37,9 +37,9 @@ void ClearOutputOnlyFields(v1::Unit* unit);
 // Copies the fields named by `mask` from `from` into `to`; an empty mask (or
 // "*") copies every client-settable field. InvalidArgument naming
 // "update_mask" for an unknown or output-only path.
-[[nodiscard]] absl::Status ApplyUnitMask(const v1::Unit& from,
-                                         const google::protobuf::FieldMask& mask,
-                                         v1::Unit* to);
+[[nodiscard]] absl::Status ApplyUnitMask(
+    const v1::Unit& from, const google::protobuf::FieldMask& mask,
+    v1::Unit* to);
 
 // Copies every client-settable field of `from` into `to` (import upserts).
 void CopySettableFields(const v1::Unit& from, v1::Unit* to);

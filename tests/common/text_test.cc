@@ -93,6 +93,19 @@ TEST(HasControlCharacterTest, AcceptsOrdinaryText) {
   EXPECT_FALSE(HasControlCharacter(kNguyenNfd));
 }
 
+TEST(TrimSpaceTest, TrimsAsciiAndUnicodeSpaceSeparators) {
+  // U+00A0 no-break space, U+3000 ideographic space, tab and newline.
+  EXPECT_EQ(TrimSpace("\xC2\xA0 \tSở Tư pháp\n\xE3\x80\x80"), "Sở Tư pháp");
+  EXPECT_EQ(TrimSpace("\xC2\xA0\xC2\xA0"), "");
+  EXPECT_EQ(TrimSpace("a b"), "a b");  // inner space stays
+  EXPECT_EQ(TrimSpace(""), "");
+}
+
+TEST(TrimSpaceTest, KeepsLettersWithMultiByteEncodings) {
+  EXPECT_EQ(TrimSpace(" Đồng "), "Đồng");
+  EXPECT_EQ(TrimSpace("ữ"), "ữ");
+}
+
 TEST(FoldForSearchTest, StripsDiacriticsAndCase) {
   EXPECT_EQ(FoldForSearch("Trường THPT Nguyễn Du"), "truong thpt nguyen du");
   EXPECT_EQ(FoldForSearch("Sở Giáo dục và Đào tạo"), "so giao duc va dao tao");

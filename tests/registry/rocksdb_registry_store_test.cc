@@ -423,6 +423,15 @@ TEST_F(RocksDbRegistryStoreTest, PersonsAreIndexedByUnitAndName) {
   ASSERT_OK(by_name);
   ASSERT_EQ(by_name->total_size, 1);
   EXPECT_EQ(by_name->persons[0].id(), binh->id());
+  // A name query combines with the workplace filter.
+  auto at_wrong_unit =
+      store_->ListPersons(PQ().Unit(a.id()).Folded(FoldForSearch("binh")));
+  ASSERT_OK(at_wrong_unit);
+  EXPECT_EQ(at_wrong_unit->total_size, 0);
+  auto at_right_unit =
+      store_->ListPersons(PQ().Unit(b.id()).Folded(FoldForSearch("tran b")));
+  ASSERT_OK(at_right_unit);
+  EXPECT_EQ(at_right_unit->total_size, 1);
   auto everyone = store_->ListPersons(PQ().PageSize(1));
   ASSERT_OK(everyone);
   EXPECT_EQ(everyone->total_size, 2);
@@ -453,6 +462,7 @@ TEST_F(RocksDbRegistryStoreTest, DataAndCountersSurviveReopening) {
       store_->CreatePerson(Leader("Nguyễn Văn An", unit.id(), 2010), "");
   ASSERT_OK(person);
   Reopen();
+  ASSERT_NE(store_, nullptr);
 
   absl::StatusOr<v1::Unit> read = store_->GetUnit(unit.id());
   ASSERT_OK(read);

@@ -5,6 +5,7 @@
 // print the status message on failure.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -14,22 +15,23 @@
 
 #define ANTT_STATUS_OF_(expr) ::antt::testing::StatusOf(expr)
 
-#define ASSERT_OK(expr)                                      \
-  do {                                                       \
+#define ASSERT_OK(expr)                                        \
+  do {                                                         \
     const ::absl::Status antt_status_ = ANTT_STATUS_OF_(expr); \
     ASSERT_TRUE(antt_status_.ok()) << antt_status_.ToString(); \
   } while (false)
 
-#define EXPECT_OK(expr)                                      \
-  do {                                                       \
+#define EXPECT_OK(expr)                                        \
+  do {                                                         \
     const ::absl::Status antt_status_ = ANTT_STATUS_OF_(expr); \
     EXPECT_TRUE(antt_status_.ok()) << antt_status_.ToString(); \
   } while (false)
 
-#define EXPECT_CODE(expr, expected_code)                                \
-  do {                                                                  \
-    const ::absl::Status antt_status_ = ANTT_STATUS_OF_(expr);          \
-    EXPECT_EQ(antt_status_.code(), (expected_code)) << antt_status_.ToString(); \
+#define EXPECT_CODE(expr, expected_code)                       \
+  do {                                                         \
+    const ::absl::Status antt_status_ = ANTT_STATUS_OF_(expr); \
+    EXPECT_EQ(antt_status_.code(), (expected_code))            \
+        << antt_status_.ToString();                            \
   } while (false)
 
 namespace antt::testing {
@@ -41,7 +43,8 @@ absl::Status StatusOf(const absl::StatusOr<T>& status_or) {
 }
 
 // A fresh, empty directory under ::testing::TempDir() named after the
-// running test, so tests can run in parallel.
+// running test and this process, so tests (and whole test runs) can run in
+// parallel.
 inline std::string FreshTestDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = std::string(info->test_suite_name()) + "." + info->name();
@@ -49,7 +52,8 @@ inline std::string FreshTestDir() {
     if (c == '/') c = '_';
   }
   const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "antt" / name;
+      std::filesystem::path(::testing::TempDir()) /
+      ("antt-" + std::to_string(getpid())) / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();

@@ -125,6 +125,15 @@ TEST_F(UnitRulesTest, WhitespaceOnlyNameIsRejected) {
   v1::Unit unit = Agency();
   unit.set_name("   \t  ");
   EXPECT_THAT(Rejected(unit), ElementsAre("unit.name"));
+  unit.set_name("\xC2\xA0\xC2\xA0");  // no-break spaces only
+  EXPECT_THAT(Rejected(unit), ElementsAre("unit.name"));
+}
+
+TEST_F(UnitRulesTest, NameIsStoredWithoutSurroundingSpaces) {
+  v1::Unit unit = Agency();
+  unit.set_name("\xC2\xA0 Sở Tư pháp ");
+  ASSERT_OK(Validate(&unit));
+  EXPECT_EQ(unit.name(), "Sở Tư pháp");
 }
 
 TEST_F(UnitRulesTest, NameOf300CharactersIsAccepted) {
