@@ -409,10 +409,6 @@ absl::StatusOr<v1::Person> Registry::UpdatePerson(
   if (absl::Status s = CheckId(request.person().id(), "person.id"); !s.ok()) {
     return s;
   }
-  // Check referenced units against the request first (they never disappear),
-  // then apply the change under the store's write lock.
-  v1::Person referenced = request.person();
-  if (absl::Status s = CheckPersonUnits(referenced); !s.ok()) return s;
   const absl::CivilDay today = today_();
   return store_->UpdatePerson(request.person().id(), [&](v1::Person* person) {
     if (absl::Status s = CheckEtag(request.person().etag(), person->etag(),
@@ -428,7 +424,11 @@ absl::StatusOr<v1::Person> Registry::UpdatePerson(
     if (person->status() == v1::PERSON_STATUS_UNSPECIFIED) {
       person->set_status(v1::PERSON_STATUS_ACTIVE);
     }
-    return NormalizeAndValidatePerson(person, today);
+    if (absl::Status s = NormalizeAndValidatePerson(person, today); !s.ok()) {
+      return s;
+    }
+    // Reads do not take the store's write lock, so this may run under it.
+    return CheckPersonUnits(*person);
   });
 }
 

@@ -42,7 +42,7 @@ ROWS=$(clamp "${BENCH_ROWS:-100000}" 1 200000)
 CLIENT=${BENCH_CLIENT:-async}
 [[ $CLIENT == async || $CLIENT == sync ]] || CLIENT=async
 SERVER_FLAGS=(--drain_seconds=10)
-THREADS_NOTE="default max_threads (16)"
+THREADS_NOTE="the server's default max_threads (64)"
 if [[ -n ${BENCH_MAX_THREADS:-} ]]; then
   SERVER_FLAGS+=(--max_threads="$(clamp "$BENCH_MAX_THREADS" 2 1024)")
   THREADS_NOTE="max_threads $(clamp "$BENCH_MAX_THREADS" 2 1024)"

@@ -641,6 +641,21 @@ TEST_F(RegistryServiceTest, PersonErrors) {
   update.mutable_update_mask()->add_paths("etag");
   EXPECT_EQ(BadFields(stub_->UpdatePerson(Context().get(), update, &person)),
             std::set<std::string>{"update_mask"});
+  // A unit that does not exist is refused when the mask names it, and ignored
+  // when it does not.
+  update.mutable_person()->set_unit_id("U0000000404");
+  update.mutable_update_mask()->Clear();
+  update.mutable_update_mask()->add_paths("unit_id");
+  grpc::Status missing_unit =
+      stub_->UpdatePerson(Context().get(), update, &person);
+  EXPECT_EQ(missing_unit.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFields(missing_unit), std::set<std::string>{"person.unit_id"});
+  update.mutable_update_mask()->set_paths(0, "full_name");
+  update.mutable_person()->set_full_name("Nguyễn Văn Bình");
+  ASSERT_TRUE(stub_->UpdatePerson(Context().get(), update, &person).ok());
+  EXPECT_EQ(person.unit_id(), unit.id());
+  EXPECT_EQ(person.full_name(), "Nguyễn Văn Bình");
+
   update.mutable_person()->set_id("P0000000404");
   update.mutable_update_mask()->Clear();
   EXPECT_EQ(stub_->UpdatePerson(Context().get(), update, &person).error_code(),
