@@ -13,25 +13,15 @@
 #include "common/keys.h"
 #include "common/rocksdb_status.h"
 #include "common/text.h"
-#include "rocksdb/cache.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "services/registry/area_catalog.h"
 
 namespace antt::registry {
 namespace {
 
-constexpr const char* kCfNames[] = {"default", "units",    "persons",
-                                    "changes", "requests", "index"};
-
 constexpr char kNextUnitKey[] = "next_unit";
 constexpr char kNextPersonKey[] = "next_person";
 constexpr char kLastChangeKey[] = "last_change";
-
-absl::string_view View(const rocksdb::Slice& slice) {
-  return absl::string_view(slice.data(), slice.size());
-}
 
 std::string U64Value(uint64_t value) {
   std::string out;
@@ -158,43 +148,14 @@ absl::string_view IdSuffix(absl::string_view key) {
 absl::StatusOr<std::unique_ptr<RocksDbRegistryStore>>
 RocksDbRegistryStore::Open(const std::string& path,
                            const RocksDbOptions& options) {
-  rocksdb::Options db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
-  db_options.db_write_buffer_size = options.write_buffer_bytes;
-  db_options.keep_log_file_num = 5;
-
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf_options.compression = rocksdb::kLZ4Compression;
-  cf_options.bottommost_compression = rocksdb::kZSTD;
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
-
   std::unique_ptr<RocksDbRegistryStore> store(new RocksDbRegistryStore());
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(db_options), path,
-                                        descriptors, &store->cf_, &raw);
-  if (!s.ok()) return FromRocksDb(s);
-  store->db_.reset(raw);
+  absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(
+      path, {"default", "units", "persons", "changes", "requests", "index"},
+      options);
+  if (!db.ok()) return db.status();
+  store->db_ = *std::move(db);
   if (absl::Status c = store->LoadCounters(); !c.ok()) return c;
   return store;
-}
-
-RocksDbRegistryStore::~RocksDbRegistryStore() {
-  if (db_ == nullptr) return;
-  rocksdb::FlushOptions flush;
-  (void)db_->Flush(flush, cf_);
-  (void)db_->SyncWAL();
-  for (rocksdb::ColumnFamilyHandle* handle : cf_) {
-    (void)db_->DestroyColumnFamilyHandle(handle);
-  }
-  (void)db_->Close();
 }
 
 absl::Status RocksDbRegistryStore::LoadCounters() {
@@ -204,7 +165,7 @@ absl::Status RocksDbRegistryStore::LoadCounters() {
       {kNextPersonKey, &next_person_},
       {kLastChangeKey, &last_change_}};
   for (const auto& [key, value] : counters) {
-    absl::StatusOr<std::optional<std::string>> raw = Read(kDefault, key);
+    absl::StatusOr<std::optional<std::string>> raw = db_->Get(kDefault, key);
     if (!raw.ok()) return raw.status();
     if (!raw->has_value()) continue;
     absl::string_view in(**raw);
@@ -217,33 +178,9 @@ absl::Status RocksDbRegistryStore::LoadCounters() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<std::string>> RocksDbRegistryStore::Read(
-    Cf cf, absl::string_view key) {
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[cf],
-                               rocksdb::Slice(key.data(), key.size()), &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return FromRocksDb(s);
-  return std::optional<std::string>(std::move(value));
-}
-
-template <typename Message>
-absl::StatusOr<std::optional<Message>> RocksDbRegistryStore::ReadMessage(
-    Cf cf, absl::string_view key) {
-  absl::StatusOr<std::optional<std::string>> raw = Read(cf, key);
-  if (!raw.ok()) return raw.status();
-  if (!raw->has_value()) return std::optional<Message>();
-  Message message;
-  if (!message.ParseFromString(**raw)) {
-    return absl::DataLossError(
-        absl::StrCat("record ", key, " cannot be parsed"));
-  }
-  return std::optional<Message>(std::move(message));
-}
-
 absl::StatusOr<v1::Unit> RocksDbRegistryStore::GetUnit(absl::string_view id) {
   absl::StatusOr<std::optional<v1::Unit>> unit =
-      ReadMessage<v1::Unit>(kUnits, id);
+      db_->GetMessage<v1::Unit>(kUnits, id);
   if (!unit.ok()) return unit.status();
   if (!unit->has_value()) {
     return absl::NotFoundError(absl::StrCat("unit ", id, " does not exist"));
@@ -254,7 +191,7 @@ absl::StatusOr<v1::Unit> RocksDbRegistryStore::GetUnit(absl::string_view id) {
 absl::Status RocksDbRegistryStore::CheckUniqueLocked(const v1::Unit& unit) {
   if (unit.status() == v1::UNIT_STATUS_ACTIVE && !unit.tax_code().empty()) {
     absl::StatusOr<std::optional<std::string>> holder =
-        Read(kIndex, TaxKey(unit.tax_code()));
+        db_->Get(kIndex, TaxKey(unit.tax_code()));
     if (!holder.ok()) return holder.status();
     if (holder->has_value() && **holder != unit.id()) {
       return FieldError(absl::StatusCode::kAlreadyExists, "unit.tax_code",
@@ -264,7 +201,7 @@ absl::Status RocksDbRegistryStore::CheckUniqueLocked(const v1::Unit& unit) {
   }
   if (!unit.external_id().empty()) {
     absl::StatusOr<std::optional<std::string>> holder =
-        Read(kIndex, ExternalKey(unit.external_id()));
+        db_->Get(kIndex, ExternalKey(unit.external_id()));
     if (!holder.ok()) return holder.status();
     if (holder->has_value() && **holder != unit.id()) {
       return FieldError(absl::StatusCode::kAlreadyExists, "unit.external_id",
@@ -285,9 +222,9 @@ void RocksDbRegistryStore::AppendChange(rocksdb::WriteBatch* batch,
   change.set_id(id);
   change.set_type(type);
   *change.mutable_change_time() = ToTimestamp(now);
-  batch->Put(cf_[kChanges], U64Value(change.sequence()),
+  batch->Put(db_->cf(kChanges), U64Value(change.sequence()),
              change.SerializeAsString());
-  batch->Put(cf_[kDefault], kLastChangeKey, U64Value(change.sequence()));
+  batch->Put(db_->cf(kDefault), kLastChangeKey, U64Value(change.sequence()));
 }
 
 absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
@@ -301,14 +238,14 @@ absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
   rocksdb::WriteBatch batch;
   if (before != nullptr) {
     for (const auto& [key, unused] : UnitIndexEntries(*before)) {
-      batch.Delete(cf_[kIndex], key);
+      batch.Delete(db_->cf(kIndex), key);
     }
   }
   for (const auto& [key, value] : UnitIndexEntries(after)) {
-    batch.Put(cf_[kIndex], key, value);
+    batch.Put(db_->cf(kIndex), key, value);
   }
   const std::string record = after.SerializeAsString();
-  batch.Put(cf_[kUnits], after.id(), record);
+  batch.Put(db_->cf(kUnits), after.id(), record);
   v1::ChangeType type = v1::CHANGE_TYPE_CREATED;
   if (before != nullptr) {
     type = before->status() != v1::UNIT_STATUS_DISSOLVED &&
@@ -318,12 +255,11 @@ absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
   }
   AppendChange(&batch, v1::CHANGE_ENTITY_UNIT, after.id(), type, now);
   if (before == nullptr) {
-    batch.Put(cf_[kDefault], kNextUnitKey, U64Value(next_unit_ + 1));
+    batch.Put(db_->cf(kDefault), kNextUnitKey, U64Value(next_unit_ + 1));
   }
-  if (!request_key.empty()) batch.Put(cf_[kRequests], request_key, record);
+  if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
 
-  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) return FromRocksDb(s);
+  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
   ++last_change_;
   if (before == nullptr) ++next_unit_;
   return after;
@@ -336,7 +272,7 @@ absl::StatusOr<v1::Unit> RocksDbRegistryStore::CreateUnit(
   if (!request_id.empty()) {
     request_key = RequestKey("CreateUnit", request_id);
     absl::StatusOr<std::optional<v1::Unit>> first =
-        ReadMessage<v1::Unit>(kRequests, request_key);
+        db_->GetMessage<v1::Unit>(kRequests, request_key);
     if (!first.ok()) return first.status();
     if (first->has_value()) return **std::move(first);
   }
@@ -373,7 +309,7 @@ RocksDbRegistryStore::UpsertUnit(const v1::Unit& incoming,
   }
   std::optional<v1::Unit> existing;
   if (!match_key.empty()) {
-    absl::StatusOr<std::optional<std::string>> id = Read(kIndex, match_key);
+    absl::StatusOr<std::optional<std::string>> id = db_->Get(kIndex, match_key);
     if (!id.ok()) return id.status();
     if (id->has_value()) {
       absl::StatusOr<v1::Unit> unit = GetUnit(**id);
@@ -404,14 +340,8 @@ RocksDbRegistryStore::UpsertUnit(const v1::Unit& incoming,
 }
 
 absl::StatusOr<UnitPage> RocksDbRegistryStore::ListUnits(const UnitQuery& q) {
-  rocksdb::ReadOptions read;
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  read.snapshot = snapshot;
-  struct SnapshotRelease {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* snapshot;
-    ~SnapshotRelease() { db->ReleaseSnapshot(snapshot); }
-  } release{db_.get(), snapshot};
+  const Snapshot snapshot(db_->db());
+  rocksdb::ReadOptions read = snapshot.read();
 
   const std::vector<std::string> words =
       absl::StrSplit(q.folded_query, ' ', absl::SkipEmpty());
@@ -432,7 +362,8 @@ absl::StatusOr<UnitPage> RocksDbRegistryStore::ListUnits(const UnitQuery& q) {
   const std::string limit = PrefixSuccessor(prefix);
   rocksdb::Slice upper(limit);
   read.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf_[kIndex]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(read, db_->cf(kIndex)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     const absl::string_view value = View(it->value());
     if (!AttributesMatch(value.substr(0, kAttributesSize), q)) continue;
@@ -480,14 +411,11 @@ absl::StatusOr<UnitPage> RocksDbRegistryStore::ListUnits(const UnitQuery& q) {
 
 absl::StatusOr<v1::Unit> RocksDbRegistryStore::ReadUnit(
     const rocksdb::ReadOptions& read, const std::string& id) {
-  std::string raw;
-  rocksdb::Status s = db_->Get(read, cf_[kUnits], id, &raw);
-  if (!s.ok()) return FromRocksDb(s);
-  v1::Unit unit;
-  if (!unit.ParseFromString(raw)) {
-    return absl::DataLossError(absl::StrCat("unit ", id, " cannot be parsed"));
-  }
-  return unit;
+  absl::StatusOr<std::optional<v1::Unit>> unit =
+      db_->GetMessage<v1::Unit>(kUnits, id, read);
+  if (!unit.ok()) return unit.status();
+  if (!unit->has_value()) return absl::NotFoundError(absl::StrCat("unit ", id));
+  return **std::move(unit);
 }
 
 absl::StatusOr<std::string> RocksDbRegistryStore::MostSelectiveWord(
@@ -504,7 +432,7 @@ absl::StatusOr<std::string> RocksDbRegistryStore::MostSelectiveWord(
     rocksdb::ReadOptions bounded = read;
     bounded.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(bounded, cf_[kIndex]));
+        db_->db()->NewIterator(bounded, db_->cf(kIndex)));
     int count = 0;
     for (it->Seek(prefix); it->Valid() && count < best_count; it->Next()) {
       ++count;
@@ -522,7 +450,7 @@ absl::StatusOr<std::vector<v1::Change>> RocksDbRegistryStore::ListChanges(
     uint64_t after_sequence, int page_size) {
   std::vector<v1::Change> changes;
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), cf_[kChanges]));
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(kChanges)));
   for (it->Seek(U64Value(after_sequence + 1));
        it->Valid() && static_cast<int>(changes.size()) < page_size;
        it->Next()) {
@@ -540,7 +468,7 @@ absl::StatusOr<std::vector<v1::Change>> RocksDbRegistryStore::ListChanges(
 absl::StatusOr<v1::Person> RocksDbRegistryStore::GetPerson(
     absl::string_view id) {
   absl::StatusOr<std::optional<v1::Person>> person =
-      ReadMessage<v1::Person>(kPersons, id);
+      db_->GetMessage<v1::Person>(kPersons, id);
   if (!person.ok()) return person.status();
   if (!person->has_value()) {
     return absl::NotFoundError(absl::StrCat("person ", id, " does not exist"));
@@ -558,24 +486,23 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::WritePersonLocked(
   rocksdb::WriteBatch batch;
   if (before != nullptr) {
     for (const auto& [key, unused] : PersonIndexEntries(*before)) {
-      batch.Delete(cf_[kIndex], key);
+      batch.Delete(db_->cf(kIndex), key);
     }
   }
   for (const auto& [key, value] : PersonIndexEntries(after)) {
-    batch.Put(cf_[kIndex], key, value);
+    batch.Put(db_->cf(kIndex), key, value);
   }
   const std::string record = after.SerializeAsString();
-  batch.Put(cf_[kPersons], after.id(), record);
+  batch.Put(db_->cf(kPersons), after.id(), record);
   AppendChange(
       &batch, v1::CHANGE_ENTITY_PERSON, after.id(),
       before == nullptr ? v1::CHANGE_TYPE_CREATED : v1::CHANGE_TYPE_UPDATED,
       now);
   if (before == nullptr) {
-    batch.Put(cf_[kDefault], kNextPersonKey, U64Value(next_person_ + 1));
+    batch.Put(db_->cf(kDefault), kNextPersonKey, U64Value(next_person_ + 1));
   }
-  if (!request_key.empty()) batch.Put(cf_[kRequests], request_key, record);
-  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) return FromRocksDb(s);
+  if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
+  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
   ++last_change_;
   if (before == nullptr) ++next_person_;
   return after;
@@ -588,7 +515,7 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::CreatePerson(
   if (!request_id.empty()) {
     request_key = RequestKey("CreatePerson", request_id);
     absl::StatusOr<std::optional<v1::Person>> first =
-        ReadMessage<v1::Person>(kRequests, request_key);
+        db_->GetMessage<v1::Person>(kRequests, request_key);
     if (!first.ok()) return first.status();
     if (first->has_value()) return **std::move(first);
   }
@@ -614,14 +541,8 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::UpdatePerson(
 
 absl::StatusOr<PersonPage> RocksDbRegistryStore::ListPersons(
     const PersonQuery& q) {
-  rocksdb::ReadOptions read;
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  read.snapshot = snapshot;
-  struct SnapshotRelease {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* snapshot;
-    ~SnapshotRelease() { db->ReleaseSnapshot(snapshot); }
-  } release{db_.get(), snapshot};
+  const Snapshot snapshot(db_->db());
+  rocksdb::ReadOptions read = snapshot.read();
 
   const std::vector<std::string> words =
       absl::StrSplit(q.folded_query, ' ', absl::SkipEmpty());
@@ -640,7 +561,8 @@ absl::StatusOr<PersonPage> RocksDbRegistryStore::ListPersons(
   const std::string limit = PrefixSuccessor(prefix);
   rocksdb::Slice upper(limit);
   if (!prefix.empty()) read.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, cf_[cf]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(read, db_->cf(cf)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     if (cf == kPersons) {
       candidates.emplace_back(View(it->key()));
@@ -690,27 +612,17 @@ absl::StatusOr<PersonPage> RocksDbRegistryStore::ListPersons(
 
 absl::StatusOr<v1::Person> RocksDbRegistryStore::ReadPerson(
     const rocksdb::ReadOptions& read, const std::string& id) {
-  std::string raw;
-  rocksdb::Status s = db_->Get(read, cf_[kPersons], id, &raw);
-  if (!s.ok()) return FromRocksDb(s);
-  v1::Person person;
-  if (!person.ParseFromString(raw)) {
-    return absl::DataLossError(
-        absl::StrCat("person ", id, " cannot be parsed"));
+  absl::StatusOr<std::optional<v1::Person>> person =
+      db_->GetMessage<v1::Person>(kPersons, id, read);
+  if (!person.ok()) return person.status();
+  if (!person->has_value()) {
+    return absl::NotFoundError(absl::StrCat("person ", id));
   }
-  return person;
+  return **std::move(person);
 }
 
 uint64_t RocksDbRegistryStore::ApproximateSizeBytes() {
-  uint64_t total = 0;
-  for (rocksdb::ColumnFamilyHandle* handle : cf_) {
-    uint64_t size = 0;
-    if (db_->GetIntProperty(handle, rocksdb::DB::Properties::kLiveSstFilesSize,
-                            &size)) {
-      total += size;
-    }
-  }
-  return total;
+  return db_->ApproximateSizeBytes();
 }
 
 }  // namespace antt::registry

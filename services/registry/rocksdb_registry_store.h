@@ -27,17 +27,10 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "rocksdb/db.h"
+#include "common/rocksdb_db.h"
 #include "services/registry/registry_store.h"
 
 namespace antt::registry {
-
-struct RocksDbOptions {
-  // Memory for the block cache shared by all column families.
-  size_t block_cache_bytes = 64 << 20;
-  // Upper bound on all memtables together.
-  size_t write_buffer_bytes = 64 << 20;
-};
 
 class RocksDbRegistryStore final : public RegistryStore {
  public:
@@ -46,7 +39,7 @@ class RocksDbRegistryStore final : public RegistryStore {
   Open(const std::string& path, const RocksDbOptions& options = {});
 
   // Flushes memtables, syncs the WAL and closes the database.
-  ~RocksDbRegistryStore() override;
+  ~RocksDbRegistryStore() override = default;
 
   absl::StatusOr<v1::Unit> GetUnit(absl::string_view id) override;
   absl::StatusOr<v1::Unit> CreateUnit(v1::Unit unit,
@@ -82,10 +75,6 @@ class RocksDbRegistryStore final : public RegistryStore {
   RocksDbRegistryStore() = default;
 
   absl::Status LoadCounters();
-  absl::StatusOr<std::optional<std::string>> Read(Cf cf, absl::string_view key);
-  template <typename Message>
-  absl::StatusOr<std::optional<Message>> ReadMessage(Cf cf,
-                                                     absl::string_view key);
 
   // Both run under write_mu_.
   absl::StatusOr<v1::Unit> WriteUnitLocked(const v1::Unit* before,
@@ -107,8 +96,7 @@ class RocksDbRegistryStore final : public RegistryStore {
   void AppendChange(rocksdb::WriteBatch* batch, v1::ChangeEntity entity,
                     const std::string& id, v1::ChangeType type, absl::Time now);
 
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cf_;
+  std::unique_ptr<RocksDb> db_;
 
   absl::Mutex write_mu_;
   uint64_t next_unit_ ABSL_GUARDED_BY(write_mu_) = 1;

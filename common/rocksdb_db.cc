@@ -1,0 +1,78 @@
+#include "common/rocksdb_db.h"
+
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+
+namespace antt {
+
+absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(
+    const std::string& path, const std::vector<std::string>& cf_names,
+    const RocksDbOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.db_write_buffer_size = options.write_buffer_bytes;
+  db_options.keep_log_file_num = 5;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kLZ4Compression;
+  cf_options.bottommost_compression = rocksdb::kZSTD;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : cf_names) {
+    descriptors.emplace_back(name, cf_options);
+  }
+  std::unique_ptr<RocksDb> store(new RocksDb());
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(db_options), path,
+                                        descriptors, &store->cf_, &raw);
+  if (!s.ok()) return FromRocksDb(s);
+  store->db_.reset(raw);
+  return store;
+}
+
+RocksDb::~RocksDb() {
+  if (db_ == nullptr) return;
+  (void)db_->Flush(rocksdb::FlushOptions(), cf_);
+  (void)db_->SyncWAL();
+  for (rocksdb::ColumnFamilyHandle* handle : cf_) {
+    (void)db_->DestroyColumnFamilyHandle(handle);
+  }
+  (void)db_->Close();
+}
+
+absl::StatusOr<std::optional<std::string>> RocksDb::Get(
+    int cf, absl::string_view key, const rocksdb::ReadOptions& read) {
+  std::string value;
+  rocksdb::Status s = db_->Get(read, cf_[cf], ToSlice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocksDb(s);
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  return FromRocksDb(db_->Write(options, batch));
+}
+
+uint64_t RocksDb::ApproximateSizeBytes() {
+  uint64_t total = 0;
+  for (rocksdb::ColumnFamilyHandle* handle : cf_) {
+    uint64_t size = 0;
+    if (db_->GetIntProperty(handle, rocksdb::DB::Properties::kLiveSstFilesSize,
+                            &size)) {
+      total += size;
+    }
+  }
+  return total;
+}
+
+}  // namespace antt
