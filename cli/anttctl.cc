@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -221,7 +222,7 @@ void AddUnitCommands(CLI::App& app, Globals& globals, RegistryClient& client,
   units->require_subcommand(1);
 
   // units create
-  auto* create_flags = new UnitFlags();  // lives as long as the process
+  auto create_flags = std::make_shared<UnitFlags>();
   CLI::App* create = units->add_subcommand("create", "Create a unit");
   create->add_option("--name", create_flags->name, "Name (1–300 characters)")
       ->required();
@@ -319,7 +320,7 @@ void AddUnitCommands(CLI::App& app, Globals& globals, RegistryClient& client,
   });
 
   // units get
-  auto* get_id = new std::string();
+  auto get_id = std::make_shared<std::string>();
   CLI::App* get = units->add_subcommand("get", "Show one unit");
   get->add_option("id", *get_id, "Unit id")->required();
   get->callback([&globals, &client, &exit_code, get_id] {
@@ -345,7 +346,7 @@ void AddUnitCommands(CLI::App& app, Globals& globals, RegistryClient& client,
     int page_size = 100;
     bool all = false;
   };
-  auto* list_flags = new ListFlags();
+  auto list_flags = std::make_shared<ListFlags>();
   CLI::App* list = units->add_subcommand("list", "List units");
   list->add_option("--area", list_flags->area, "Area code at any level");
   list->add_option("--edition", list_flags->edition,
@@ -404,7 +405,7 @@ void AddUnitCommands(CLI::App& app, Globals& globals, RegistryClient& client,
   struct DissolveFlags {
     std::string id, date, reason, etag;
   };
-  auto* dissolve_flags = new DissolveFlags();
+  auto dissolve_flags = std::make_shared<DissolveFlags>();
   CLI::App* dissolve =
       units->add_subcommand("dissolve", "Mark a unit dissolved");
   dissolve->add_option("id", dissolve_flags->id)->required();
@@ -443,7 +444,7 @@ void AddAreaCommands(CLI::App& app, Globals& globals, RegistryClient& client,
     std::string edition = "2026-07";
     std::string code, parent, level;
   };
-  auto* flags = new AreaFlags();
+  auto flags = std::make_shared<AreaFlags>();
   const auto print = [&globals](const std::vector<v1::Area>& list,
                                 const google::protobuf::Message& whole) {
     if (globals.output == "json") {

@@ -13,8 +13,15 @@ absl::Status ApplyFieldMask(const google::protobuf::Message& from,
                             const FieldNames& settable,
                             google::protobuf::Message* to) {
   FieldNames paths(mask.paths().begin(), mask.paths().end());
-  if (paths.empty() || (paths.size() == 1 && *paths.begin() == "*")) {
-    paths = settable;
+  if (paths.size() == 1 && *paths.begin() == "*") {
+    paths = settable;  // full replacement
+  } else if (paths.empty()) {
+    // AIP-134: no mask means the fields the client populated.
+    std::vector<const google::protobuf::FieldDescriptor*> populated;
+    from.GetReflection()->ListFields(from, &populated);
+    for (const auto* field : populated) {
+      if (settable.count(field->name()) > 0) paths.insert(field->name());
+    }
   }
   FieldViolations violations;
   std::vector<const google::protobuf::FieldDescriptor*> fields;

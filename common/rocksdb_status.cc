@@ -16,8 +16,8 @@ absl::Status FromRocksDb(const rocksdb::Status& status) {
       return absl::DataLossError(message);
     case rocksdb::Status::kNotSupported:
       return absl::UnimplementedError(message);
-    case rocksdb::Status::kInvalidArgument:
-      return absl::InvalidArgumentError(message);
+    case rocksdb::Status::kInvalidArgument:  // our request to RocksDB was bad
+      return absl::InternalError(message);
     case rocksdb::Status::kIOError:
       return absl::UnavailableError(message);
     case rocksdb::Status::kBusy:

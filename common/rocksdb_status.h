@@ -9,7 +9,8 @@ namespace antt {
 // The one translation of rocksdb::Status into absl::Status. A read's NotFound
 // is usually a normal answer: callers check IsNotFound() before translating.
 // Busy/TryAgain (optimistic-transaction conflicts) become Aborted, so a caller
-// may retry; corruption becomes DataLoss; I/O errors become Unavailable.
+// may retry; corruption becomes DataLoss; I/O errors become Unavailable; an
+// InvalidArgument from RocksDB is our fault, not the client's: Internal.
 [[nodiscard]] absl::Status FromRocksDb(const rocksdb::Status& status);
 
 }  // namespace antt

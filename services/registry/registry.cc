@@ -17,6 +17,8 @@ namespace {
 
 constexpr size_t kMaxRequestIdLength = 128;
 constexpr size_t kMaxQueryCharacters = 300;
+// Keeps an import's response well under gRPC's 4 MB message limit.
+constexpr int kMaxImportErrors = 1000;
 
 absl::Status CheckRequestId(const std::string& request_id) {
   if (request_id.empty()) return absl::OkStatus();
@@ -246,9 +248,19 @@ absl::Status Registry::ImportRow(int row, const v1::Unit& unit,
                 return absl::OkStatus();
               }
               if (existing->status() == v1::UNIT_STATUS_DISSOLVED) {
-                return absl::FailedPreconditionError(
-                    absl::StrCat("unit ", existing->id(),
-                                 " with this external_id is dissolved"));
+                return FieldError(
+                    absl::StatusCode::kFailedPrecondition, "unit.external_id",
+                    absl::StrCat("belongs to unit ", existing->id(),
+                                 ", which is dissolved"));
+              }
+              // A non-enterprise row matched on external_id must not turn
+              // an enterprise into something else.
+              if (incoming.kind() != v1::UNIT_KIND_ENTERPRISE &&
+                  existing->kind() == v1::UNIT_KIND_ENTERPRISE) {
+                return FieldError(
+                    absl::StatusCode::kFailedPrecondition, "unit.external_id",
+                    absl::StrCat("belongs to enterprise ", existing->id(),
+                                 "; enterprises are matched by tax_code"));
               }
               *result = *existing;
               CopySettableFields(incoming, result);
@@ -264,14 +276,18 @@ absl::Status Registry::ImportRow(int row, const v1::Unit& unit,
       return absl::OkStatus();
     }
     status = written.status();
-    // Storage trouble stops the import; a rule that the row breaks does not.
-    if (status.code() == absl::StatusCode::kUnavailable ||
-        status.code() == absl::StatusCode::kInternal ||
-        status.code() == absl::StatusCode::kDataLoss) {
+    // A rule the row breaks is the row's error; anything else (storage
+    // trouble) stops the import.
+    if (status.code() != absl::StatusCode::kAlreadyExists &&
+        status.code() != absl::StatusCode::kFailedPrecondition) {
       return status;
     }
   }
   response->set_rejected(response->rejected() + 1);
+  if (response->errors_size() >= kMaxImportErrors) {
+    response->set_errors_omitted(response->errors_omitted() + 1);
+    return absl::OkStatus();
+  }
   v1::ImportError* error = response->add_errors();
   error->set_row(row);
   const auto violations = FieldViolationsOf(status);
@@ -411,6 +427,7 @@ absl::StatusOr<v1::Person> Registry::UpdatePerson(
   }
   const absl::CivilDay today = today_();
   return store_->UpdatePerson(request.person().id(), [&](v1::Person* person) {
+    const v1::PersonStatus stored_status = person->status();
     if (absl::Status s = CheckEtag(request.person().etag(), person->etag(),
                                    absl::StrCat("person ", person->id()));
         !s.ok()) {
@@ -422,7 +439,7 @@ absl::StatusOr<v1::Person> Registry::UpdatePerson(
       return s;
     }
     if (person->status() == v1::PERSON_STATUS_UNSPECIFIED) {
-      person->set_status(v1::PERSON_STATUS_ACTIVE);
+      person->set_status(stored_status);  // a full replacement keeps it
     }
     if (absl::Status s = NormalizeAndValidatePerson(person, today); !s.ok()) {
       return s;

@@ -1,6 +1,7 @@
 #include "services/registry/rocksdb_registry_store.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -357,8 +358,22 @@ absl::StatusOr<UnitPage> RocksDbRegistryStore::ListUnits(const UnitQuery& q) {
   }
 
   // The ids that pass every filter the index entry can decide: attributes,
-  // and for a query the whole folded name (kept in the word index).
-  std::vector<std::string> candidates;
+  // and for a query the whole folded name (kept in the word index). Without
+  // a query the index is in id order and holds each unit once, so the page
+  // is taken while counting; only a query's matches are collected (a unit
+  // may have two words with the same prefix) and de-duplicated.
+  UnitPage page;
+  std::vector<std::string> page_ids;
+  std::vector<std::string> matches;
+  const auto take = [&](std::string id) {
+    ++page.total_size;
+    if (id <= q.after_id) return;
+    if (static_cast<int>(page_ids.size()) == q.page_size) {
+      page.more = true;
+      return;
+    }
+    page_ids.push_back(std::move(id));
+  };
   const std::string limit = PrefixSuccessor(prefix);
   rocksdb::Slice upper(limit);
   read.iterate_upper_bound = &upper;
@@ -367,43 +382,31 @@ absl::StatusOr<UnitPage> RocksDbRegistryStore::ListUnits(const UnitQuery& q) {
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     const absl::string_view value = View(it->value());
     if (!AttributesMatch(value.substr(0, kAttributesSize), q)) continue;
-    if (!words.empty() &&
-        !MatchesQuery(value.substr(kAttributesSize), q.folded_query)) {
-      continue;
+    if (words.empty()) {
+      take(std::string(IdSuffix(View(it->key()))));
+    } else if (MatchesQuery(value.substr(kAttributesSize), q.folded_query)) {
+      matches.emplace_back(IdSuffix(View(it->key())));
     }
-    candidates.emplace_back(IdSuffix(View(it->key())));
   }
   if (!it->status().ok()) return FromRocksDb(it->status());
   read.iterate_upper_bound = nullptr;
-  if (!words.empty()) {  // a unit may have two words with the same prefix
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()),
-                     candidates.end());
-  }
 
-  // A query scanned the word index, which knows no areas: the area filter is
-  // checked on the records.
-  const bool check_area = !words.empty() && !q.area_code.empty();
-  UnitPage page;
-  for (const std::string& id : candidates) {
-    std::optional<v1::Unit> unit;
-    if (check_area) {
-      absl::StatusOr<v1::Unit> read_unit = ReadUnit(read, id);
-      if (!read_unit.ok()) return read_unit.status();
-      if (!UnitInArea(*read_unit, q.edition, q.area_code)) continue;
-      unit = *std::move(read_unit);
+  if (!words.empty()) {
+    std::sort(matches.begin(), matches.end());
+    matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+    // The word index knows no areas: an area filter is checked on records.
+    for (std::string& id : matches) {
+      if (!q.area_code.empty()) {
+        absl::StatusOr<v1::Unit> unit = ReadUnit(read, id);
+        if (!unit.ok()) return unit.status();
+        if (!UnitInArea(*unit, q.edition, q.area_code)) continue;
+      }
+      take(std::move(id));
     }
-    ++page.total_size;
-    if (id <= q.after_id) continue;
-    if (static_cast<int>(page.units.size()) == q.page_size) {
-      page.more = true;
-      continue;
-    }
-    if (!unit.has_value()) {
-      absl::StatusOr<v1::Unit> read_unit = ReadUnit(read, id);
-      if (!read_unit.ok()) return read_unit.status();
-      unit = *std::move(read_unit);
-    }
+  }
+  for (const std::string& id : page_ids) {
+    absl::StatusOr<v1::Unit> unit = ReadUnit(read, id);
+    if (!unit.ok()) return unit.status();
     page.units.push_back(*std::move(unit));
   }
   return page;
@@ -449,6 +452,7 @@ absl::StatusOr<std::string> RocksDbRegistryStore::MostSelectiveWord(
 absl::StatusOr<std::vector<v1::Change>> RocksDbRegistryStore::ListChanges(
     uint64_t after_sequence, int page_size) {
   std::vector<v1::Change> changes;
+  if (after_sequence == std::numeric_limits<uint64_t>::max()) return changes;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(kChanges)));
   for (it->Seek(U64Value(after_sequence + 1));

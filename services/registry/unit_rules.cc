@@ -249,9 +249,10 @@ absl::Status ApplyUnitMask(const v1::Unit& from,
 }
 
 void CopySettableFields(const v1::Unit& from, v1::Unit* to) {
-  absl::Status s =
-      ApplyFieldMask(from, google::protobuf::FieldMask(), SettablePaths(), to);
-  (void)s;  // an empty mask names only settable fields: it cannot fail
+  google::protobuf::FieldMask all;
+  all.add_paths("*");
+  absl::Status s = ApplyFieldMask(from, all, SettablePaths(), to);
+  (void)s;  // "*" names only settable fields: it cannot fail
 }
 
 }  // namespace antt::registry

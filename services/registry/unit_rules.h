@@ -34,14 +34,16 @@ void ComputeScope(v1::Unit* unit);
 // as AIP-203 says).
 void ClearOutputOnlyFields(v1::Unit* unit);
 
-// Copies the fields named by `mask` from `from` into `to`; an empty mask (or
-// "*") copies every client-settable field. InvalidArgument naming
+// Copies the fields named by `mask` from `from` into `to`: an empty mask
+// copies the client-settable fields `from` populates, "*" replaces every
+// client-settable field (AIP-134). InvalidArgument naming
 // "update_mask" for an unknown or output-only path.
 [[nodiscard]] absl::Status ApplyUnitMask(
     const v1::Unit& from, const google::protobuf::FieldMask& mask,
     v1::Unit* to);
 
-// Copies every client-settable field of `from` into `to` (import upserts).
+// Replaces every client-settable field of `to` with `from`'s (an import row
+// is the whole record).
 void CopySettableFields(const v1::Unit& from, v1::Unit* to);
 
 }  // namespace antt::registry

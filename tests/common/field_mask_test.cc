@@ -105,7 +105,7 @@ TEST(ApplyFieldMaskTest, NamedPathUnsetInSourceClearsTarget) {
   EXPECT_EQ(to.kind(), v1::UNIT_KIND_AGENCY);
 }
 
-TEST(ApplyFieldMaskTest, EmptyMaskCopiesEverySettableField) {
+TEST(ApplyFieldMaskTest, EmptyMaskCopiesThePopulatedSettableFields) {
   v1::Unit to = To();
   ASSERT_OK(ApplyFieldMask(From(), FieldMask(), Settable(), &to));
   EXPECT_EQ(to.name(), "Công ty B");
@@ -119,13 +119,23 @@ TEST(ApplyFieldMaskTest, EmptyMaskCopiesEverySettableField) {
   EXPECT_EQ(to.etag(), "etag-1");
 }
 
-TEST(ApplyFieldMaskTest, StarMaskIsLikeEmptyMask) {
-  v1::Unit with_star = To();
-  v1::Unit with_empty = To();
-  ASSERT_OK(ApplyFieldMask(From(), Mask({"*"}), Settable(), &with_star));
-  ASSERT_OK(ApplyFieldMask(From(), FieldMask(), Settable(), &with_empty));
-  EXPECT_TRUE(MessageDifferencer::Equals(with_star, with_empty));
-  EXPECT_EQ(with_star.name(), "Công ty B");
+TEST(ApplyFieldMaskTest, EmptyMaskKeepsFieldsTheRequestLeavesUnset) {
+  v1::Unit from = From();
+  from.clear_headcount();
+  v1::Unit to = To();
+  ASSERT_OK(ApplyFieldMask(from, FieldMask(), Settable(), &to));
+  EXPECT_EQ(to.headcount(), 7);  // not populated in the request: kept
+  EXPECT_EQ(to.name(), "Công ty B");
+}
+
+TEST(ApplyFieldMaskTest, StarMaskReplacesEverySettableField) {
+  v1::Unit from = From();
+  from.clear_headcount();
+  v1::Unit to = To();
+  ASSERT_OK(ApplyFieldMask(from, Mask({"*"}), Settable(), &to));
+  EXPECT_EQ(to.name(), "Công ty B");
+  EXPECT_EQ(to.headcount(), 0);  // cleared: a full replacement
+  EXPECT_EQ(to.id(), "to-id");   // not settable: untouched
 }
 
 TEST(ApplyFieldMaskTest, UnknownPathIsRejectedAndTargetUntouched) {

@@ -51,8 +51,10 @@ INSTANTIATE_TEST_SUITE_P(
              absl::StatusCode::kAborted},
         Case{"Aborted", rocksdb::Status::Aborted("detail-text"),
              absl::StatusCode::kAborted},
+        // RocksDB's InvalidArgument means our request to it was wrong: a
+        // server fault, never the client's.
         Case{"InvalidArgument", rocksdb::Status::InvalidArgument("detail-text"),
-             absl::StatusCode::kInvalidArgument},
+             absl::StatusCode::kInternal},
         Case{"NotSupported", rocksdb::Status::NotSupported("detail-text"),
              absl::StatusCode::kUnimplemented},
         Case{"TimedOut", rocksdb::Status::TimedOut("detail-text"),

@@ -24,18 +24,19 @@ using ::antt::testing::ChildProcess;
 
 class RegistryProcessTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = antt::testing::FreshTestDir();
-    port_ = antt::testing::FreeLoopbackPort();
-    address_ = absl::StrCat("127.0.0.1:", port_);
-  }
+  void SetUp() override { dir_ = antt::testing::FreshTestDir(); }
 
+  // Starts the server on a port of its choosing (no race with other tests
+  // for a port picked in advance) and waits until it serves.
   std::unique_ptr<ChildProcess> Start() {
+    log_ = absl::StrCat(dir_, "/server-", ++starts_, ".log");
     auto child = std::make_unique<ChildProcess>(
         BinDir() + "/antt-registry",
         std::vector<std::string>{"--db_path=" + dir_ + "/db",
-                                 "--listen=" + address_, "--insecure"},
-        dir_ + "/server.log");
+                                 "--listen=127.0.0.1:0", "--insecure"},
+        log_);
+    address_ =
+        absl::StrCat("127.0.0.1:", antt::testing::WaitForListeningPort(log_));
     EXPECT_TRUE(WaitServing()) << Log();
     channel_ =
         grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
@@ -65,7 +66,7 @@ class RegistryProcessTest : public ::testing::Test {
   }
 
   std::string Log() {
-    std::ifstream in(dir_ + "/server.log");
+    std::ifstream in(log_);
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
@@ -79,7 +80,8 @@ class RegistryProcessTest : public ::testing::Test {
   }
 
   std::string dir_;
-  int port_ = 0;
+  std::string log_;
+  int starts_ = 0;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
@@ -141,9 +143,10 @@ TEST_F(RegistryProcessTest, SigtermDrainsClosesTheStoreAndExitsZero) {
 }
 
 TEST_F(RegistryProcessTest, RefusesToStartWithoutTransportChoice) {
+  log_ = dir_ + "/server.log";
   ChildProcess server(BinDir() + "/antt-registry",
-                      {"--db_path=" + dir_ + "/db", "--listen=" + address_},
-                      dir_ + "/server.log");
+                      {"--db_path=" + dir_ + "/db", "--listen=127.0.0.1:0"},
+                      log_);
   EXPECT_EQ(server.WaitExit(20), 1) << Log();
   EXPECT_NE(Log().find("--insecure"), std::string::npos) << Log();
 }

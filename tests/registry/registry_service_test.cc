@@ -251,6 +251,35 @@ TEST_F(RegistryServiceTest, UpdateUnitAppliesOnlyTheMaskedFields) {
             (std::set<std::string>{"unit.enterprise_size", "unit.tax_code"}));
 }
 
+TEST_F(RegistryServiceTest, UpdateUnitWithoutMaskChangesOnlyPopulatedFields) {
+  v1::Unit unit = Agency("Sở Tư pháp", "QT-TP");
+  unit.set_address("Số 1 Hùng Vương, Đông Hà");
+  const v1::Unit created = MustCreate(unit);
+  v1::UpdateUnitRequest request;
+  request.mutable_unit()->set_id(created.id());
+  request.mutable_unit()->set_headcount(55);
+  v1::Unit updated;
+  ASSERT_TRUE(stub_->UpdateUnit(Context().get(), request, &updated).ok());
+  EXPECT_EQ(updated.headcount(), 55);
+  EXPECT_EQ(updated.name(), "Sở Tư pháp");
+  EXPECT_EQ(updated.external_id(), "QT-TP");
+  EXPECT_EQ(updated.address(), "Số 1 Hùng Vương, Đông Hà");
+
+  // Changing the size of an enterprise recomputes its scope and the index.
+  const v1::Unit company = MustCreate(Enterprise("Công ty E", ValidTaxCode(8)));
+  v1::UpdateUnitRequest shrink;
+  shrink.mutable_unit()->set_id(company.id());
+  shrink.mutable_unit()->set_enterprise_size(v1::ENTERPRISE_SIZE_SMALL);
+  ASSERT_TRUE(stub_->UpdateUnit(Context().get(), shrink, &updated).ok());
+  EXPECT_FALSE(updated.in_scope());
+  v1::ListUnitsRequest out_of_scope;
+  out_of_scope.set_in_scope(false);
+  v1::ListUnitsResponse listed;
+  ASSERT_TRUE(List(out_of_scope, &listed).ok());
+  ASSERT_EQ(listed.total_size(), 1);
+  EXPECT_EQ(listed.units(0).id(), company.id());
+}
+
 TEST_F(RegistryServiceTest, UpdateUnitErrors) {
   const v1::Unit created = MustCreate(Agency("Sở Tư pháp"));
   const v1::Unit other = MustCreate(Agency("Sở Y tế", "QT-YT"));
@@ -481,10 +510,50 @@ TEST_F(RegistryServiceTest,
   v1::ListUnitsResponse listed;
   ASSERT_TRUE(List(all, &listed).ok());
   EXPECT_EQ(listed.total_size(), 4);
+
+  // Rows that break a rule the store checks: an enterprise whose external id
+  // another unit holds (ALREADY_EXISTS); a school row naming an enterprise's
+  // external id, and one naming a dissolved unit (FAILED_PRECONDITION).
+  v1::Unit company_with_id = Enterprise("Công ty C", ValidTaxCode(6));
+  company_with_id.set_external_id("A1");
+  v1::Unit company_d = Enterprise("Công ty D", ValidTaxCode(7));
+  company_d.set_external_id("E-D");
+  MustCreate(company_d);
+  const v1::Unit gone = MustCreate(Agency("Sở cũ", "OLD"));
+  v1::Unit out;
+  ASSERT_TRUE(Dissolve(gone.id(), "", Date(2024, 1, 1), "Sáp nhập", &out).ok());
+  const v1::ImportUnitsResponse third = import({
+      company_with_id,
+      School("Trường X", v1::EDUCATION_LEVEL_UPPER_SECONDARY, "E-D"),
+      Agency("Sở cũ", "OLD"),
+  });
+  EXPECT_EQ(third.rejected(), 3);
+  ASSERT_EQ(third.errors_size(), 3);
+  for (const auto& error : third.errors()) {
+    EXPECT_EQ(error.field(), "unit.external_id") << error.message();
+  }
+  EXPECT_NE(third.errors(0).message().find("belongs to unit"),
+            std::string::npos);
+  EXPECT_NE(third.errors(1).message().find("enterprise"), std::string::npos);
+  EXPECT_NE(third.errors(2).message().find("dissolved"), std::string::npos);
   v1::ListUnitsRequest query;
   query.set_query("cong ty a doi ten");
   ASSERT_TRUE(List(query, &listed).ok());
   EXPECT_EQ(listed.total_size(), 1);
+}
+
+TEST_F(RegistryServiceTest, ImportUnitsKeepsTheFirstThousandErrors) {
+  v1::ImportUnitsResponse response;
+  auto context = Context();
+  auto writer = stub_->ImportUnits(context.get(), &response);
+  v1::ImportUnitsRequest bad_row;  // no unit at all: every row is rejected
+  for (int i = 0; i < 1005; ++i) ASSERT_TRUE(writer->Write(bad_row));
+  ASSERT_TRUE(writer->WritesDone());
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.rejected(), 1005);
+  EXPECT_EQ(response.errors_size(), 1000);
+  EXPECT_EQ(response.errors_omitted(), 5);
+  EXPECT_EQ(response.errors(999).row(), 1000);
 }
 
 // ------------------------------------------------------------ ListChanges

@@ -9,8 +9,10 @@
 
 namespace antt::testing {
 
-// A free TCP port on 127.0.0.1 (bound once, then released).
-int FreeLoopbackPort();
+// The port a server started with --listen=127.0.0.1:0 bound, read from the
+// "port" of its JSON "listening" log line in `log_path`; 0 when none appears
+// within `timeout_seconds`.
+int WaitForListeningPort(const std::string& log_path, int timeout_seconds = 20);
 
 // The directory holding the built binaries: $ANTT_BIN_DIR, set by CTest.
 std::string BinDir();

@@ -297,8 +297,9 @@ TEST(ApplyPersonMaskTest, CopiesNamedFields) {
   EXPECT_EQ(to.etag(), "3");
 }
 
-TEST(ApplyPersonMaskTest, EmptyMaskCopiesEverySettableField) {
+TEST(ApplyPersonMaskTest, EmptyMaskCopiesThePopulatedFields) {
   v1::Person to = Stored();
+  const v1::Person stored = to;
   v1::Person from;
   from.set_id("other");
   from.set_full_name("Trần Thị Bình");
@@ -306,11 +307,24 @@ TEST(ApplyPersonMaskTest, EmptyMaskCopiesEverySettableField) {
   ASSERT_OK(ApplyPersonMask(from, FieldMask(), &to));
   EXPECT_EQ(to.full_name(), "Trần Thị Bình");
   EXPECT_EQ(to.gender(), v1::GENDER_FEMALE);
+  // Left unset in the request: kept (AIP-134).
+  EXPECT_EQ(to.birth_year(), stored.birth_year());
+  EXPECT_EQ(to.positions_size(), stored.positions_size());
+  EXPECT_EQ(to.unit_id(), stored.unit_id());
+  EXPECT_EQ(to.id(), "p-000001");
+  EXPECT_EQ(to.etag(), "3");
+}
+
+TEST(ApplyPersonMaskTest, StarMaskReplacesEverySettableField) {
+  v1::Person to = Stored();
+  v1::Person from;
+  from.set_full_name("Trần Thị Bình");
+  ASSERT_OK(ApplyPersonMask(from, Mask({"*"}), &to));
+  EXPECT_EQ(to.full_name(), "Trần Thị Bình");
   EXPECT_EQ(to.birth_year(), 0);
   EXPECT_EQ(to.positions_size(), 0);
   EXPECT_EQ(to.unit_id(), "");
   EXPECT_EQ(to.id(), "p-000001");
-  EXPECT_EQ(to.etag(), "3");
 }
 
 TEST(ApplyPersonMaskTest, OutputOnlyAndUnknownPathsAreRejected) {

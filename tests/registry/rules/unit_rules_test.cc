@@ -672,7 +672,7 @@ TEST(ApplyUnitMaskTest, CopiesNamedFields) {
   EXPECT_EQ(to.etag(), "7");
 }
 
-TEST(ApplyUnitMaskTest, EmptyMaskCopiesEverySettableFieldOnly) {
+TEST(ApplyUnitMaskTest, EmptyMaskCopiesPopulatedSettableFieldsOnly) {
   const v1::Unit stored = WithOutputOnlyFields(Agency());
   v1::Unit to = stored;
   v1::Unit from = WithOutputOnlyFields(Enterprise());
