@@ -3,13 +3,13 @@
 
 #include <unistd.h>
 
-#include <filesystem>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/clock.h"
+#include "common/data_dir.h"
 #include "common/log.h"
 #include "common/server_runner.h"
 #include "services/registry/area_catalog.h"
@@ -32,16 +32,6 @@ ABSL_FLAG(int, drain_seconds, 20,
 
 namespace {
 
-// <dir of this binary>/../share/antt/<name>: where an install (and the build
-// tree) puts reference data.
-std::string DefaultDataDir(const std::string& name) {
-  std::error_code error;
-  const std::filesystem::path exe =
-      std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return "";
-  return (exe.parent_path().parent_path() / "share" / "antt" / name).string();
-}
-
 int Fail(const std::string& what, const absl::Status& status) {
   antt::LogError(what, {{"error", status.ToString()}});
   return 1;
@@ -61,7 +51,7 @@ int main(int argc, char** argv) {
                 absl::InvalidArgumentError("--db_path is required"));
   }
   std::string areas_dir = absl::GetFlag(FLAGS_areas_dir);
-  if (areas_dir.empty()) areas_dir = DefaultDataDir("areas");
+  if (areas_dir.empty()) areas_dir = antt::InstalledDataPath("areas");
 
   absl::StatusOr<std::unique_ptr<antt::registry::AreaCatalog>> areas =
       antt::registry::AreaCatalog::Load(areas_dir);

@@ -1,70 +1,42 @@
 #include "services/registry/registry_service.h"
 
-#include <chrono>
-
-#include "common/grpc_status.h"
+#include "common/grpc_handler.h"
 
 namespace antt::registry {
-namespace {
-
-// Copies a result into the response, or returns its error.
-template <typename T>
-grpc::Status Reply(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
-// An expired or cancelled call is not started: its answer would be thrown
-// away.
-bool Expired(grpc::ServerContext* context) {
-  return context->IsCancelled() ||
-         context->deadline() <= std::chrono::system_clock::now();
-}
-
-grpc::Status ExpiredStatus(grpc::ServerContext* context) {
-  if (context->deadline() <= std::chrono::system_clock::now()) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                        "the call's deadline passed");
-  }
-  return grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled");
-}
-
-}  // namespace
 
 grpc::Status RegistryServiceImpl::CreateUnit(
     grpc::ServerContext* context, const v1::CreateUnitRequest* request,
     v1::Unit* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->CreateUnit(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->CreateUnit(*request); });
 }
 
 grpc::Status RegistryServiceImpl::GetUnit(grpc::ServerContext* context,
                                           const v1::GetUnitRequest* request,
                                           v1::Unit* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->GetUnit(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->GetUnit(*request); });
 }
 
 grpc::Status RegistryServiceImpl::UpdateUnit(
     grpc::ServerContext* context, const v1::UpdateUnitRequest* request,
     v1::Unit* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->UpdateUnit(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->UpdateUnit(*request); });
 }
 
 grpc::Status RegistryServiceImpl::DissolveUnit(
     grpc::ServerContext* context, const v1::DissolveUnitRequest* request,
     v1::Unit* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->DissolveUnit(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->DissolveUnit(*request); });
 }
 
 grpc::Status RegistryServiceImpl::ListUnits(grpc::ServerContext* context,
                                             const v1::ListUnitsRequest* request,
                                             v1::ListUnitsResponse* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->ListUnits(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->ListUnits(*request); });
 }
 
 grpc::Status RegistryServiceImpl::ImportUnits(
@@ -76,7 +48,9 @@ grpc::Status RegistryServiceImpl::ImportUnits(
   // Each row is written on its own: rows before a cancellation stay written,
   // and the client learns how far it got from the counts.
   while (reader->Read(&request)) {
-    if (Expired(context)) return ExpiredStatus(context);
+    if (grpc::Status wanted = CallStillWanted(*context); !wanted.ok()) {
+      return wanted;
+    }
     ++row;
     if (absl::Status s = registry_->ImportRow(row, request.unit(), response);
         !s.ok()) {
@@ -89,50 +63,50 @@ grpc::Status RegistryServiceImpl::ImportUnits(
 grpc::Status RegistryServiceImpl::ListChanges(
     grpc::ServerContext* context, const v1::ListChangesRequest* request,
     v1::ListChangesResponse* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->ListChanges(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->ListChanges(*request); });
 }
 
 grpc::Status RegistryServiceImpl::GetArea(grpc::ServerContext* context,
                                           const v1::GetAreaRequest* request,
                                           v1::Area* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->GetArea(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->GetArea(*request); });
 }
 
 grpc::Status RegistryServiceImpl::ListAreas(grpc::ServerContext* context,
                                             const v1::ListAreasRequest* request,
                                             v1::ListAreasResponse* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->ListAreas(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->ListAreas(*request); });
 }
 
 grpc::Status RegistryServiceImpl::CreatePerson(
     grpc::ServerContext* context, const v1::CreatePersonRequest* request,
     v1::Person* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->CreatePerson(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->CreatePerson(*request); });
 }
 
 grpc::Status RegistryServiceImpl::GetPerson(grpc::ServerContext* context,
                                             const v1::GetPersonRequest* request,
                                             v1::Person* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->GetPerson(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->GetPerson(*request); });
 }
 
 grpc::Status RegistryServiceImpl::UpdatePerson(
     grpc::ServerContext* context, const v1::UpdatePersonRequest* request,
     v1::Person* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->UpdatePerson(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->UpdatePerson(*request); });
 }
 
 grpc::Status RegistryServiceImpl::ListPersons(
     grpc::ServerContext* context, const v1::ListPersonsRequest* request,
     v1::ListPersonsResponse* response) {
-  if (Expired(context)) return ExpiredStatus(context);
-  return Reply(registry_->ListPersons(*request), response);
+  return Handle(*context, response,
+                [&] { return registry_->ListPersons(*request); });
 }
 
 }  // namespace antt::registry
