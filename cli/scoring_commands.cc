@@ -1,0 +1,560 @@
+#include "cli/scoring_commands.h"
+
+#include <iostream>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+
+namespace antt::cli {
+namespace {
+
+namespace sv1 = ::antt::scoring::v1;
+namespace rv1 = ::antt::registry::v1;
+
+// The answers an officer gives on the command line: every condition is met
+// except those named by --not-met; points spread over the items in order
+// (--points-total) or given per item (--points ITEM=N).
+struct AnswerFlags {
+  std::string kind, unit, set;
+  int year = 0;
+  std::vector<std::string> not_met;  // ID or ID=note
+  std::vector<std::string> events;   // TYPE, TYPE@YYYY-MM-DD, ...=description
+  std::vector<std::string> points;   // ITEM=N
+  int points_total = -1;
+};
+
+void AddAnswerFlags(CLI::App* command, AnswerFlags* f) {
+  command->add_option("--year", f->year, "Assessment year")->required();
+  command->add_option("--set", f->set,
+                      "Criteria set id (default: by kind and year)");
+  command->add_option("--not-met", f->not_met,
+                      "A condition not met, as ID or ID=note (repeatable)");
+  command->add_option(
+      "--event", f->events,
+      "A disqualifying event, as TYPE[@YYYY-MM-DD][=description]");
+  command->add_option("--points", f->points, "Points of an item, as ITEM=N");
+  command->add_option("--points-total", f->points_total,
+                      "Points spread over the items in order");
+}
+
+// Fills conditions, events and points of `a` against `set`.
+void FillAnswers(const AnswerFlags& f, const sv1::CriteriaSet& set,
+                 sv1::Assessment* a) {
+  std::map<std::string, std::string> not_met;
+  for (const std::string& entry : f.not_met) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(entry, absl::MaxSplits('=', 1));
+    not_met[kv.first] = kv.second;
+  }
+  for (const sv1::Condition& condition : set.conditions()) {
+    if (condition.decided_by_events()) continue;
+    sv1::ConditionAnswer* answer = a->add_conditions();
+    answer->set_condition_id(condition.id());
+    auto it = not_met.find(condition.id());
+    answer->set_met(it == not_met.end());
+    if (it != not_met.end()) answer->set_note(it->second);
+  }
+  for (const std::string& entry : f.events) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(entry, absl::MaxSplits('=', 1));
+    std::pair<std::string, std::string> type_date =
+        absl::StrSplit(kv.first, absl::MaxSplits('@', 1));
+    sv1::Event* event = a->add_events();
+    event->set_type(type_date.first);
+    if (!type_date.second.empty()) {
+      *event->mutable_date() = RequireDate(type_date.second, "--event");
+    }
+    event->set_description(kv.second);
+  }
+  std::map<std::string, int> given;
+  int left = f.points_total;
+  for (const sv1::PointsItem& item : set.points_items()) {
+    if (left <= 0) break;
+    given[item.id()] = std::min(left, item.max_points());
+    left -= given[item.id()];
+  }
+  for (const std::string& entry : f.points) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(entry, absl::MaxSplits('=', 1));
+    int n = 0;
+    if (!absl::SimpleAtoi(kv.second, &n)) {
+      throw CLI::ValidationError("--points",
+                                 "want ITEM=N, got \"" + entry + "\"");
+    }
+    given[kv.first] = n;
+  }
+  for (const auto& [item, n] : given) {
+    sv1::ItemPoints* p = a->add_points();
+    p->set_item_id(item);
+    p->set_points(n);
+  }
+}
+
+// The set for `kind` and `year` (or `set_id` when given), read from scoring.
+bool FetchSet(Globals& globals, Clients& clients, rv1::UnitKind kind, int year,
+              const std::string& set_id, sv1::CriteriaSet* set) {
+  if (!set_id.empty()) {
+    sv1::GetCriteriaSetRequest request;
+    request.set_id(set_id);
+    return Run(globals, [&] {
+      return clients.scoring().GetCriteriaSet(clients.Context().get(), request,
+                                              set);
+    });
+  }
+  sv1::ListCriteriaSetsRequest request;
+  request.set_kind(kind);
+  request.set_year(year);
+  sv1::ListCriteriaSetsResponse response;
+  if (!Run(globals, [&] {
+        return clients.scoring().ListCriteriaSets(clients.Context().get(),
+                                                  request, &response);
+      })) {
+    return false;
+  }
+  if (response.criteria_sets().empty()) {
+    std::cerr << "error: no criteria set applies to "
+              << EnumName(rv1::UnitKind_descriptor(), "UNIT_KIND_", kind)
+              << " in " << year << "\n";
+    globals.exit_code = kNotFound;
+    return false;
+  }
+  *set = response.criteria_sets(0);
+  return true;
+}
+
+std::string ClassName(int c) {
+  return EnumName(sv1::Classification_descriptor(), "CLASSIFICATION_", c);
+}
+
+void PrintResult(const Globals& globals, const sv1::ScoreResult& r) {
+  Table table({"SET", "ANTT-SAFE", "POINTS", "CLASS", "PROVISIONAL"});
+  table.AddRow({r.criteria_set_id(), r.meets_standard() ? "đạt" : "chưa đạt",
+                absl::StrCat(r.total_points()), ClassName(r.classification()),
+                r.provisional() ? "yes" : "no"});
+  Print(globals, table, r);
+  if (globals.output != "table" || r.failures().empty()) return;
+  std::cout << "\nFailures:\n";
+  Table failures({"ID", "TEXT", "REASON"});
+  for (const auto& f : r.failures()) {
+    std::string text = f.text();
+    if (text.size() > 120) text = text.substr(0, 117) + "...";
+    failures.AddRow({f.id(), text, f.reason()});
+  }
+  failures.PrintAligned(std::cout);
+}
+
+void PrintAssessments(const Globals& globals,
+                      const std::vector<sv1::Assessment>& list,
+                      const google::protobuf::Message& whole) {
+  Table table(
+      {"ID", "UNIT", "NAME", "YEAR", "STAGE", "CLASS", "POINTS", "LATE"});
+  for (const auto& a : list) {
+    table.AddRow({a.id(), a.unit_id(), a.unit().name(), absl::StrCat(a.year()),
+                  EnumName(sv1::Stage_descriptor(), "STAGE_", a.stage()),
+                  ClassName(a.result().classification()),
+                  absl::StrCat(a.result().total_points()),
+                  a.late() ? "late" : ""});
+  }
+  Print(globals, table, whole);
+}
+
+void AddCriteriaCommands(CLI::App& app, Globals& globals, Clients& clients) {
+  CLI::App* criteria =
+      app.add_subcommand("criteria", "Criteria sets (rules as data)");
+  criteria->require_subcommand(1);
+  struct Flags {
+    std::string kind, id;
+    int year = 0;
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* list = criteria->add_subcommand("list", "List criteria sets");
+  list->add_option("--kind", flags->kind, "agency | enterprise | education");
+  list->add_option("--year", flags->year);
+  list->callback([&globals, &clients, flags] {
+    sv1::ListCriteriaSetsRequest request;
+    if (!flags->kind.empty()) {
+      request.set_kind(RequireEnum<rv1::UnitKind>(
+          rv1::UnitKind_descriptor(), "UNIT_KIND_", flags->kind, "--kind"));
+    }
+    request.set_year(flags->year);
+    sv1::ListCriteriaSetsResponse response;
+    if (!Run(globals, [&] {
+          return clients.scoring().ListCriteriaSets(clients.Context().get(),
+                                                    request, &response);
+        })) {
+      return;
+    }
+    Table table({"ID", "YEARS", "CONDITIONS", "EVENTS", "ITEMS", "PROVISIONAL",
+                 "TITLE"});
+    for (const auto& s : response.criteria_sets()) {
+      table.AddRow(
+          {s.id(),
+           absl::StrCat(s.first_year(), "–",
+                        s.last_year() == 0 ? "" : absl::StrCat(s.last_year())),
+           absl::StrCat(s.conditions_size()),
+           absl::StrCat(s.disqualifying_events_size()),
+           absl::StrCat(s.points_items_size()), s.provisional() ? "yes" : "no",
+           s.title()});
+    }
+    Print(globals, table, response);
+  });
+  CLI::App* get = criteria->add_subcommand("get", "Show a criteria set (JSON)");
+  get->add_option("id", flags->id)->required();
+  get->callback([&globals, &clients, flags] {
+    sv1::GetCriteriaSetRequest request;
+    request.set_id(flags->id);
+    sv1::CriteriaSet set;
+    if (Run(globals, [&] {
+          return clients.scoring().GetCriteriaSet(clients.Context().get(),
+                                                  request, &set);
+        })) {
+      std::cout << ToJson(set) << "\n";
+    }
+  });
+}
+
+void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
+  CLI::App* assess = app.add_subcommand("assess", "Yearly ANTT assessments");
+  assess->require_subcommand(1);
+
+  // assess score: a dry run, stores nothing.
+  auto score_flags = std::make_shared<AnswerFlags>();
+  CLI::App* score =
+      assess->add_subcommand("score", "Score answers (a dry run)");
+  score->add_option("--kind", score_flags->kind,
+                    "agency | enterprise | education");
+  score->add_option("--unit", score_flags->unit, "Unit id (its kind is used)");
+  AddAnswerFlags(score, score_flags.get());
+  score->callback([&globals, &clients, score_flags] {
+    const AnswerFlags& f = *score_flags;
+    sv1::ScoreRequest request;
+    rv1::UnitKind kind = rv1::UNIT_KIND_UNSPECIFIED;
+    if (!f.unit.empty()) {
+      rv1::GetUnitRequest get;
+      get.set_id(f.unit);
+      rv1::Unit unit;
+      if (!Run(globals, [&] {
+            return clients.registry().GetUnit(clients.Context().get(), get,
+                                              &unit);
+          })) {
+        return;
+      }
+      kind = unit.kind();
+      request.set_unit_id(f.unit);
+    } else if (!f.kind.empty()) {
+      kind = RequireEnum<rv1::UnitKind>(rv1::UnitKind_descriptor(),
+                                        "UNIT_KIND_", f.kind, "--kind");
+      request.set_unit_kind(kind);
+    } else {
+      throw CLI::ValidationError("--kind", "give --kind or --unit");
+    }
+    sv1::CriteriaSet set;
+    if (!FetchSet(globals, clients, kind, f.year, f.set, &set)) return;
+    sv1::Assessment answers;
+    FillAnswers(f, set, &answers);
+    request.set_year(f.year);
+    request.set_criteria_set_id(f.set);
+    *request.mutable_conditions() = answers.conditions();
+    *request.mutable_events() = answers.events();
+    *request.mutable_points() = answers.points();
+    sv1::ScoreResult result;
+    if (Run(globals, [&] {
+          return clients.scoring().Score(clients.Context().get(), request,
+                                         &result);
+        })) {
+      PrintResult(globals, result);
+    }
+  });
+
+  // assess submit
+  struct SubmitFlags {
+    AnswerFlags answers;
+    std::string request_id, etag;
+  };
+  auto submit_flags = std::make_shared<SubmitFlags>();
+  CLI::App* submit =
+      assess->add_subcommand("submit", "Submit a unit's self-assessment");
+  submit->add_option("--unit", submit_flags->answers.unit, "Unit id")
+      ->required();
+  AddAnswerFlags(submit, &submit_flags->answers);
+  submit->add_option(
+      "--request-id", submit_flags->request_id,
+      "Idempotency key: a retry with the same key submits nothing");
+  submit->add_option(
+      "--etag", submit_flags->etag,
+      "For a resubmission: fail if it changed since this version");
+  submit->callback([&globals, &clients, submit_flags] {
+    const AnswerFlags& f = submit_flags->answers;
+    rv1::GetUnitRequest get;
+    get.set_id(f.unit);
+    rv1::Unit unit;
+    if (!Run(globals, [&] {
+          return clients.registry().GetUnit(clients.Context().get(), get,
+                                            &unit);
+        })) {
+      return;
+    }
+    sv1::CriteriaSet set;
+    if (!FetchSet(globals, clients, unit.kind(), f.year, f.set, &set)) return;
+    sv1::SubmitAssessmentRequest request;
+    sv1::Assessment* a = request.mutable_assessment();
+    a->set_unit_id(f.unit);
+    a->set_year(f.year);
+    a->set_criteria_set_id(f.set);
+    a->set_etag(submit_flags->etag);
+    FillAnswers(f, set, a);
+    request.set_request_id(submit_flags->request_id);
+    sv1::Assessment submitted;
+    if (Run(globals, [&] {
+          return clients.scoring().SubmitAssessment(clients.Context().get(),
+                                                    request, &submitted);
+        })) {
+      PrintAssessments(globals, {submitted}, submitted);
+    }
+  });
+
+  // assess review
+  struct ReviewFlags {
+    std::string id, note, etag;
+    bool approve = false, send_back = false;
+  };
+  auto review_flags = std::make_shared<ReviewFlags>();
+  CLI::App* review =
+      assess->add_subcommand("review", "Police review: approve or return");
+  review->add_option("id", review_flags->id)->required();
+  auto* approve = review->add_flag("--approve", review_flags->approve);
+  auto* send_back = review->add_flag("--return", review_flags->send_back,
+                                     "Send back to the unit (needs --note)");
+  approve->excludes(send_back);
+  review->add_option("--note", review_flags->note);
+  review->add_option("--etag", review_flags->etag);
+  review->callback([&globals, &clients, review_flags] {
+    if (review_flags->approve == review_flags->send_back) {
+      throw CLI::ValidationError("--approve", "give --approve or --return");
+    }
+    sv1::ReviewAssessmentRequest request;
+    request.set_id(review_flags->id);
+    request.set_approve(review_flags->approve);
+    request.set_note(review_flags->note);
+    request.set_etag(review_flags->etag);
+    sv1::Assessment reviewed;
+    if (Run(globals, [&] {
+          return clients.scoring().ReviewAssessment(clients.Context().get(),
+                                                    request, &reviewed);
+        })) {
+      PrintAssessments(globals, {reviewed}, reviewed);
+    }
+  });
+
+  // assess recognize
+  struct RecognizeFlags {
+    std::vector<std::string> ids;
+    std::string decision, date, authority;
+    bool refuse = false;
+  };
+  auto recognize_flags = std::make_shared<RecognizeFlags>();
+  CLI::App* recognize = assess->add_subcommand(
+      "recognize", "One decision recognising many assessments (all or none)");
+  recognize->add_option("ids", recognize_flags->ids, "Assessment ids")
+      ->required();
+  recognize
+      ->add_option("--decision", recognize_flags->decision,
+                   "Decision number, e.g. 123/QĐ-UBND")
+      ->required();
+  recognize
+      ->add_option("--date", recognize_flags->date, "Decision date YYYY-MM-DD")
+      ->required();
+  recognize
+      ->add_option("--authority", recognize_flags->authority,
+                   "e.g. UBND tỉnh Quảng Trị")
+      ->required();
+  recognize->add_flag("--not-recognized", recognize_flags->refuse,
+                      "The decision refuses recognition");
+  recognize->callback([&globals, &clients, recognize_flags] {
+    sv1::RecognizeAssessmentsRequest request;
+    for (const auto& id : recognize_flags->ids) request.add_assessment_ids(id);
+    request.set_recognized(!recognize_flags->refuse);
+    request.set_decision_number(recognize_flags->decision);
+    *request.mutable_decision_date() =
+        RequireDate(recognize_flags->date, "--date");
+    request.set_authority(recognize_flags->authority);
+    sv1::RecognizeAssessmentsResponse response;
+    if (Run(globals, [&] {
+          return clients.scoring().RecognizeAssessments(clients.Context().get(),
+                                                        request, &response);
+        })) {
+      PrintAssessments(
+          globals,
+          std::vector<sv1::Assessment>(response.assessments().begin(),
+                                       response.assessments().end()),
+          response);
+    }
+  });
+
+  // assess list
+  struct ListFlags {
+    std::string unit, area, edition, stage, classification;
+    int year = 0, page_size = 100;
+    bool all = false;
+  };
+  auto list_flags = std::make_shared<ListFlags>();
+  CLI::App* list = assess->add_subcommand("list", "List assessments");
+  list->add_option("--unit", list_flags->unit);
+  list->add_option("--year", list_flags->year);
+  list->add_option("--area", list_flags->area, "Area code at any level");
+  list->add_option("--edition", list_flags->edition,
+                   "2026-07 (default) or 2025-06");
+  list->add_option(
+      "--stage", list_flags->stage,
+      "submitted | reviewed | returned | recognized | not-recognized");
+  list->add_option("--class", list_flags->classification,
+                   "excellent | good | average | weak");
+  list->add_option("--page-size", list_flags->page_size)->capture_default_str();
+  list->add_flag("--all", list_flags->all, "Fetch every page");
+  list->callback([&globals, &clients, list_flags] {
+    sv1::ListAssessmentsRequest request;
+    request.set_unit_id(list_flags->unit);
+    request.set_year(list_flags->year);
+    request.set_area_code(list_flags->area);
+    request.set_edition(list_flags->edition);
+    request.set_page_size(list_flags->page_size);
+    if (!list_flags->stage.empty()) {
+      request.set_stage(RequireEnum<sv1::Stage>(
+          sv1::Stage_descriptor(), "STAGE_", list_flags->stage, "--stage"));
+    }
+    if (!list_flags->classification.empty()) {
+      request.set_classification(RequireEnum<sv1::Classification>(
+          sv1::Classification_descriptor(), "CLASSIFICATION_",
+          list_flags->classification, "--class"));
+    }
+    sv1::ListAssessmentsResponse all;
+    while (true) {
+      sv1::ListAssessmentsResponse page;
+      if (!Run(globals, [&] {
+            return clients.scoring().ListAssessments(clients.Context().get(),
+                                                     request, &page);
+          })) {
+        return;
+      }
+      for (auto& a : *page.mutable_assessments())
+        *all.add_assessments() = std::move(a);
+      all.set_total_size(page.total_size());
+      all.set_next_page_token(page.next_page_token());
+      if (!list_flags->all || page.next_page_token().empty()) break;
+      request.set_page_token(page.next_page_token());
+    }
+    PrintAssessments(globals,
+                     std::vector<sv1::Assessment>(all.assessments().begin(),
+                                                  all.assessments().end()),
+                     all);
+    if (globals.output == "table") {
+      std::cout << all.assessments_size() << " of " << all.total_size()
+                << " assessments\n";
+    }
+  });
+
+  // assess history
+  struct HistoryFlags {
+    std::string unit;
+    int up_to = 0;
+  };
+  auto history_flags = std::make_shared<HistoryFlags>();
+  CLI::App* history =
+      assess->add_subcommand("history", "Every year of one unit");
+  history->add_option("unit", history_flags->unit)->required();
+  history->add_option("--up-to", history_flags->up_to, "Last year counted");
+  history->callback([&globals, &clients, history_flags] {
+    sv1::GetUnitHistoryRequest request;
+    request.set_unit_id(history_flags->unit);
+    request.set_up_to_year(history_flags->up_to);
+    sv1::GetUnitHistoryResponse response;
+    if (!Run(globals, [&] {
+          return clients.scoring().GetUnitHistory(clients.Context().get(),
+                                                  request, &response);
+        })) {
+      return;
+    }
+    Table table(
+        {"YEAR", "STAGE", "ANTT-SAFE", "CLASS", "POINTS", "ASSESSMENT"});
+    for (const auto& y : response.years()) {
+      table.AddRow({absl::StrCat(y.year()),
+                    EnumName(sv1::Stage_descriptor(), "STAGE_", y.stage()),
+                    y.meets_standard() ? "đạt" : "chưa đạt",
+                    ClassName(y.classification()),
+                    absl::StrCat(y.total_points()), y.assessment_id()});
+    }
+    Print(globals, table, response);
+    if (globals.output == "table") {
+      std::cout << "consecutive recognised years: "
+                << response.consecutive_recognized_years() << "\n";
+    }
+  });
+}
+
+void AddStatsCommand(CLI::App& app, Globals& globals, Clients& clients) {
+  struct Flags {
+    int from = 0, to = 0;
+    std::string area, edition, kind, by = "year";
+  };
+  auto flags = std::make_shared<Flags>();
+  CLI::App* stats = app.add_subcommand(
+      "stats", "Units recognised ANTT-safe: rate against the target, classes");
+  stats->add_option("--from", flags->from, "First year")->required();
+  stats->add_option("--to", flags->to, "Last year")->required();
+  stats->add_option("--area", flags->area, "Area code (default: the country)");
+  stats->add_option("--edition", flags->edition,
+                    "2026-07 (default) or 2025-06");
+  stats->add_option("--kind", flags->kind, "agency | enterprise | education");
+  stats->add_option("--by", flags->by, "year | kind | child-area")
+      ->check(CLI::IsMember({"year", "kind", "child-area"}))
+      ->capture_default_str();
+  stats->callback([&globals, &clients, flags] {
+    sv1::GetSafetyStatsRequest request;
+    request.set_first_year(flags->from);
+    request.set_last_year(flags->to);
+    request.set_area_code(flags->area);
+    request.set_edition(flags->edition);
+    if (!flags->kind.empty()) {
+      request.set_kind(RequireEnum<rv1::UnitKind>(
+          rv1::UnitKind_descriptor(), "UNIT_KIND_", flags->kind, "--kind"));
+    }
+    request.set_group_by(RequireEnum<sv1::GroupBy>(
+        sv1::GroupBy_descriptor(), "GROUP_BY_", flags->by, "--by"));
+    sv1::GetSafetyStatsResponse response;
+    if (!Run(globals, [&] {
+          return clients.scoring().GetSafetyStats(clients.Context().get(),
+                                                  request, &response);
+        })) {
+      return;
+    }
+    Table table({"GROUP", "YEAR", "IN SCOPE", "ASSESSED", "RECOGNISED", "RATE",
+                 "XUẤT SẮC", "KHÁ", "TRUNG BÌNH", "YẾU", "> TARGET"});
+    for (const auto& row : response.rows()) {
+      table.AddRow({row.group_name(), absl::StrCat(row.year()),
+                    absl::StrCat(row.in_scope()), absl::StrCat(row.assessed()),
+                    absl::StrCat(row.recognized()),
+                    absl::StrFormat("%.1f %%", row.rate() * 100),
+                    absl::StrCat(row.excellent()), absl::StrCat(row.good()),
+                    absl::StrCat(row.average()), absl::StrCat(row.weak()),
+                    row.meets_target() ? "yes" : "no"});
+    }
+    Print(globals, table, response);
+    if (globals.output == "table") {
+      std::cout << absl::StrFormat("target: more than %.0f %% recognised\n",
+                                   response.target_rate() * 100);
+    }
+  });
+}
+
+}  // namespace
+
+void AddScoringCommands(CLI::App& app, Globals& globals, Clients& clients) {
+  AddCriteriaCommands(app, globals, clients);
+  AddAssessCommands(app, globals, clients);
+  AddStatsCommand(app, globals, clients);
+}
+
+}  // namespace antt::cli
