@@ -1,5 +1,6 @@
 #include "common/rocksdb_db.h"
 
+#include "common/keys.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
@@ -55,6 +56,26 @@ absl::StatusOr<std::optional<std::string>> RocksDb::Get(
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocksDb(s);
   return std::optional<std::string>(std::move(value));
+}
+
+absl::StatusOr<uint64_t> RocksDb::GetUint64(int cf, absl::string_view key,
+                                            uint64_t fallback) {
+  absl::StatusOr<std::optional<std::string>> raw = Get(cf, key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return fallback;
+  absl::string_view in(**raw);
+  std::optional<uint64_t> value = ConsumeUint64(&in);
+  if (!value.has_value() || !in.empty()) {
+    return absl::DataLossError(
+        absl::StrCat("counter \"", key, "\" is corrupt"));
+  }
+  return *value;
+}
+
+std::string RocksDb::EncodeUint64(uint64_t value) {
+  std::string out;
+  AppendUint64(&out, value);
+  return out;
 }
 
 absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {

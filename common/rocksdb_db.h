@@ -71,6 +71,13 @@ class RocksDb final {
     return std::optional<Message>(std::move(message));
   }
 
+  // A big-endian uint64 counter, or `fallback` when absent; DataLoss when
+  // the value is not 8 bytes.
+  [[nodiscard]] absl::StatusOr<uint64_t> GetUint64(int cf,
+                                                   absl::string_view key,
+                                                   uint64_t fallback);
+  [[nodiscard]] static std::string EncodeUint64(uint64_t value);
+
   // Commits `batch` atomically; `sync` also fsyncs the WAL before returning.
   [[nodiscard]] absl::Status Write(rocksdb::WriteBatch* batch,
                                    bool sync = false);

@@ -8,6 +8,7 @@
 #include "common/date.h"
 #include "common/field_violations.h"
 #include "common/paging.h"
+#include "common/request_id.h"
 #include "common/text.h"
 #include "services/registry/person_rules.h"
 #include "services/registry/unit_rules.h"
@@ -15,22 +16,9 @@
 namespace antt::registry {
 namespace {
 
-constexpr size_t kMaxRequestIdLength = 128;
 constexpr size_t kMaxQueryCharacters = 300;
 // Keeps an import's response well under gRPC's 4 MB message limit.
 constexpr int kMaxImportErrors = 1000;
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty()) return absl::OkStatus();
-  bool printable = request_id.size() <= kMaxRequestIdLength;
-  for (unsigned char c : request_id)
-    printable = printable && c > 0x20 && c < 0x7F;
-  if (!printable) {
-    return InvalidField("request_id",
-                        "must be 1 to 128 printable ASCII characters");
-  }
-  return absl::OkStatus();
-}
 
 absl::Status CheckId(const std::string& id, const std::string& field) {
   if (id.empty()) return InvalidField(field, "is required");

@@ -24,12 +24,6 @@ constexpr char kNextUnitKey[] = "next_unit";
 constexpr char kNextPersonKey[] = "next_person";
 constexpr char kLastChangeKey[] = "last_change";
 
-std::string U64Value(uint64_t value) {
-  std::string out;
-  AppendUint64(&out, value);
-  return out;
-}
-
 std::string RequestKey(absl::string_view method, absl::string_view request_id) {
   return KeyBuilder(method).Raw(request_id).Build();
 }
@@ -161,20 +155,14 @@ RocksDbRegistryStore::Open(const std::string& path,
 
 absl::Status RocksDbRegistryStore::LoadCounters() {
   absl::MutexLock lock(&write_mu_);
-  const std::pair<absl::string_view, uint64_t*> counters[] = {
+  const std::pair<const char*, uint64_t*> counters[] = {
       {kNextUnitKey, &next_unit_},
       {kNextPersonKey, &next_person_},
       {kLastChangeKey, &last_change_}};
   for (const auto& [key, value] : counters) {
-    absl::StatusOr<std::optional<std::string>> raw = db_->Get(kDefault, key);
-    if (!raw.ok()) return raw.status();
-    if (!raw->has_value()) continue;
-    absl::string_view in(**raw);
-    std::optional<uint64_t> decoded = ConsumeUint64(&in);
-    if (!decoded.has_value()) {
-      return absl::DataLossError(absl::StrCat("counter ", key, " is corrupt"));
-    }
-    *value = *decoded;
+    absl::StatusOr<uint64_t> stored = db_->GetUint64(kDefault, key, *value);
+    if (!stored.ok()) return stored.status();
+    *value = *stored;
   }
   return absl::OkStatus();
 }
@@ -223,9 +211,10 @@ void RocksDbRegistryStore::AppendChange(rocksdb::WriteBatch* batch,
   change.set_id(id);
   change.set_type(type);
   *change.mutable_change_time() = ToTimestamp(now);
-  batch->Put(db_->cf(kChanges), U64Value(change.sequence()),
+  batch->Put(db_->cf(kChanges), RocksDb::EncodeUint64(change.sequence()),
              change.SerializeAsString());
-  batch->Put(db_->cf(kDefault), kLastChangeKey, U64Value(change.sequence()));
+  batch->Put(db_->cf(kDefault), kLastChangeKey,
+             RocksDb::EncodeUint64(change.sequence()));
 }
 
 absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
@@ -256,7 +245,8 @@ absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
   }
   AppendChange(&batch, v1::CHANGE_ENTITY_UNIT, after.id(), type, now);
   if (before == nullptr) {
-    batch.Put(db_->cf(kDefault), kNextUnitKey, U64Value(next_unit_ + 1));
+    batch.Put(db_->cf(kDefault), kNextUnitKey,
+              RocksDb::EncodeUint64(next_unit_ + 1));
   }
   if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
 
@@ -455,7 +445,7 @@ absl::StatusOr<std::vector<v1::Change>> RocksDbRegistryStore::ListChanges(
   if (after_sequence == std::numeric_limits<uint64_t>::max()) return changes;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(kChanges)));
-  for (it->Seek(U64Value(after_sequence + 1));
+  for (it->Seek(RocksDb::EncodeUint64(after_sequence + 1));
        it->Valid() && static_cast<int>(changes.size()) < page_size;
        it->Next()) {
     v1::Change change;
@@ -503,7 +493,8 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::WritePersonLocked(
       before == nullptr ? v1::CHANGE_TYPE_CREATED : v1::CHANGE_TYPE_UPDATED,
       now);
   if (before == nullptr) {
-    batch.Put(db_->cf(kDefault), kNextPersonKey, U64Value(next_person_ + 1));
+    batch.Put(db_->cf(kDefault), kNextPersonKey,
+              RocksDb::EncodeUint64(next_person_ + 1));
   }
   if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
   if (absl::Status s = db_->Write(&batch); !s.ok()) return s;

@@ -19,12 +19,6 @@ constexpr char kLegacyEdition[] = "2025-06";
 constexpr char kCurrentEdition[] = "2026-07";
 constexpr size_t kIdLength = 11;  // "A" and 10 digits
 
-std::string U64Value(uint64_t value) {
-  std::string out;
-  AppendUint64(&out, value);
-  return out;
-}
-
 std::string UnitYearPrefix(absl::string_view unit_id) {
   return KeyBuilder("uy").Str(unit_id).Build();
 }
@@ -244,21 +238,14 @@ absl::StatusOr<std::unique_ptr<RocksDbScoringStore>> RocksDbScoringStore::Open(
 
 absl::Status RocksDbScoringStore::LoadMeta() {
   absl::MutexLock lock(&write_mu_);
-  for (const auto& [key, apply] :
-       std::vector<std::pair<const char*, std::function<void(uint64_t)>>>{
-           {kNextAssessmentKey, [&](uint64_t v) { next_assessment_ = v; }},
-           {kRegistrySequenceKey,
-            [&](uint64_t v) { registry_sequence_.store(v); }}}) {
-    absl::StatusOr<std::optional<std::string>> raw = db_->Get(kDefault, key);
-    if (!raw.ok()) return raw.status();
-    if (!raw->has_value()) continue;
-    absl::string_view in(**raw);
-    std::optional<uint64_t> value = ConsumeUint64(&in);
-    if (!value.has_value()) {
-      return absl::DataLossError(absl::StrCat("meta ", key, " is corrupt"));
-    }
-    apply(*value);
-  }
+  absl::StatusOr<uint64_t> next =
+      db_->GetUint64(kDefault, kNextAssessmentKey, next_assessment_);
+  if (!next.ok()) return next.status();
+  next_assessment_ = *next;
+  absl::StatusOr<uint64_t> sequence =
+      db_->GetUint64(kDefault, kRegistrySequenceKey, 0);
+  if (!sequence.ok()) return sequence.status();
+  registry_sequence_.store(*sequence);
   return absl::OkStatus();
 }
 
@@ -369,7 +356,7 @@ absl::StatusOr<v1::Assessment> RocksDbScoringStore::SubmitAssessment(
     result.set_id(absl::StrFormat("A%010d", next_assessment_));
     result.set_etag("1");
     batch.Put(db_->cf(kDefault), kNextAssessmentKey,
-              U64Value(next_assessment_ + 1));
+              RocksDb::EncodeUint64(next_assessment_ + 1));
   }
   CounterDeltas deltas;
   StageAssessment(existing ? &*existing : nullptr, result, &batch, &deltas);
@@ -568,7 +555,8 @@ absl::Status RocksDbScoringStore::ApplyRegistryUnit(
   if (absl::Status s = StageCounters(deltas, &batch); !s.ok()) return s;
   batch.Put(db_->cf(kMirror), unit.id(), after.SerializeAsString());
   const uint64_t position = std::max(sequence, registry_sequence_.load());
-  batch.Put(db_->cf(kDefault), kRegistrySequenceKey, U64Value(position));
+  batch.Put(db_->cf(kDefault), kRegistrySequenceKey,
+            RocksDb::EncodeUint64(position));
   if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
   registry_sequence_.store(position);
   return absl::OkStatus();
@@ -578,7 +566,8 @@ absl::Status RocksDbScoringStore::AdvanceRegistrySequence(uint64_t sequence) {
   absl::MutexLock lock(&write_mu_);
   if (sequence <= registry_sequence_.load()) return absl::OkStatus();
   rocksdb::WriteBatch batch;
-  batch.Put(db_->cf(kDefault), kRegistrySequenceKey, U64Value(sequence));
+  batch.Put(db_->cf(kDefault), kRegistrySequenceKey,
+            RocksDb::EncodeUint64(sequence));
   if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
   registry_sequence_.store(sequence);
   return absl::OkStatus();

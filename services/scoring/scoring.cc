@@ -10,6 +10,7 @@
 #include "common/date.h"
 #include "common/field_violations.h"
 #include "common/paging.h"
+#include "common/request_id.h"
 #include "services/scoring/scorer.h"
 
 namespace antt::scoring {
@@ -21,7 +22,6 @@ constexpr int kMinYear = 1990;
 constexpr int kMaxYear = 2100;
 constexpr int kMaxStatsYears = 50;
 constexpr int kMaxDecisionSize = 1000;
-constexpr size_t kMaxRequestIdLength = 128;
 
 constexpr rv1::UnitKind kAllKinds[] = {
     rv1::UNIT_KIND_AGENCY, rv1::UNIT_KIND_ENTERPRISE, rv1::UNIT_KIND_EDUCATION};
@@ -30,17 +30,6 @@ bool YearInRange(int year) { return year >= kMinYear && year <= kMaxYear; }
 
 std::string YearRange() {
   return absl::StrCat("between ", kMinYear, " and ", kMaxYear);
-}
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  bool printable = request_id.size() <= kMaxRequestIdLength;
-  for (unsigned char c : request_id)
-    printable = printable && c > 0x20 && c < 0x7F;
-  if (!printable) {
-    return InvalidField("request_id",
-                        "must be 1 to 128 printable ASCII characters");
-  }
-  return absl::OkStatus();
 }
 
 absl::Status CheckEtag(const std::string& given, const std::string& stored,

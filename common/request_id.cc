@@ -1,0 +1,19 @@
+#include "common/request_id.h"
+
+#include "common/field_violations.h"
+
+namespace antt {
+
+absl::Status CheckRequestId(const std::string& request_id,
+                            const std::string& field) {
+  constexpr size_t kMaxLength = 128;
+  bool printable = request_id.size() <= kMaxLength;
+  for (unsigned char c : request_id)
+    printable = printable && c > 0x20 && c < 0x7F;
+  if (!printable) {
+    return InvalidField(field, "must be 1 to 128 printable ASCII characters");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace antt

@@ -1,0 +1,17 @@
+#ifndef ANTT_COMMON_REQUEST_ID_H_
+#define ANTT_COMMON_REQUEST_ID_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace antt {
+
+// A client's idempotency key (AIP-155): empty (none), or 1 to 128 printable
+// ASCII characters without spaces. InvalidArgument naming `field` otherwise.
+[[nodiscard]] absl::Status CheckRequestId(
+    const std::string& request_id, const std::string& field = "request_id");
+
+}  // namespace antt
+
+#endif  // ANTT_COMMON_REQUEST_ID_H_
