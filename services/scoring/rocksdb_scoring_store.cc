@@ -372,7 +372,7 @@ absl::StatusOr<v1::Assessment> RocksDbScoringStore::SubmitAssessment(
 absl::StatusOr<v1::Assessment> RocksDbScoringStore::UpdateAssessment(
     absl::string_view id, const AssessmentMutator& mutate) {
   absl::StatusOr<std::vector<v1::Assessment>> updated =
-      UpdateAssessments({std::string(id)}, mutate);
+      Update({std::string(id)}, mutate, /*sync=*/false);
   if (!updated.ok()) return updated.status();
   return std::move(updated->front());
 }
@@ -380,6 +380,13 @@ absl::StatusOr<v1::Assessment> RocksDbScoringStore::UpdateAssessment(
 absl::StatusOr<std::vector<v1::Assessment>>
 RocksDbScoringStore::UpdateAssessments(const std::vector<std::string>& ids,
                                        const AssessmentMutator& mutate) {
+  // A decision is a legal act: synced to disk before it is acknowledged.
+  return Update(ids, mutate, /*sync=*/true);
+}
+
+absl::StatusOr<std::vector<v1::Assessment>> RocksDbScoringStore::Update(
+    const std::vector<std::string>& ids, const AssessmentMutator& mutate,
+    bool sync) {
   absl::MutexLock lock(&write_mu_);
   rocksdb::WriteBatch batch;
   CounterDeltas deltas;
@@ -400,14 +407,7 @@ RocksDbScoringStore::UpdateAssessments(const std::vector<std::string>& ids,
     updated.push_back(std::move(after));
   }
   if (absl::Status s = StageCounters(deltas, &batch); !s.ok()) return s;
-  // A decision is a legal act: synced before it is acknowledged.
-  if (absl::Status s = db_->Write(
-          &batch, /*sync=*/ids.size() > 1 ||
-                      updated.front().stage() == v1::STAGE_RECOGNIZED ||
-                      updated.front().stage() == v1::STAGE_NOT_RECOGNIZED);
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = db_->Write(&batch, sync); !s.ok()) return s;
   return updated;
 }
 

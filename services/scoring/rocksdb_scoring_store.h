@@ -78,6 +78,10 @@ class RocksDbScoringStore final : public ScoringStore {
   // Reads each counter of `deltas`, adds the delta, and puts the sum.
   absl::Status StageCounters(const CounterDeltas& deltas,
                              rocksdb::WriteBatch* batch);
+  // Read-modify-write of `ids` in one batch; `sync` fsyncs the WAL.
+  absl::StatusOr<std::vector<v1::Assessment>> Update(
+      const std::vector<std::string>& ids, const AssessmentMutator& mutate,
+      bool sync);
   absl::StatusOr<v1::Assessment> ReadAssessment(
       const rocksdb::ReadOptions& read, const std::string& id);
 
