@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/stubs/logging.h"
 
 namespace antt {
 namespace {
@@ -52,16 +53,28 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_MESSAGE) &&
-        request_id_.empty() && absl::StartsWith(method, "/antt.")) {
+        absl::StartsWith(method, "/antt.")) {
       const void* message = methods->GetRecvMessage();
-      if (message != nullptr) {
+      if (message == nullptr) {
+        unparsable_ = true;
+      } else if (request_id_.empty()) {
         request_id_ = RequestIdOf(
             *static_cast<const google::protobuf::Message*>(message));
       }
     }
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const grpc::Status status = methods->GetSendStatus();
+      grpc::Status status = methods->GetSendStatus();
+      // gRPC answers a request it cannot parse with a bare INTERNAL. It is
+      // the caller's error (most often a string field that is not valid
+      // UTF-8, which proto3 refuses): say so.
+      if (unparsable_ && status.error_code() == grpc::StatusCode::INTERNAL) {
+        status = grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            "the request could not be parsed: every string field must be "
+            "valid UTF-8");
+        methods->ModifySendStatus(status);
+      }
       nlohmann::json fields = {
           {"method", std::string(method)},
           {"code", static_cast<int>(status.error_code())},
@@ -79,6 +92,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   grpc::experimental::ServerRpcInfo* info_;
   absl::Time start_;
   std::string request_id_;
+  bool unparsable_ = false;
 };
 
 class CallLogInterceptorFactory final
@@ -89,6 +103,16 @@ class CallLogInterceptorFactory final
     return new CallLogInterceptor(info);
   }
 };
+
+// Protobuf writes its own warnings (e.g. a string field that is not UTF-8)
+// to stderr; route them into the JSON log so every line stays parseable.
+void ProtobufLogToJson(google::protobuf::LogLevel level, const char* filename,
+                       int line, const std::string& message) {
+  Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kWarning
+                                                : LogLevel::kInfo,
+      "protobuf",
+      {{"detail", message}, {"source", absl::StrCat(filename, ":", line)}});
+}
 
 sigset_t TerminationSignals() {
   sigset_t set;
@@ -108,6 +132,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
         "no transport security configured: pass --insecure for a local "
         "plaintext server");
   }
+  google::protobuf::SetLogHandler(&ProtobufLogToJson);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 

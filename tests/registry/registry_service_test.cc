@@ -3,6 +3,7 @@
 
 #include "services/registry/registry_service.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -162,6 +163,40 @@ TEST_F(RegistryServiceTest, CreateUnitRejectsEveryBadFieldAtOnce) {
             (std::set<std::string>{"unit.name", "unit.tax_code",
                                    "unit.education_level", "unit.commune_code",
                                    "unit.headcount"}));
+  v1::ListUnitsResponse listed;
+  ASSERT_TRUE(List({}, &listed).ok());
+  EXPECT_EQ(listed.total_size(), 0);
+}
+
+TEST_F(RegistryServiceTest,
+       CreateUnitWithInvalidUtf8OnTheWireIsInvalidArgument) {
+  // CreateUnitRequest{unit: Unit{name: "C\xF4ng"}} encoded by hand: protobuf
+  // refuses the bytes before any handler runs.
+  const std::string unit_bytes = std::string(
+      "\x12\x04"
+      "C\xF4ng",
+      6);
+  const std::string request_bytes =
+      "\x0A" + std::string(1, '\x06') + unit_bytes;
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::GenericStub generic(channel_);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  auto call = generic.PrepareUnaryCall(
+      &context, "/antt.registry.v1.RegistryService/CreateUnit", request, &cq);
+  call->StartCall();
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_NE(status.error_message().find("UTF-8"), std::string::npos);
   v1::ListUnitsResponse listed;
   ASSERT_TRUE(List({}, &listed).ok());
   EXPECT_EQ(listed.total_size(), 0);
