@@ -505,6 +505,9 @@ absl::StatusOr<v1::GetUnitHistoryResponse> Scoring::GetUnitHistory(
     year->set_classification(a.result().classification());
     year->set_total_points(a.result().total_points());
     year->set_assessment_id(a.id());
+    year->set_events(a.events_size());
+    for (const v1::Event& event : a.events())
+      year->add_event_types(event.type());
     stages[a.year()] = a.stage();
   }
   int end = request.up_to_year();

@@ -176,9 +176,9 @@ class ScoringTest : public ::testing::Test {
     return recognized.ok() ? recognized->assessments(0) : v1::Assessment();
   }
 
-  v1::GetSafetyStatsResponse Stats(int first, int last, const std::string& area,
-                                   const std::string& edition, v1::GroupBy by,
-                                   rv1::UnitKind kind = rv1::UNIT_KIND_UNSPECIFIED) {
+  v1::GetSafetyStatsResponse Stats(
+      int first, int last, const std::string& area, const std::string& edition,
+      v1::GroupBy by, rv1::UnitKind kind = rv1::UNIT_KIND_UNSPECIFIED) {
     v1::GetSafetyStatsRequest request;
     request.set_first_year(first);
     request.set_last_year(last);
@@ -274,13 +274,15 @@ TEST_F(ScoringTest, SubmitRejectsBadAnswersNamingTheFields) {
   a.mutable_points(0)->set_points(4);    // 510.1 is worth 3
   absl::Status status = Submit(a).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Fields(status), (std::vector<std::string>{"assessment.conditions",
-                                                      "assessment.points[0].points"}));
+  EXPECT_EQ(Fields(status),
+            (std::vector<std::string>{"assessment.conditions",
+                                      "assessment.points[0].points"}));
   v1::Assessment no_unit = Answers("U1", 2019, 80);
   no_unit.clear_unit_id();
   no_unit.set_year(1980);
-  EXPECT_EQ(Fields(Submit(no_unit).status()),
-            (std::vector<std::string>{"assessment.unit_id", "assessment.year"}));
+  EXPECT_EQ(
+      Fields(Submit(no_unit).status()),
+      (std::vector<std::string>{"assessment.unit_id", "assessment.year"}));
   EXPECT_EQ(Fields(Submit(Answers("U1", 2019, 80), "bad id").status()),
             std::vector<std::string>{"request_id"});
   v1::Assessment wrong_set = Answers("U1", 2019, 80);
@@ -291,7 +293,8 @@ TEST_F(ScoringTest, SubmitRejectsBadAnswersNamingTheFields) {
 
 TEST_F(ScoringTest, OneAssessmentPerUnitAndYearUnlessReturned) {
   const v1::Assessment first = MustSubmit(Answers("U1", 2019, 95));
-  EXPECT_CODE(Submit(Answers("U1", 2019, 95)), absl::StatusCode::kAlreadyExists);
+  EXPECT_CODE(Submit(Answers("U1", 2019, 95)),
+              absl::StatusCode::kAlreadyExists);
   // The same request id is a retry: the first result, nothing new.
   const v1::Assessment by_id = *Submit(Answers("U2", 2019, 95), "req-1");
   auto retry = Submit(Answers("U2", 2019, 10), "req-1");
@@ -332,7 +335,8 @@ TEST_F(ScoringTest, ReviewMovesOnlySubmittedAssessments) {
   missing.set_id("A0000000404");
   EXPECT_CODE(Review(missing, true), absl::StatusCode::kNotFound);
   missing.clear_id();
-  EXPECT_EQ(Fields(Review(missing, true).status()), std::vector<std::string>{"id"});
+  EXPECT_EQ(Fields(Review(missing, true).status()),
+            std::vector<std::string>{"id"});
 }
 
 // ------------------------------------------------------------ Recognize
@@ -350,7 +354,8 @@ TEST_F(ScoringTest, RecognitionIsAllOrNothing) {
   // failing does not meet the standard: nothing is recognised.
   EXPECT_CODE(Recognize({good.id(), failing.id()}),
               absl::StatusCode::kFailedPrecondition);
-  EXPECT_CODE(Recognize({good.id(), "A0000000404"}), absl::StatusCode::kNotFound);
+  EXPECT_CODE(Recognize({good.id(), "A0000000404"}),
+              absl::StatusCode::kNotFound);
   v1::GetAssessmentRequest get;
   get.set_id(good.id());
   EXPECT_EQ(scoring_->GetAssessment(get)->stage(), v1::STAGE_REVIEWED);
@@ -362,7 +367,8 @@ TEST_F(ScoringTest, RecognitionIsAllOrNothing) {
   auto done = Recognize({good.id()});
   ASSERT_OK(done);
   EXPECT_EQ(done->assessments(0).stage(), v1::STAGE_RECOGNIZED);
-  EXPECT_EQ(done->assessments(0).recognition().decision_number(), "123/QĐ-UBND");
+  EXPECT_EQ(done->assessments(0).recognition().decision_number(),
+            "123/QĐ-UBND");
 
   v1::RecognizeAssessmentsRequest bad;
   bad.add_assessment_ids(good.id());
@@ -409,7 +415,8 @@ TEST_F(ScoringTest, StatsCountInScopeUnitsAssessedOrNotAndKeepCountersRight) {
   EXPECT_EQ(y2019.good(), 1);
   EXPECT_EQ(y2019.weak(), 1);
 
-  auto by_district = Stats(2019, 2019, "45", "2025-06", v1::GROUP_BY_CHILD_AREA);
+  auto by_district =
+      Stats(2019, 2019, "45", "2025-06", v1::GROUP_BY_CHILD_AREA);
   ASSERT_EQ(by_district.rows_size(), 10);  // Quảng Trị's ten districts
   EXPECT_EQ(by_district.rows(0).group_key(), "461");
   EXPECT_EQ(by_district.rows(0).in_scope(), 2);    // U1, U3
@@ -463,9 +470,9 @@ TEST_F(ScoringTest, StatsRejectBadArguments) {
   request.set_area_code("461");  // a legacy district, not of 2026-07
   request.set_kind(static_cast<rv1::UnitKind>(9));
   request.set_group_by(static_cast<v1::GroupBy>(9));
-  EXPECT_EQ(Fields(scoring_->GetSafetyStats(request).status()),
-            (std::vector<std::string>{"last_year", "area_code", "kind",
-                                      "group_by"}));
+  EXPECT_EQ(
+      Fields(scoring_->GetSafetyStats(request).status()),
+      (std::vector<std::string>{"last_year", "area_code", "kind", "group_by"}));
   request.Clear();
   request.set_first_year(1900);
   request.set_last_year(2019);
@@ -482,18 +489,30 @@ TEST_F(ScoringTest, HistoryCountsConsecutiveRecognisedYears) {
   MustRecognize(Answers("U1", 2017, 95));
   MustRecognize(Answers("U1", 2018, 95));
   MustRecognize(Answers("U1", 2019, 95));
-  MustSubmit(Answers("U1", 2020, 95));
+  v1::Assessment with_event = Answers("U1", 2020, 95);
+  v1::Event* event = with_event.add_events();
+  event->set_type("7.3.1");
+  event->set_description("Khiếu kiện đông người");
+  MustSubmit(with_event);
   v1::GetUnitHistoryRequest request;
   request.set_unit_id("U1");
   request.set_up_to_year(2019);
   auto history = scoring_->GetUnitHistory(request);
   ASSERT_OK(history);
   EXPECT_EQ(history->years_size(), 4);
+  EXPECT_EQ(history->years(0).events(), 0);
   EXPECT_EQ(history->consecutive_recognized_years(), 3);
   request.set_up_to_year(2020);
-  EXPECT_EQ(scoring_->GetUnitHistory(request)->consecutive_recognized_years(), 0);
+  auto to_2020 = scoring_->GetUnitHistory(request);
+  ASSERT_OK(to_2020);
+  EXPECT_EQ(to_2020->consecutive_recognized_years(), 0);
+  ASSERT_EQ(to_2020->years_size(), 5);
+  EXPECT_EQ(to_2020->years(4).events(), 1);
+  ASSERT_EQ(to_2020->years(4).event_types_size(), 1);
+  EXPECT_EQ(to_2020->years(4).event_types(0), "7.3.1");
   request.set_up_to_year(2016);
-  EXPECT_EQ(scoring_->GetUnitHistory(request)->consecutive_recognized_years(), 0);
+  EXPECT_EQ(scoring_->GetUnitHistory(request)->consecutive_recognized_years(),
+            0);
   request.clear_unit_id();
   request.set_up_to_year(3000);
   EXPECT_EQ(Fields(scoring_->GetUnitHistory(request).status()),
