@@ -1,0 +1,44 @@
+#include "common/dependency.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/grpc_status.h"
+
+namespace antt {
+
+std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+std::unique_ptr<grpc::ClientContext> DependencyContext(
+    absl::Duration deadline) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  return context;
+}
+
+absl::Status DependencyError(const grpc::Status& status,
+                             absl::string_view service,
+                             absl::string_view address) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::NOT_FOUND:
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return FromGrpcStatus(status);
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return absl::UnavailableError(
+          absl::StrCat("the ", service, " at ", address,
+                       " cannot be reached: ", status.error_message()));
+    default:
+      return absl::UnavailableError(
+          absl::StrCat("the ", service, " at ", address,
+                       " failed: ", status.error_message()));
+  }
+}
+
+}  // namespace antt
