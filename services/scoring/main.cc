@@ -68,6 +68,13 @@ int main(int argc, char** argv) {
                 absl::InvalidArgumentError("--db_path is required"));
   }
 
+  if (absl::GetFlag(FLAGS_registry_deadline_ms) <= 0 ||
+      absl::GetFlag(FLAGS_registry_poll_ms) <= 0) {
+    return Fail(
+        "bad flags",
+        absl::InvalidArgumentError(
+            "--registry_deadline_ms and --registry_poll_ms must be positive"));
+  }
   auto criteria = antt::scoring::CriteriaCatalog::LoadDir(
       FlagOr(absl::GetFlag(FLAGS_criteria_dir), "criteria"));
   if (!criteria.ok())
