@@ -112,6 +112,10 @@ absl::StatusOr<std::unique_ptr<AreaCatalog>> AreaCatalog::Load(
     if (absl::Status s = LoadEdition(edition, root, &areas); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
     }
+    for (const auto& [code, area] : areas) {  // in code order
+      catalog->children_[{std::string(edition), area.parent_code()}].push_back(
+          &area);
+    }
   }
   return catalog;
 }
@@ -138,6 +142,16 @@ std::vector<const v1::Area*> AreaCatalog::List(absl::string_view edition,
                                                absl::string_view parent_code,
                                                v1::AreaLevel level) const {
   std::vector<const v1::Area*> out;
+  if (!parent_code.empty()) {
+    auto it = children_.find({std::string(edition), std::string(parent_code)});
+    if (it == children_.end()) return out;
+    for (const v1::Area* area : it->second) {
+      if (level == v1::AREA_LEVEL_UNSPECIFIED || area->level() == level) {
+        out.push_back(area);
+      }
+    }
+    return out;
+  }
   auto e = areas_.find(edition);
   if (e == areas_.end()) return out;
   for (const auto& [code, area] : e->second) {

@@ -46,6 +46,10 @@ class AreaCatalog final {
 
   // edition → code → area. std::map keeps codes ordered for listing.
   std::map<std::string, std::map<std::string, v1::Area>, std::less<>> areas_;
+  // (edition, parent code) → its children in code order ("" parent: the
+  // provinces), built once at load so listing children costs their number.
+  std::map<std::pair<std::string, std::string>, std::vector<const v1::Area*>>
+      children_;
 };
 
 }  // namespace antt::registry
