@@ -1,6 +1,7 @@
 // anttctl: the officers' command-line client of the ANTT services.
 //
-//   anttctl [--registry HOST:PORT] [--scoring HOST:PORT] [--insecure]
+//   anttctl [--registry HOST:PORT] [--scoring HOST:PORT] [--awards HOST:PORT]
+//           [--insecure]
 //           [-o table|json|csv] RESOURCE VERB ...
 //
 // Exit codes: 0 success; 1 a server or connection error; 2 a usage error;
@@ -8,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/awards_commands.h"
 #include "cli/cli.h"
 #include "cli/registry_commands.h"
 #include "cli/scoring_commands.h"
@@ -17,6 +19,7 @@ int main(int argc, char** argv) {
   antt::cli::Globals globals;
   globals.registry = EnvOr("ANTT_REGISTRY", "localhost:7001");
   globals.scoring = EnvOr("ANTT_SCORING", "localhost:7002");
+  globals.awards = EnvOr("ANTT_AWARDS", "localhost:7003");
 
   CLI::App app{"anttctl: the ANTT command-line client"};
   app.require_subcommand(1);
@@ -26,6 +29,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--scoring", globals.scoring,
                  "Scoring address (env ANTT_SCORING)")
+      ->capture_default_str();
+  app.add_option("--awards", globals.awards, "Awards address (env ANTT_AWARDS)")
       ->capture_default_str();
   app.add_flag("--insecure", globals.insecure,
                "Plaintext, no authentication (local demo only)");
@@ -39,6 +44,7 @@ int main(int argc, char** argv) {
   antt::cli::Clients clients(globals);
   antt::cli::AddRegistryCommands(app, globals, clients);
   antt::cli::AddScoringCommands(app, globals, clients);
+  antt::cli::AddAwardsCommands(app, globals, clients);
 
   try {
     app.parse(argc, argv);

@@ -119,6 +119,13 @@ scoring::v1::ScoringService::Stub& Clients::scoring() {
   return *scoring_;
 }
 
+awards::v1::AwardsService::Stub& Clients::awards() {
+  if (awards_ == nullptr) {
+    awards_ = awards::v1::AwardsService::NewStub(Channel(globals_.awards));
+  }
+  return *awards_;
+}
+
 std::unique_ptr<grpc::ClientContext> Clients::Context() const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() +

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "antt/awards/v1/awards.grpc.pb.h"
 #include "antt/registry/v1/registry.grpc.pb.h"
 #include "antt/scoring/v1/scoring.grpc.pb.h"
 #include "cli/table.h"
@@ -32,6 +33,7 @@ enum ExitCode {
 struct Globals {
   std::string registry;
   std::string scoring;
+  std::string awards;
   bool insecure = false;
   std::string output = "table";
   int timeout_seconds = 30;
@@ -96,6 +98,7 @@ class Clients final {
 
   registry::v1::RegistryService::Stub& registry();
   scoring::v1::ScoringService::Stub& scoring();
+  awards::v1::AwardsService::Stub& awards();
   [[nodiscard]] std::unique_ptr<grpc::ClientContext> Context() const;
 
  private:
@@ -104,6 +107,7 @@ class Clients final {
   const Globals& globals_;
   std::unique_ptr<registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<scoring::v1::ScoringService::Stub> scoring_;
+  std::unique_ptr<awards::v1::AwardsService::Stub> awards_;
 };
 
 // Runs one call: on failure reports it and records the exit code; returns

@@ -367,11 +367,127 @@ void AddAreaCommands(CLI::App& app, Globals& globals, Clients& client) {
   });
 }
 
+// ------------------------------------------------------------ persons
+
+void PrintPersons(const Globals& globals, const std::vector<v1::Person>& list,
+                  const google::protobuf::Message& whole) {
+  Table table({"ID", "NAME", "GENDER", "BORN", "UNIT", "POSITIONS", "STATUS"});
+  for (const auto& p : list) {
+    std::vector<std::string> positions;
+    for (const auto& pos : p.positions()) {
+      positions.push_back(absl::StrCat(
+          EnumName(v1::PositionRole_descriptor(), "POSITION_ROLE_", pos.role()),
+          "@", pos.unit_id(), " ", FormatDate(pos.start_date()), "–",
+          FormatDate(pos.end_date()),
+          pos.hardship_area() ? " (hardship)" : ""));
+    }
+    table.AddRow({p.id(), p.full_name(),
+                  EnumName(v1::Gender_descriptor(), "GENDER_", p.gender()),
+                  absl::StrCat(p.birth_year()), p.unit_id(),
+                  absl::StrJoin(positions, "; "),
+                  EnumName(v1::PersonStatus_descriptor(), "PERSON_STATUS_",
+                           p.status())});
+  }
+  Print(globals, table, whole);
+}
+
+void AddPersonCommands(CLI::App& app, Globals& globals, Clients& client) {
+  CLI::App* persons =
+      app.add_subcommand("persons", "Persons and their positions");
+  persons->require_subcommand(1);
+  struct Flags {
+    std::string name, gender, unit, role = "leader", title, since, until,
+                                    request_id, id, query;
+    int birth_year = 0;
+    bool hardship = false, police_medal = false;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* create = persons->add_subcommand("create", "Register a person");
+  create->add_option("--name", f->name)->required();
+  create->add_option("--gender", f->gender, "male | female")->required();
+  create->add_option("--birth-year", f->birth_year)->required();
+  create->add_option("--unit", f->unit, "Current workplace")->required();
+  create
+      ->add_option("--role", f->role,
+                   "leader | protection-team | staff | other")
+      ->capture_default_str();
+  create->add_option("--title", f->title, "Position title (default by role)");
+  create->add_option("--since", f->since, "Position start, YYYY-MM-DD")
+      ->required();
+  create->add_option("--until", f->until,
+                     "Position end, YYYY-MM-DD (default: ongoing)");
+  create->add_flag("--hardship", f->hardship,
+                   "The position is in a hardship area");
+  create->add_flag("--police-medal", f->police_medal,
+                   "Holds a police long-service medal");
+  create->add_option("--request-id", f->request_id);
+  create->callback([&globals, &client, f] {
+    v1::CreatePersonRequest request;
+    v1::Person* p = request.mutable_person();
+    p->set_full_name(f->name);
+    p->set_gender(RequireEnum<v1::Gender>(v1::Gender_descriptor(), "GENDER_",
+                                          f->gender, "--gender"));
+    p->set_birth_year(f->birth_year);
+    p->set_unit_id(f->unit);
+    p->set_holds_police_service_medal(f->police_medal);
+    v1::Position* pos = p->add_positions();
+    pos->set_role(RequireEnum<v1::PositionRole>(
+        v1::PositionRole_descriptor(), "POSITION_ROLE_", f->role, "--role"));
+    pos->set_title(!f->title.empty() ? f->title
+                   : pos->role() == v1::POSITION_ROLE_LEADER
+                       ? "Thủ trưởng đơn vị"
+                   : pos->role() == v1::POSITION_ROLE_PROTECTION_TEAM
+                       ? "Thành viên tổ bảo vệ"
+                       : "Cán bộ");
+    pos->set_unit_id(f->unit);
+    *pos->mutable_start_date() = RequireDate(f->since, "--since");
+    if (!f->until.empty())
+      *pos->mutable_end_date() = RequireDate(f->until, "--until");
+    pos->set_hardship_area(f->hardship);
+    request.set_request_id(f->request_id);
+    v1::Person created;
+    if (Run(globals, [&] {
+          return client.registry().CreatePerson(client.Context().get(), request,
+                                                &created);
+        })) {
+      PrintPersons(globals, {created}, created);
+    }
+  });
+  CLI::App* list = persons->add_subcommand("list", "List persons (every page)");
+  list->add_option("--unit", f->unit);
+  list->add_option("--query", f->query, "Name words, accents and case ignored");
+  list->callback([&globals, &client, f] {
+    v1::ListPersonsRequest request;
+    request.set_unit_id(f->unit);
+    request.set_query(f->query);
+    request.set_page_size(1000);
+    v1::ListPersonsResponse all;
+    while (true) {
+      v1::ListPersonsResponse page;
+      if (!Run(globals, [&] {
+            return client.registry().ListPersons(client.Context().get(),
+                                                 request, &page);
+          })) {
+        return;
+      }
+      for (auto& p : *page.mutable_persons()) *all.add_persons() = std::move(p);
+      all.set_total_size(page.total_size());
+      if (page.next_page_token().empty()) break;
+      request.set_page_token(page.next_page_token());
+    }
+    PrintPersons(
+        globals,
+        std::vector<v1::Person>(all.persons().begin(), all.persons().end()),
+        all);
+  });
+}
+
 }  // namespace
 
 void AddRegistryCommands(CLI::App& app, Globals& globals, Clients& clients) {
   AddUnitCommands(app, globals, clients);
   AddAreaCommands(app, globals, clients);
+  AddPersonCommands(app, globals, clients);
 }
 
 }  // namespace antt::cli

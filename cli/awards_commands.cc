@@ -1,0 +1,475 @@
+#include "cli/awards_commands.h"
+
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace antt::cli {
+namespace {
+
+namespace av1 = ::antt::awards::v1;
+
+std::string StageName(int stage) {
+  return EnumName(av1::NominationStage_descriptor(), "NOMINATION_STAGE_",
+                  stage);
+}
+
+std::string FailedRules(const av1::Nomination& n) {
+  std::vector<std::string> failed;
+  for (const auto& r : n.eligibility()) {
+    if (!r.passed()) failed.push_back(absl::StrCat(r.rule(), ": ", r.detail()));
+  }
+  return absl::StrJoin(failed, "; ");
+}
+
+void PrintNominations(const Globals& globals,
+                      const std::vector<av1::Nomination>& list,
+                      const google::protobuf::Message& whole) {
+  Table table(
+      {"ID", "TYPE", "RECIPIENT", "NAME", "STAGE", "ELIGIBLE", "WHY NOT"});
+  for (const auto& n : list) {
+    table.AddRow({n.id(), n.award_type(),
+                  n.person_id().empty() ? n.unit_id() : n.person_id(),
+                  n.recipient_name(), StageName(n.stage()),
+                  n.eligible() ? "yes" : "no", FailedRules(n)});
+  }
+  Print(globals, table, whole);
+}
+
+template <typename Call>
+void ShowNomination(Globals& globals, Call&& call) {
+  av1::Nomination n;
+  if (Run(globals, [&] { return call(&n); })) PrintNominations(globals, {n}, n);
+}
+
+void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
+  CLI::App* campaign = awards->add_subcommand("campaign", "Award campaigns");
+  campaign->require_subcommand(1);
+  struct Flags {
+    std::string title, deadline, request_id, id;
+    int from = 0, to = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* create = campaign->add_subcommand("create", "Open a campaign");
+  create->add_option("--title", f->title)->required();
+  create->add_option("--from", f->from, "First year of the period")->required();
+  create->add_option("--to", f->to, "Last year of the period")->required();
+  create->add_option("--deadline", f->deadline, "Nominations due, YYYY-MM-DD")
+      ->required();
+  create->add_option("--request-id", f->request_id);
+  create->callback([&globals, &clients, f] {
+    av1::CreateCampaignRequest request;
+    av1::Campaign* c = request.mutable_campaign();
+    c->set_title(f->title);
+    c->set_first_year(f->from);
+    c->set_last_year(f->to);
+    *c->mutable_nomination_deadline() = RequireDate(f->deadline, "--deadline");
+    request.set_request_id(f->request_id);
+    av1::Campaign created;
+    if (Run(globals, [&] {
+          return clients.awards().CreateCampaign(clients.Context().get(),
+                                                 request, &created);
+        })) {
+      Table table({"ID", "TITLE", "PERIOD", "DEADLINE", "STATUS"});
+      table.AddRow(
+          {created.id(), created.title(),
+           absl::StrCat(created.first_year(), "–", created.last_year()),
+           FormatDate(created.nomination_deadline()), "open"});
+      Print(globals, table, created);
+    }
+  });
+  CLI::App* list = campaign->add_subcommand("list", "List campaigns");
+  list->callback([&globals, &clients] {
+    av1::ListCampaignsRequest request;
+    request.set_page_size(1000);
+    av1::ListCampaignsResponse response;
+    if (!Run(globals, [&] {
+          return clients.awards().ListCampaigns(clients.Context().get(),
+                                                request, &response);
+        })) {
+      return;
+    }
+    Table table({"ID", "TITLE", "PERIOD", "DEADLINE", "STATUS"});
+    for (const auto& c : response.campaigns()) {
+      table.AddRow({c.id(), c.title(),
+                    absl::StrCat(c.first_year(), "–", c.last_year()),
+                    FormatDate(c.nomination_deadline()),
+                    EnumName(av1::CampaignStatus_descriptor(),
+                             "CAMPAIGN_STATUS_", c.status())});
+    }
+    Print(globals, table, response);
+  });
+  CLI::App* close = campaign->add_subcommand("close", "Close a campaign");
+  close->add_option("id", f->id)->required();
+  close->callback([&globals, &clients, f] {
+    av1::CloseCampaignRequest request;
+    request.set_id(f->id);
+    av1::Campaign closed;
+    if (Run(globals, [&] {
+          return clients.awards().CloseCampaign(clients.Context().get(),
+                                                request, &closed);
+        })) {
+      std::cout << closed.id() << " closed\n";
+    }
+  });
+}
+
+// A CSV of nominations: award_type,unit_id,person_id,achievements (a header
+// line first). Rows go in batches; a bad row is reported with its line number
+// and the rest go on.
+void NominateFromFile(Globals& globals, Clients& clients,
+                      const std::string& campaign, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw CLI::ValidationError("--file", "cannot open " + path);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<std::pair<int, av1::Nomination>> rows;
+  int line_number = 1;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    std::vector<std::string> cells =
+        absl::StrSplit(line, absl::MaxSplits(',', 3));
+    cells.resize(4);
+    av1::Nomination n;
+    n.set_campaign_id(campaign);
+    n.set_award_type(std::string(absl::StripAsciiWhitespace(cells[0])));
+    if (!cells[2].empty()) {
+      n.set_person_id(std::string(absl::StripAsciiWhitespace(cells[2])));
+    } else {
+      n.set_unit_id(std::string(absl::StripAsciiWhitespace(cells[1])));
+    }
+    n.set_achievements(cells[3]);
+    rows.emplace_back(line_number, std::move(n));
+  }
+  int created = 0, eligible = 0, failed = 0;
+  constexpr size_t kBatch = 500;
+  for (size_t start = 0; start < rows.size(); start += kBatch) {
+    av1::BatchNominateRequest request;
+    const size_t end = std::min(rows.size(), start + kBatch);
+    for (size_t i = start; i < end; ++i)
+      *request.add_nominations() = rows[i].second;
+    av1::BatchNominateResponse response;
+    if (!Run(globals, [&] {
+          return clients.awards().BatchNominate(clients.Context().get(),
+                                                request, &response);
+        })) {
+      return;
+    }
+    created += response.nominations_size();
+    for (const auto& n : response.nominations())
+      eligible += n.eligible() ? 1 : 0;
+    for (const auto& e : response.errors()) {
+      ++failed;
+      std::cerr << path << ":" << rows[start + e.index()].first << ": "
+                << e.message() << "\n";
+    }
+  }
+  std::cout << created << " nominated (" << eligible << " eligible), " << failed
+            << " rejected rows\n";
+  if (failed > 0) globals.exit_code = kRejected;
+}
+
+void AddNominationCommands(CLI::App* awards, Globals& globals,
+                           Clients& clients) {
+  struct Flags {
+    std::string campaign, type, unit, person, achievements, file, id, reason,
+        justification, etag;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* nominate =
+      awards->add_subcommand("nominate", "Propose a unit or person");
+  nominate->add_option("--campaign", f->campaign)->required();
+  nominate->add_option("--type", f->type,
+                       "KNC_ANTQ | BK_BCA | BK_UBND_TINH | GK_CAT");
+  nominate->add_option("--unit", f->unit);
+  nominate->add_option("--person", f->person);
+  nominate->add_option("--achievements", f->achievements);
+  nominate->add_option("--file", f->file,
+                       "CSV: award_type,unit_id,person_id,achievements");
+  nominate->callback([&globals, &clients, f] {
+    if (!f->file.empty()) {
+      NominateFromFile(globals, clients, f->campaign, f->file);
+      return;
+    }
+    av1::NominateRequest request;
+    av1::Nomination* n = request.mutable_nomination();
+    n->set_campaign_id(f->campaign);
+    n->set_award_type(f->type);
+    if (!f->person.empty()) {
+      n->set_person_id(f->person);
+    } else if (!f->unit.empty()) {
+      n->set_unit_id(f->unit);
+    }
+    n->set_achievements(f->achievements);
+    ShowNomination(globals, [&](av1::Nomination* out) {
+      return clients.awards().Nominate(clients.Context().get(), request, out);
+    });
+  });
+
+  CLI::App* check =
+      awards->add_subcommand("check", "Eligibility, rule by rule");
+  check->add_option("id", f->id)->required();
+  check->callback([&globals, &clients, f] {
+    av1::CheckEligibilityRequest request;
+    request.set_nomination_id(f->id);
+    av1::CheckEligibilityResponse response;
+    if (!Run(globals, [&] {
+          return clients.awards().CheckEligibility(clients.Context().get(),
+                                                   request, &response);
+        })) {
+      return;
+    }
+    Table table({"RULE", "PASSED", "DETAIL"});
+    for (const auto& r : response.eligibility()) {
+      table.AddRow({r.rule(), r.passed() ? "yes" : "NO", r.detail()});
+    }
+    Print(globals, table, response);
+  });
+
+  CLI::App* approve = awards->add_subcommand("approve", "Approve a nomination");
+  approve->add_option("id", f->id)->required();
+  approve->add_option("--justification", f->justification,
+                      "Required to approve an ineligible nomination");
+  approve->add_option("--etag", f->etag);
+  approve->callback([&globals, &clients, f] {
+    av1::ApproveNominationRequest request;
+    request.set_id(f->id);
+    request.set_override_justification(f->justification);
+    request.set_etag(f->etag);
+    ShowNomination(globals, [&](av1::Nomination* out) {
+      return clients.awards().ApproveNomination(clients.Context().get(),
+                                                request, out);
+    });
+  });
+  for (const char* verb : {"reject", "defer"}) {
+    const bool reject = std::string(verb) == "reject";
+    CLI::App* move = awards->add_subcommand(
+        verb, reject ? "Reject a nomination"
+                     : "Defer (discipline, complaint, inspection)");
+    move->add_option("id", f->id)->required();
+    move->add_option("--reason", f->reason)->required();
+    move->add_option("--etag", f->etag);
+    move->callback([&globals, &clients, f, reject] {
+      ShowNomination(globals, [&](av1::Nomination* out) {
+        if (reject) {
+          av1::RejectNominationRequest request;
+          request.set_id(f->id);
+          request.set_reason(f->reason);
+          request.set_etag(f->etag);
+          return clients.awards().RejectNomination(clients.Context().get(),
+                                                   request, out);
+        }
+        av1::DeferNominationRequest request;
+        request.set_id(f->id);
+        request.set_reason(f->reason);
+        request.set_etag(f->etag);
+        return clients.awards().DeferNomination(clients.Context().get(),
+                                                request, out);
+      });
+    });
+  }
+  CLI::App* revoke = awards->add_subcommand("revoke", "Revoke an issued award");
+  revoke->add_option("id", f->id)->required();
+  revoke->add_option("--reason", f->reason)->required();
+  revoke->callback([&globals, &clients, f] {
+    av1::RevokeAwardRequest request;
+    request.set_nomination_id(f->id);
+    request.set_reason(f->reason);
+    ShowNomination(globals, [&](av1::Nomination* out) {
+      return clients.awards().RevokeAward(clients.Context().get(), request,
+                                          out);
+    });
+  });
+}
+
+void AddDecisionCommands(CLI::App* awards, Globals& globals, Clients& clients) {
+  struct Flags {
+    std::vector<std::string> ids;
+    std::string number, date, authority, signer, campaign, type;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* issue = awards->add_subcommand(
+      "issue", "One decision issuing APPROVED nominations, all or none");
+  issue->add_option("ids", f->ids, "Nomination ids");
+  issue->add_option(
+      "--campaign", f->campaign,
+      "Issue every APPROVED nomination of this campaign (with --type)");
+  issue->add_option("--type", f->type);
+  issue->add_option("--number", f->number, "e.g. 1234/QĐ-CAT")->required();
+  issue->add_option("--date", f->date, "YYYY-MM-DD")->required();
+  issue->add_option("--authority", f->authority)->required();
+  issue->add_option("--signer", f->signer)->required();
+  issue->callback([&globals, &clients, f] {
+    av1::IssueDecisionRequest request;
+    for (const auto& id : f->ids) request.add_nomination_ids(id);
+    if (!f->campaign.empty()) {
+      av1::ListNominationsRequest list;
+      list.set_campaign_id(f->campaign);
+      list.set_award_type(f->type);
+      list.set_stage(av1::NOMINATION_STAGE_APPROVED);
+      list.set_page_size(1000);
+      while (true) {
+        av1::ListNominationsResponse page;
+        if (!Run(globals, [&] {
+              return clients.awards().ListNominations(clients.Context().get(),
+                                                      list, &page);
+            })) {
+          return;
+        }
+        for (const auto& n : page.nominations())
+          request.add_nomination_ids(n.id());
+        if (page.next_page_token().empty()) break;
+        list.set_page_token(page.next_page_token());
+      }
+    }
+    if (request.nomination_ids().empty()) {
+      throw CLI::ValidationError("ids", "no nominations to issue");
+    }
+    av1::Decision* d = request.mutable_decision();
+    d->set_number(f->number);
+    *d->mutable_date() = RequireDate(f->date, "--date");
+    d->set_authority(f->authority);
+    d->set_signer(f->signer);
+    av1::Decision decision;
+    if (Run(globals, [&] {
+          return clients.awards().IssueDecision(clients.Context().get(),
+                                                request, &decision);
+        })) {
+      std::cout << "decision " << decision.number() << " issued "
+                << decision.nomination_ids_size() << " awards\n";
+    }
+  });
+}
+
+void AddReportingCommands(CLI::App* awards, Globals& globals,
+                          Clients& clients) {
+  struct Flags {
+    std::string campaign, type, stage, unit, person;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* types = awards->add_subcommand("types", "The award catalogue");
+  types->callback([&globals, &clients] {
+    av1::ListAwardTypesResponse response;
+    if (!Run(globals, [&] {
+          return clients.awards().ListAwardTypes(clients.Context().get(), {},
+                                                 &response);
+        })) {
+      return;
+    }
+    Table table({"CODE", "NAME", "RECIPIENTS", "DECIDED BY"});
+    for (const auto& t : response.award_types()) {
+      std::vector<std::string> kinds;
+      for (int k : t.recipient_kinds()) {
+        kinds.push_back(
+            EnumName(av1::RecipientKind_descriptor(), "RECIPIENT_KIND_", k));
+      }
+      table.AddRow(
+          {t.code(), t.name(), absl::StrJoin(kinds, ", "), t.authority()});
+    }
+    Print(globals, table, response);
+  });
+  CLI::App* list = awards->add_subcommand("list", "List nominations");
+  list->add_option("--campaign", f->campaign);
+  list->add_option("--type", f->type);
+  list->add_option(
+      "--stage", f->stage,
+      "proposed | approved | rejected | deferred | issued | revoked");
+  list->add_option("--unit", f->unit);
+  list->add_option("--person", f->person);
+  list->callback([&globals, &clients, f] {
+    av1::ListNominationsRequest request;
+    request.set_campaign_id(f->campaign);
+    request.set_award_type(f->type);
+    request.set_unit_id(f->unit);
+    request.set_person_id(f->person);
+    request.set_page_size(1000);
+    if (!f->stage.empty()) {
+      request.set_stage(RequireEnum<av1::NominationStage>(
+          av1::NominationStage_descriptor(), "NOMINATION_STAGE_", f->stage,
+          "--stage"));
+    }
+    av1::ListNominationsResponse all;
+    while (true) {
+      av1::ListNominationsResponse page;
+      if (!Run(globals, [&] {
+            return clients.awards().ListNominations(clients.Context().get(),
+                                                    request, &page);
+          })) {
+        return;
+      }
+      for (auto& n : *page.mutable_nominations())
+        *all.add_nominations() = std::move(n);
+      all.set_total_size(page.total_size());
+      if (page.next_page_token().empty()) break;
+      request.set_page_token(page.next_page_token());
+    }
+    PrintNominations(globals,
+                     std::vector<av1::Nomination>(all.nominations().begin(),
+                                                  all.nominations().end()),
+                     all);
+  });
+  CLI::App* summary =
+      awards->add_subcommand("summary", "Counts by type, recipient, stage");
+  summary->add_option("campaign", f->campaign)->required();
+  summary->callback([&globals, &clients, f] {
+    av1::GetCampaignSummaryRequest request;
+    request.set_campaign_id(f->campaign);
+    av1::GetCampaignSummaryResponse response;
+    if (!Run(globals, [&] {
+          return clients.awards().GetCampaignSummary(clients.Context().get(),
+                                                     request, &response);
+        })) {
+      return;
+    }
+    Table table({"TYPE", "RECIPIENT", "STAGE", "COUNT"});
+    for (const auto& row : response.rows()) {
+      table.AddRow({row.award_type(),
+                    EnumName(av1::RecipientKind_descriptor(), "RECIPIENT_KIND_",
+                             row.recipient_kind()),
+                    StageName(row.stage()), absl::StrCat(row.count())});
+    }
+    Print(globals, table, response);
+  });
+  CLI::App* history =
+      awards->add_subcommand("history", "Every award of a unit or person");
+  history->add_option("--unit", f->unit);
+  history->add_option("--person", f->person);
+  history->callback([&globals, &clients, f] {
+    av1::ListRecipientAwardsRequest request;
+    if (!f->person.empty()) {
+      request.set_person_id(f->person);
+    } else if (!f->unit.empty()) {
+      request.set_unit_id(f->unit);
+    }
+    av1::ListRecipientAwardsResponse response;
+    if (Run(globals, [&] {
+          return clients.awards().ListRecipientAwards(clients.Context().get(),
+                                                      request, &response);
+        })) {
+      PrintNominations(
+          globals,
+          std::vector<av1::Nomination>(response.nominations().begin(),
+                                       response.nominations().end()),
+          response);
+    }
+  });
+}
+
+}  // namespace
+
+void AddAwardsCommands(CLI::App& app, Globals& globals, Clients& clients) {
+  CLI::App* awards =
+      app.add_subcommand("awards", "Commendations: campaigns, nominations");
+  awards->require_subcommand(1);
+  AddCampaignCommands(awards, globals, clients);
+  AddNominationCommands(awards, globals, clients);
+  AddDecisionCommands(awards, globals, clients);
+  AddReportingCommands(awards, globals, clients);
+}
+
+}  // namespace antt::cli
