@@ -1,0 +1,551 @@
+// The awards use cases on a real RocksDB store and the shipped award
+// catalogue, with fake registry and scoring clients at the seams.
+
+#include "services/awards/awards.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/field_violations.h"
+#include "services/awards/rocksdb_awards_store.h"
+#include "tests/testing/test_util.h"
+
+namespace antt::awards {
+namespace {
+
+namespace rv1 = ::antt::registry::v1;
+namespace sv1 = ::antt::scoring::v1;
+
+class FakeRegistry final : public RegistryClient {
+ public:
+  void Put(const rv1::Unit& unit) {
+    absl::MutexLock lock(&mu_);
+    units_[unit.id()] = unit;
+  }
+  void Put(const rv1::Person& person) {
+    absl::MutexLock lock(&mu_);
+    persons_[person.id()] = person;
+  }
+  void SetReachable(bool reachable) {
+    absl::MutexLock lock(&mu_);
+    reachable_ = reachable;
+  }
+  absl::StatusOr<rv1::Unit> GetUnit(absl::string_view id) override {
+    absl::MutexLock lock(&mu_);
+    if (!reachable_) return absl::UnavailableError("registry down (fake)");
+    auto it = units_.find(std::string(id));
+    if (it == units_.end())
+      return absl::NotFoundError(absl::StrCat("unit ", id));
+    return it->second;
+  }
+  absl::StatusOr<rv1::Person> GetPerson(absl::string_view id) override {
+    absl::MutexLock lock(&mu_);
+    if (!reachable_) return absl::UnavailableError("registry down (fake)");
+    auto it = persons_.find(std::string(id));
+    if (it == persons_.end())
+      return absl::NotFoundError(absl::StrCat("person ", id));
+    return it->second;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, rv1::Unit> units_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, rv1::Person> persons_ ABSL_GUARDED_BY(mu_);
+  bool reachable_ ABSL_GUARDED_BY(mu_) = true;
+};
+
+class FakeScoring final : public ScoringClient {
+ public:
+  // Recognised years of a unit, with EXCELLENT in `excellent_year`.
+  void Recognized(const std::string& unit_id, std::vector<int> years,
+                  int excellent_year = 0, int event_year = 0) {
+    absl::MutexLock lock(&mu_);
+    std::vector<sv1::HistoryYear>& history = histories_[unit_id];
+    for (int year : years) {
+      sv1::HistoryYear y;
+      y.set_year(year);
+      y.set_stage(sv1::STAGE_RECOGNIZED);
+      y.set_meets_standard(true);
+      y.set_classification(year == excellent_year
+                               ? sv1::CLASSIFICATION_EXCELLENT
+                               : sv1::CLASSIFICATION_GOOD);
+      if (year == event_year) {
+        y.set_events(1);
+        y.add_event_types("6.3.g");
+      }
+      history.push_back(y);
+    }
+  }
+  void SetReachable(bool reachable) {
+    absl::MutexLock lock(&mu_);
+    reachable_ = reachable;
+  }
+  absl::StatusOr<sv1::GetUnitHistoryResponse> GetUnitHistory(
+      absl::string_view unit_id, int up_to_year) override {
+    absl::MutexLock lock(&mu_);
+    if (!reachable_) return absl::UnavailableError("scoring down (fake)");
+    sv1::GetUnitHistoryResponse response;
+    for (const auto& y : histories_[std::string(unit_id)]) {
+      if (y.year() <= up_to_year) *response.add_years() = y;
+    }
+    return response;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, std::vector<sv1::HistoryYear>> histories_
+      ABSL_GUARDED_BY(mu_);
+  bool reachable_ ABSL_GUARDED_BY(mu_) = true;
+};
+
+const AwardCatalog& Catalog() {
+  static const AwardCatalog* catalog = [] {
+    auto loaded = AwardCatalog::Load(antt::testing::SourceDataDir() +
+                                     "/awards/award_types.json");
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return loaded->release();
+  }();
+  return *catalog;
+}
+
+std::vector<std::string> Fields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& [field, unused] : FieldViolationsOf(status)) {
+    fields.push_back(field);
+  }
+  return fields;
+}
+
+rv1::Unit Unit(const std::string& id) {
+  rv1::Unit unit;
+  unit.set_id(id);
+  unit.set_name("Đơn vị " + id);
+  unit.set_kind(rv1::UNIT_KIND_AGENCY);
+  unit.set_status(rv1::UNIT_STATUS_ACTIVE);
+  unit.set_in_scope(true);
+  return unit;
+}
+
+// A man leading `unit_id` since `since`.
+rv1::Person Leader(const std::string& id, const std::string& unit_id,
+                   int since) {
+  rv1::Person person;
+  person.set_id(id);
+  person.set_full_name("Nguyễn Văn " + id);
+  person.set_gender(rv1::GENDER_MALE);
+  person.set_birth_year(1965);
+  person.set_unit_id(unit_id);
+  person.set_status(rv1::PERSON_STATUS_ACTIVE);
+  rv1::Position* p = person.add_positions();
+  p->set_title("Giám đốc");
+  p->set_role(rv1::POSITION_ROLE_LEADER);
+  p->set_unit_id(unit_id);
+  p->mutable_start_date()->set_year(since);
+  p->mutable_start_date()->set_month(1);
+  p->mutable_start_date()->set_day(1);
+  return person;
+}
+
+class AwardsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = RocksDbAwardsStore::Open(antt::testing::FreshTestDir());
+    ASSERT_OK(store);
+    store_ = *std::move(store);
+    Awards::Dependencies deps;
+    deps.catalog = &Catalog();
+    deps.store = store_.get();
+    deps.registry = &registry_;
+    deps.scoring = &scoring_;
+    deps.today = [this] { return today_; };
+    awards_ = std::make_unique<Awards>(deps);
+
+    registry_.Put(Unit("U1"));  // recognised 2014–2019, excellent in 2019
+    registry_.Put(Unit("U2"));  // 2016 missing
+    scoring_.Recognized("U1", {2014, 2015, 2016, 2017, 2018, 2019}, 2019);
+    scoring_.Recognized("U2", {2014, 2015, 2017, 2018, 2019}, 2019);
+    registry_.Put(Leader("P1", "U1", 2005));
+    five_years_ = MustCampaign("Sơ kết 5 năm thực hiện Chỉ thị 07 (2014–2019)",
+                               2014, 2019);
+  }
+
+  std::string MustCampaign(const std::string& title, int first, int last) {
+    v1::CreateCampaignRequest request;
+    request.mutable_campaign()->set_title(title);
+    request.mutable_campaign()->set_first_year(first);
+    request.mutable_campaign()->set_last_year(last);
+    request.mutable_campaign()->mutable_nomination_deadline()->set_year(2020);
+    request.mutable_campaign()->mutable_nomination_deadline()->set_month(3);
+    request.mutable_campaign()->mutable_nomination_deadline()->set_day(31);
+    auto campaign = awards_->CreateCampaign(request);
+    EXPECT_OK(campaign);
+    return campaign.ok() ? campaign->id() : "";
+  }
+
+  absl::StatusOr<v1::Nomination> Nominate(const std::string& campaign,
+                                          const std::string& type,
+                                          const std::string& unit_id,
+                                          const std::string& person_id = "") {
+    v1::NominateRequest request;
+    v1::Nomination* n = request.mutable_nomination();
+    n->set_campaign_id(campaign);
+    n->set_award_type(type);
+    if (!person_id.empty()) {
+      n->set_person_id(person_id);
+    } else {
+      n->set_unit_id(unit_id);
+    }
+    n->set_achievements("Nhiều năm liền đạt chuẩn An toàn về an ninh, trật tự");
+    return awards_->Nominate(request);
+  }
+
+  absl::StatusOr<v1::Nomination> Approve(
+      const v1::Nomination& n, const std::string& justification = "") {
+    v1::ApproveNominationRequest request;
+    request.set_id(n.id());
+    request.set_override_justification(justification);
+    return awards_->ApproveNomination(request);
+  }
+
+  absl::StatusOr<v1::Decision> Issue(const std::vector<std::string>& ids,
+                                     const std::string& number) {
+    v1::IssueDecisionRequest request;
+    v1::Decision* d = request.mutable_decision();
+    d->set_number(number);
+    d->mutable_date()->set_year(2020);
+    d->mutable_date()->set_month(5);
+    d->mutable_date()->set_day(15);
+    d->set_authority("Giám đốc Công an tỉnh Quảng Trị");
+    d->set_signer("Đại tá Nguyễn Văn Hùng");
+    for (const auto& id : ids) request.add_nomination_ids(id);
+    return awards_->IssueDecision(request);
+  }
+
+  v1::Nomination Get(const std::string& id) {
+    auto page = store_->GetNomination(id);
+    EXPECT_OK(page);
+    return page.ok() ? *page : v1::Nomination();
+  }
+
+  static const v1::RuleResult* Rule(const v1::Nomination& n,
+                                    absl::string_view suffix) {
+    for (const auto& r : n.eligibility()) {
+      if (absl::EndsWith(r.rule(), suffix)) return &r;
+    }
+    return nullptr;
+  }
+
+  absl::CivilDay today_{2020, 3, 1};
+  std::unique_ptr<RocksDbAwardsStore> store_;
+  FakeRegistry registry_;
+  FakeScoring scoring_;
+  std::unique_ptr<Awards> awards_;
+  std::string five_years_;
+};
+
+TEST_F(AwardsTest, CatalogueListsTheFourTypes) {
+  auto types = awards_->ListAwardTypes({});
+  ASSERT_OK(types);
+  std::vector<std::string> codes;
+  for (const auto& t : types->award_types()) codes.push_back(t.code());
+  EXPECT_EQ(codes, (std::vector<std::string>{"KNC_ANTQ", "BK_BCA",
+                                             "BK_UBND_TINH", "GK_CAT"}));
+}
+
+TEST_F(AwardsTest, CampaignsAreValidatedListedAndClosedOnce) {
+  v1::CreateCampaignRequest bad;
+  bad.mutable_campaign()->set_first_year(2019);
+  bad.mutable_campaign()->set_last_year(2014);
+  EXPECT_EQ(Fields(awards_->CreateCampaign(bad).status()),
+            (std::vector<std::string>{"campaign.title", "campaign.last_year",
+                                      "campaign.nomination_deadline"}));
+  v1::GetCampaignRequest get;
+  get.set_id(five_years_);
+  auto campaign = awards_->GetCampaign(get);
+  ASSERT_OK(campaign);
+  EXPECT_EQ(campaign->status(), v1::CAMPAIGN_STATUS_OPEN);
+  get.set_id("C0000000404");
+  EXPECT_CODE(awards_->GetCampaign(get), absl::StatusCode::kNotFound);
+  auto list = awards_->ListCampaigns({});
+  ASSERT_OK(list);
+  EXPECT_EQ(list->campaigns_size(), 1);
+
+  v1::CloseCampaignRequest close;
+  close.set_id(five_years_);
+  ASSERT_OK(awards_->CloseCampaign(close));
+  EXPECT_CODE(awards_->CloseCampaign(close),
+              absl::StatusCode::kFailedPrecondition);
+  EXPECT_CODE(Nominate(five_years_, "GK_CAT", "U1"),
+              absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(AwardsTest, NominationRecordsEachRuleWithItsReason) {
+  auto good = Nominate(five_years_, "BK_BCA", "U1");
+  ASSERT_OK(good);
+  EXPECT_EQ(good->stage(), v1::NOMINATION_STAGE_PROPOSED);
+  EXPECT_TRUE(good->eligible());
+  EXPECT_EQ(good->recipient_name(), "Đơn vị U1");
+
+  auto gap = Nominate(five_years_, "BK_BCA", "U2");
+  ASSERT_OK(gap);
+  EXPECT_FALSE(gap->eligible());
+  const v1::RuleResult* every_year = Rule(*gap, "recognized_every_year");
+  ASSERT_NE(every_year, nullptr);
+  EXPECT_FALSE(every_year->passed());
+  EXPECT_TRUE(absl::StrContains(every_year->detail(), "2016"))
+      << every_year->detail();
+  // GK_CAT needs the last year only: U2 qualifies.
+  auto gk = Nominate(five_years_, "GK_CAT", "U2");
+  ASSERT_OK(gk);
+  EXPECT_TRUE(gk->eligible());
+}
+
+TEST_F(AwardsTest, NominateErrors) {
+  EXPECT_CODE(Nominate("C0000000404", "GK_CAT", "U1"),
+              absl::StatusCode::kNotFound);
+  EXPECT_CODE(Nominate(five_years_, "GK_CAT", "U404"),
+              absl::StatusCode::kNotFound);
+  EXPECT_EQ(Fields(Nominate(five_years_, "NO_SUCH", "U1").status()),
+            std::vector<std::string>{"nomination.award_type"});
+  // The medal is for individuals only.
+  EXPECT_EQ(Fields(Nominate(five_years_, "KNC_ANTQ", "U1").status()),
+            std::vector<std::string>{"nomination.award_type"});
+  v1::NominateRequest empty;
+  EXPECT_EQ(Fields(awards_->Nominate(empty).status()),
+            (std::vector<std::string>{"nomination.campaign_id",
+                                      "nomination.award_type",
+                                      "nomination.recipient"}));
+
+  ASSERT_OK(Nominate(five_years_, "GK_CAT", "U1"));
+  EXPECT_CODE(Nominate(five_years_, "GK_CAT", "U1"),
+              absl::StatusCode::kAlreadyExists);
+
+  today_ = absl::CivilDay(2020, 4, 1);  // after the nomination deadline
+  EXPECT_CODE(Nominate(five_years_, "BK_BCA", "U1"),
+              absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(AwardsTest, DependenciesDownAreUnavailableAndNothingIsStored) {
+  registry_.SetReachable(false);
+  EXPECT_CODE(Nominate(five_years_, "GK_CAT", "U1"),
+              absl::StatusCode::kUnavailable);
+  registry_.SetReachable(true);
+  scoring_.SetReachable(false);
+  EXPECT_CODE(Nominate(five_years_, "GK_CAT", "U1"),
+              absl::StatusCode::kUnavailable);
+  scoring_.SetReachable(true);
+  v1::ListNominationsRequest list;
+  list.set_campaign_id(five_years_);
+  EXPECT_EQ(awards_->ListNominations(list)->total_size(), 0);
+  // Both back: works without anything else.
+  EXPECT_OK(Nominate(five_years_, "GK_CAT", "U1"));
+}
+
+TEST_F(AwardsTest, ApprovalNeedsEligibilityOrAWrittenJustification) {
+  auto gap = Nominate(five_years_, "BK_BCA", "U2");
+  ASSERT_OK(gap);
+  EXPECT_CODE(Approve(*gap), absl::StatusCode::kFailedPrecondition);
+  v1::ApproveNominationRequest stale;
+  stale.set_id(gap->id());
+  stale.set_etag("0");
+  stale.set_override_justification("x");
+  EXPECT_CODE(awards_->ApproveNomination(stale), absl::StatusCode::kAborted);
+  auto approved =
+      Approve(*gap, "Năm 2016 đơn vị sáp nhập, hồ sơ đã được xác minh");
+  ASSERT_OK(approved);
+  EXPECT_EQ(approved->stage(), v1::NOMINATION_STAGE_APPROVED);
+  EXPECT_FALSE(approved->eligible());
+  EXPECT_FALSE(approved->override_justification().empty());
+  EXPECT_CODE(Approve(*gap), absl::StatusCode::kFailedPrecondition);  // twice
+  v1::ApproveNominationRequest missing;
+  missing.set_id("N0000000404");
+  EXPECT_CODE(awards_->ApproveNomination(missing), absl::StatusCode::kNotFound);
+}
+
+TEST_F(AwardsTest, RejectDeferAndTheirErrors) {
+  auto n = Nominate(five_years_, "GK_CAT", "U1");
+  ASSERT_OK(n);
+  v1::DeferNominationRequest defer;
+  defer.set_id(n->id());
+  EXPECT_EQ(Fields(awards_->DeferNomination(defer).status()),
+            std::vector<std::string>{"reason"});
+  defer.set_reason("Đang thanh tra");
+  auto deferred = awards_->DeferNomination(defer);
+  ASSERT_OK(deferred);
+  EXPECT_EQ(deferred->stage(), v1::NOMINATION_STAGE_DEFERRED);
+  EXPECT_EQ(deferred->stage_reason(), "Đang thanh tra");
+  EXPECT_CODE(awards_->DeferNomination(defer),
+              absl::StatusCode::kFailedPrecondition);
+  ASSERT_OK(Approve(*n));  // a deferred nomination can still be approved
+
+  v1::RejectNominationRequest reject;
+  reject.set_id(n->id());
+  reject.set_reason("Có khiếu nại");
+  auto rejected = awards_->RejectNomination(reject);
+  ASSERT_OK(rejected);
+  EXPECT_EQ(rejected->stage(), v1::NOMINATION_STAGE_REJECTED);
+  EXPECT_CODE(awards_->RejectNomination(reject),
+              absl::StatusCode::kFailedPrecondition);
+  // A rejected nomination frees the slot for the same award type.
+  EXPECT_OK(Nominate(five_years_, "GK_CAT", "U1"));
+}
+
+TEST_F(AwardsTest, DecisionIsAllOrNothingAndItsNumberUnique) {
+  auto a = Nominate(five_years_, "BK_BCA", "U1");
+  auto b = Nominate(five_years_, "GK_CAT", "U2");
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  ASSERT_OK(Approve(*a));
+  // b is still PROPOSED: nothing is issued.
+  EXPECT_CODE(Issue({a->id(), b->id()}, "12/QĐ-BCA"),
+              absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Get(a->id()).stage(), v1::NOMINATION_STAGE_APPROVED);
+  EXPECT_CODE(Issue({a->id(), "N0000000404"}, "12/QĐ-BCA"),
+              absl::StatusCode::kNotFound);
+  ASSERT_OK(Approve(*b));
+  auto decision = Issue({a->id(), b->id()}, "12/QĐ-BCA");
+  ASSERT_OK(decision);
+  EXPECT_EQ(decision->nomination_ids_size(), 2);
+  EXPECT_EQ(Get(a->id()).stage(), v1::NOMINATION_STAGE_ISSUED);
+  EXPECT_EQ(Get(a->id()).decision_number(), "12/QĐ-BCA");
+
+  auto c = Nominate(five_years_, "BK_UBND_TINH", "U1");
+  ASSERT_OK(c);
+  ASSERT_OK(Approve(*c));
+  EXPECT_CODE(Issue({c->id()}, "12/QĐ-BCA"), absl::StatusCode::kAlreadyExists);
+  v1::IssueDecisionRequest bad;
+  bad.add_nomination_ids(c->id());
+  bad.add_nomination_ids(c->id());
+  EXPECT_EQ(Fields(awards_->IssueDecision(bad).status()),
+            (std::vector<std::string>{"decision.number", "decision.authority",
+                                      "decision.signer", "decision.date",
+                                      "nomination_ids[1]"}));
+}
+
+TEST_F(AwardsTest, MedalOncePerPersonAfterAnEarlierCommendation) {
+  // Without an earlier commendation the medal is not due.
+  auto early = Nominate(five_years_, "KNC_ANTQ", "", "P1");
+  ASSERT_OK(early);
+  EXPECT_FALSE(early->eligible());
+  EXPECT_FALSE(Rule(*early, "prior_commendation")->passed());
+  EXPECT_TRUE(Rule(*early, "service_years")->passed());
+
+  // A certificate in an earlier campaign, then the medal is due.
+  const std::string y2018 = MustCampaign("Tổng kết năm 2018", 2018, 2018);
+  auto certificate = Nominate(y2018, "GK_CAT", "", "P1");
+  ASSERT_OK(certificate);
+  ASSERT_OK(Approve(*certificate));
+  ASSERT_OK(Issue({certificate->id()}, "5/QĐ-CAT"));
+  v1::CheckEligibilityRequest check;
+  check.set_nomination_id(early->id());
+  auto now_eligible = awards_->CheckEligibility(check);
+  ASSERT_OK(now_eligible);
+  EXPECT_TRUE(now_eligible->eligible());
+  ASSERT_OK(Approve(*early));
+  ASSERT_OK(Issue({early->id()}, "99/QĐ-BCA"));
+
+  // A second medal, in another campaign: ineligible, and refused at issue
+  // even when approved with a justification.
+  const std::string later = MustCampaign("Sơ kết 2020", 2020, 2020);
+  scoring_.Recognized("U1", {2020}, 2020);
+  auto second = Nominate(later, "KNC_ANTQ", "", "P1");
+  ASSERT_OK(second);
+  EXPECT_FALSE(Rule(*second, "once_per_person")->passed());
+  ASSERT_OK(Approve(*second, "Thử cấp lần hai"));
+  EXPECT_CODE(Issue({second->id()}, "100/QĐ-BCA"),
+              absl::StatusCode::kFailedPrecondition);
+
+  // Revoked, the first medal no longer counts.
+  v1::RevokeAwardRequest revoke;
+  revoke.set_nomination_id(early->id());
+  EXPECT_EQ(Fields(awards_->RevokeAward(revoke).status()),
+            std::vector<std::string>{"reason"});
+  revoke.set_reason("Hồ sơ khai không đúng");
+  auto revoked = awards_->RevokeAward(revoke);
+  ASSERT_OK(revoked);
+  EXPECT_EQ(revoked->stage(), v1::NOMINATION_STAGE_REVOKED);
+  EXPECT_CODE(awards_->RevokeAward(revoke),
+              absl::StatusCode::kFailedPrecondition);
+  check.set_nomination_id(second->id());
+  auto after_revoke = awards_->CheckEligibility(check);
+  ASSERT_OK(after_revoke);
+  bool checked_once = false;
+  for (const auto& r : after_revoke->eligibility()) {
+    if (absl::EndsWith(r.rule(), "once_per_person")) {
+      EXPECT_TRUE(r.passed()) << r.detail();
+      checked_once = true;
+    }
+  }
+  EXPECT_TRUE(checked_once);
+
+  v1::ListRecipientAwardsRequest mine;
+  mine.set_person_id("P1");
+  auto awards = awards_->ListRecipientAwards(mine);
+  ASSERT_OK(awards);
+  EXPECT_EQ(awards->nominations_size(),
+            2);  // the certificate and the revoked medal
+}
+
+TEST_F(AwardsTest, SummaryListsAndBatches) {
+  v1::BatchNominateRequest batch;
+  for (const char* unit : {"U1", "U2", "U404"}) {
+    v1::Nomination* n = batch.add_nominations();
+    n->set_campaign_id(five_years_);
+    n->set_award_type("GK_CAT");
+    n->set_unit_id(unit);
+  }
+  v1::Nomination* person = batch.add_nominations();
+  person->set_campaign_id(five_years_);
+  person->set_award_type("GK_CAT");
+  person->set_person_id("P1");
+  auto created = awards_->BatchNominate(batch);
+  ASSERT_OK(created);
+  EXPECT_EQ(created->nominations_size(), 3);
+  ASSERT_EQ(created->errors_size(), 1);
+  EXPECT_EQ(created->errors(0).index(), 2);
+  ASSERT_OK(Approve(created->nominations(0)));
+  ASSERT_OK(Issue({created->nominations(0).id()}, "7/QĐ-CAT"));
+
+  v1::GetCampaignSummaryRequest summary_request;
+  summary_request.set_campaign_id(five_years_);
+  auto summary = awards_->GetCampaignSummary(summary_request);
+  ASSERT_OK(summary);
+  std::map<std::tuple<int, int>, int64_t> counts;
+  for (const auto& row : summary->rows()) {
+    EXPECT_EQ(row.award_type(), "GK_CAT");
+    counts[{row.recipient_kind(), row.stage()}] = row.count();
+  }
+  EXPECT_EQ(
+      (counts[{v1::RECIPIENT_KIND_COLLECTIVE, v1::NOMINATION_STAGE_ISSUED}]),
+      1);
+  EXPECT_EQ(
+      (counts[{v1::RECIPIENT_KIND_COLLECTIVE, v1::NOMINATION_STAGE_PROPOSED}]),
+      1);
+  EXPECT_EQ(
+      (counts[{v1::RECIPIENT_KIND_INDIVIDUAL, v1::NOMINATION_STAGE_PROPOSED}]),
+      1);
+  summary_request.set_campaign_id("C0000000404");
+  EXPECT_CODE(awards_->GetCampaignSummary(summary_request),
+              absl::StatusCode::kNotFound);
+
+  v1::ListNominationsRequest list;
+  list.set_campaign_id(five_years_);
+  list.set_stage(v1::NOMINATION_STAGE_PROPOSED);
+  EXPECT_EQ(awards_->ListNominations(list)->total_size(), 2);
+  list.Clear();
+  list.set_unit_id("U1");
+  EXPECT_EQ(awards_->ListNominations(list)->total_size(), 1);
+  list.Clear();
+  EXPECT_EQ(Fields(awards_->ListNominations(list).status()),
+            std::vector<std::string>{"campaign_id"});
+  v1::ListRecipientAwardsRequest none;
+  EXPECT_EQ(Fields(awards_->ListRecipientAwards(none).status()),
+            std::vector<std::string>{"recipient"});
+}
+
+}  // namespace
+}  // namespace antt::awards
