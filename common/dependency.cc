@@ -1,7 +1,10 @@
 #include "common/dependency.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 
 namespace antt {
@@ -18,7 +21,9 @@ std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address) {
 std::unique_ptr<grpc::ClientContext> DependencyContext(
     absl::Duration deadline) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  // Never past the deadline of the call being served.
+  context->set_deadline(absl::ToChronoTime(
+      std::min(absl::Now() + deadline, CurrentCallDeadline())));
   return context;
 }
 

@@ -22,7 +22,8 @@ namespace antt {
 [[nodiscard]] std::shared_ptr<grpc::Channel> DependencyChannel(
     const std::string& address);
 
-// A client context with `deadline` from now.
+// A client context with `deadline` from now, or the deadline of the call
+// this thread is serving when that comes first.
 [[nodiscard]] std::unique_ptr<grpc::ClientContext> DependencyContext(
     absl::Duration deadline);
 

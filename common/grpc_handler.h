@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 
 namespace antt {
@@ -35,6 +37,8 @@ grpc::Status Handle(const grpc::ServerContext& context, T* response,
   if (grpc::Status wanted = CallStillWanted(context); !wanted.ok()) {
     return wanted;
   }
+  // Calls to other services made by the use case end by our caller's deadline.
+  const ScopedCallDeadline deadline(absl::FromChrono(context.deadline()));
   absl::StatusOr<T> result = std::forward<UseCase>(use_case)();
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = *std::move(result);
