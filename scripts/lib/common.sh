@@ -30,11 +30,15 @@ antt_install_packages() {
 
 antt_install_build_deps() { antt_install_packages "${ANTT_BUILD_PACKAGES[@]}"; }
 
-# Configures and builds ANTT into $1 with build type $2 and any extra CMake
-# arguments after that.
-antt_build() {
+# Configures ANTT in $1 with build type $2 and any extra CMake arguments.
+antt_configure() {
   local dir=$1 type=$2
   shift 2
   cmake -S "$ANTT_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
-  cmake --build "$dir" -j "${ANTT_JOBS:-2}"
+}
+
+# Configures and builds everything (tests and tools too).
+antt_build() {
+  antt_configure "$@"
+  cmake --build "$1" -j "${ANTT_JOBS:-2}"
 }

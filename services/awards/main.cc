@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "common/data_dir.h"
 #include "common/log.h"
+#include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "services/awards/award_catalog.h"
 #include "services/awards/awards.h"
@@ -24,25 +25,13 @@ ABSL_FLAG(std::string, registry_addr, "localhost:7001",
           "address of antt-registry");
 ABSL_FLAG(std::string, scoring_addr, "localhost:7002",
           "address of antt-scoring");
-ABSL_FLAG(bool, insecure, false,
-          "plaintext gRPC without authentication: local demo only");
 ABSL_FLAG(std::string, award_types_file, "",
           "the award catalogue (default: share/antt/awards/award_types.json "
           "next to the binary)");
 ABSL_FLAG(int, dependency_deadline_ms, 3000,
           "deadline of each registry and scoring call");
-ABSL_FLAG(int, max_threads, 64,
-          "upper bound on gRPC handler threads; past it calls are shed with "
-          "RESOURCE_EXHAUSTED");
-ABSL_FLAG(int, drain_seconds, 20,
-          "on SIGTERM, how long in-flight calls may take to finish");
 
 namespace {
-
-int Fail(const std::string& what, const absl::Status& status) {
-  antt::LogError(what, {{"error", status.ToString()}});
-  return 1;
-}
 
 absl::CivilDay VietnamToday() {
   return absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(7 * 3600));
@@ -61,22 +50,25 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string db_path = absl::GetFlag(FLAGS_db_path);
   if (db_path.empty()) {
-    return Fail("bad flags",
-                absl::InvalidArgumentError("--db_path is required"));
+    return antt::StartupFailure(
+        "bad flags", absl::InvalidArgumentError("--db_path is required"));
   }
   const int deadline_ms = absl::GetFlag(FLAGS_dependency_deadline_ms);
   if (deadline_ms <= 0) {
-    return Fail("bad flags", absl::InvalidArgumentError(
-                                 "--dependency_deadline_ms must be positive"));
+    return antt::StartupFailure(
+        "bad flags", absl::InvalidArgumentError(
+                         "--dependency_deadline_ms must be positive"));
   }
   std::string catalog_path = absl::GetFlag(FLAGS_award_types_file);
   if (catalog_path.empty()) {
     catalog_path = antt::InstalledDataPath("awards/award_types.json");
   }
   auto catalog = antt::awards::AwardCatalog::Load(catalog_path);
-  if (!catalog.ok()) return Fail("cannot load award types", catalog.status());
+  if (!catalog.ok())
+    return antt::StartupFailure("cannot load award types", catalog.status());
   auto store = antt::awards::RocksDbAwardsStore::Open(db_path);
-  if (!store.ok()) return Fail("cannot open store", store.status());
+  if (!store.ok())
+    return antt::StartupFailure("cannot open store", store.status());
 
   auto registry = antt::awards::NewGrpcRegistryClient(
       absl::GetFlag(FLAGS_registry_addr), absl::Milliseconds(deadline_ms));
@@ -91,19 +83,11 @@ int main(int argc, char** argv) {
   antt::awards::Awards awards(deps);
   antt::awards::AwardsServiceImpl service(&awards);
 
-  antt::ServerOptions options;
-  options.service_name = "antt.awards.v1.AwardsService";
-  options.listen = absl::GetFlag(FLAGS_listen);
-  options.insecure = absl::GetFlag(FLAGS_insecure);
-  options.max_threads = absl::GetFlag(FLAGS_max_threads);
-  options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
-  auto server = antt::GrpcServer::Start(options, {&service});
-  if (!server.ok()) return Fail("cannot start server", server.status());
-
-  const std::string signal = antt::WaitForTerminationSignal();
-  antt::LogInfo("shutting down", {{"signal", signal}});
-  (*server)->Shutdown(absl::Now() + options.drain_timeout);
+  const int code = antt::ServeUntilSignal(
+      antt::ServerOptionsFromFlags("antt.awards.v1.AwardsService",
+                                   absl::GetFlag(FLAGS_listen)),
+      {&service});
   store->reset();
   antt::LogInfo("store closed", {{"db_path", db_path}});
-  return 0;
+  return code;
 }

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "common/data_dir.h"
 #include "common/log.h"
+#include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "services/registry/area_catalog.h"
 #include "services/registry/registry.h"
@@ -20,25 +21,11 @@
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:7001", "gRPC address to listen on");
 ABSL_FLAG(std::string, db_path, "", "RocksDB directory (created when missing)");
-ABSL_FLAG(bool, insecure, false,
-          "plaintext gRPC without authentication: local demo only");
 ABSL_FLAG(std::string, areas_dir, "",
           "directory of the area code lists (default: share/antt/areas next "
           "to the binary)");
-ABSL_FLAG(int, max_threads, 64,
-          "upper bound on gRPC handler threads; past it calls are shed with "
-          "RESOURCE_EXHAUSTED");
-ABSL_FLAG(int, drain_seconds, 20,
-          "on SIGTERM, how long in-flight calls may take to finish");
 
-namespace {
-
-int Fail(const std::string& what, const absl::Status& status) {
-  antt::LogError(what, {{"error", status.ToString()}});
-  return 1;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
   antt::BlockTerminationSignals();
@@ -51,37 +38,30 @@ int main(int argc, char** argv) {
 
   const std::string db_path = absl::GetFlag(FLAGS_db_path);
   if (db_path.empty()) {
-    return Fail("bad flags",
-                absl::InvalidArgumentError("--db_path is required"));
+    return antt::StartupFailure(
+        "bad flags", absl::InvalidArgumentError("--db_path is required"));
   }
   std::string areas_dir = absl::GetFlag(FLAGS_areas_dir);
   if (areas_dir.empty()) areas_dir = antt::InstalledDataPath("areas");
 
   absl::StatusOr<std::unique_ptr<antt::registry::AreaCatalog>> areas =
       antt::registry::AreaCatalog::Load(areas_dir);
-  if (!areas.ok()) return Fail("cannot load areas", areas.status());
+  if (!areas.ok())
+    return antt::StartupFailure("cannot load areas", areas.status());
 
   absl::StatusOr<std::unique_ptr<antt::registry::RocksDbRegistryStore>> store =
       antt::registry::RocksDbRegistryStore::Open(db_path);
-  if (!store.ok()) return Fail("cannot open store", store.status());
+  if (!store.ok())
+    return antt::StartupFailure("cannot open store", store.status());
 
   antt::registry::Registry registry(areas->get(), store->get());
   antt::registry::RegistryServiceImpl service(&registry);
 
-  antt::ServerOptions options;
-  options.service_name = "antt.registry.v1.RegistryService";
-  options.listen = absl::GetFlag(FLAGS_listen);
-  options.insecure = absl::GetFlag(FLAGS_insecure);
-  options.max_threads = absl::GetFlag(FLAGS_max_threads);
-  options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
-  absl::StatusOr<std::unique_ptr<antt::GrpcServer>> server =
-      antt::GrpcServer::Start(options, {&service});
-  if (!server.ok()) return Fail("cannot start server", server.status());
-
-  const std::string signal = antt::WaitForTerminationSignal();
-  antt::LogInfo("shutting down", {{"signal", signal}});
-  (*server)->Shutdown(absl::Now() + options.drain_timeout);
+  const int code = antt::ServeUntilSignal(
+      antt::ServerOptionsFromFlags("antt.registry.v1.RegistryService",
+                                   absl::GetFlag(FLAGS_listen)),
+      {&service});
   store->reset();  // flush and close the store after the last call
   antt::LogInfo("store closed", {{"db_path", db_path}});
-  return 0;
+  return code;
 }

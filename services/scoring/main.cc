@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/data_dir.h"
 #include "common/log.h"
+#include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "services/registry/area_catalog.h"
 #include "services/scoring/criteria_catalog.h"
@@ -24,8 +25,6 @@ ABSL_FLAG(std::string, listen, "0.0.0.0:7002", "gRPC address to listen on");
 ABSL_FLAG(std::string, db_path, "", "RocksDB directory (created when missing)");
 ABSL_FLAG(std::string, registry_addr, "localhost:7001",
           "address of antt-registry");
-ABSL_FLAG(bool, insecure, false,
-          "plaintext gRPC without authentication: local demo only");
 ABSL_FLAG(std::string, criteria_dir, "",
           "directory of criteria-set files (default: share/antt/criteria next "
           "to the binary)");
@@ -37,18 +36,8 @@ ABSL_FLAG(std::string, areas_dir, "",
 ABSL_FLAG(int, registry_deadline_ms, 3000, "deadline of each registry call");
 ABSL_FLAG(int, registry_poll_ms, 500,
           "pause between reads of the registry's change feed once caught up");
-ABSL_FLAG(int, max_threads, 64,
-          "upper bound on gRPC handler threads; past it calls are shed with "
-          "RESOURCE_EXHAUSTED");
-ABSL_FLAG(int, drain_seconds, 20,
-          "on SIGTERM, how long in-flight calls may take to finish");
 
 namespace {
-
-int Fail(const std::string& what, const absl::Status& status) {
-  antt::LogError(what, {{"error", status.ToString()}});
-  return 1;
-}
 
 std::string FlagOr(const std::string& value, const std::string& installed) {
   return value.empty() ? antt::InstalledDataPath(installed) : value;
@@ -68,13 +57,13 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string db_path = absl::GetFlag(FLAGS_db_path);
   if (db_path.empty()) {
-    return Fail("bad flags",
-                absl::InvalidArgumentError("--db_path is required"));
+    return antt::StartupFailure(
+        "bad flags", absl::InvalidArgumentError("--db_path is required"));
   }
 
   if (absl::GetFlag(FLAGS_registry_deadline_ms) <= 0 ||
       absl::GetFlag(FLAGS_registry_poll_ms) <= 0) {
-    return Fail(
+    return antt::StartupFailure(
         "bad flags",
         absl::InvalidArgumentError(
             "--registry_deadline_ms and --registry_poll_ms must be positive"));
@@ -82,15 +71,18 @@ int main(int argc, char** argv) {
   auto criteria = antt::scoring::CriteriaCatalog::LoadDir(
       FlagOr(absl::GetFlag(FLAGS_criteria_dir), "criteria"));
   if (!criteria.ok())
-    return Fail("cannot load criteria sets", criteria.status());
+    return antt::StartupFailure("cannot load criteria sets", criteria.status());
   auto settings = antt::scoring::LoadScoringSettings(
       FlagOr(absl::GetFlag(FLAGS_settings_file), "scoring/settings.json"));
-  if (!settings.ok()) return Fail("cannot load settings", settings.status());
+  if (!settings.ok())
+    return antt::StartupFailure("cannot load settings", settings.status());
   auto areas = antt::registry::AreaCatalog::Load(
       FlagOr(absl::GetFlag(FLAGS_areas_dir), "areas"));
-  if (!areas.ok()) return Fail("cannot load areas", areas.status());
+  if (!areas.ok())
+    return antt::StartupFailure("cannot load areas", areas.status());
   auto store = antt::scoring::RocksDbScoringStore::Open(db_path);
-  if (!store.ok()) return Fail("cannot open store", store.status());
+  if (!store.ok())
+    return antt::StartupFailure("cannot open store", store.status());
 
   antt::scoring::GrpcRegistryClientOptions registry_options;
   registry_options.address = absl::GetFlag(FLAGS_registry_addr);
@@ -113,21 +105,13 @@ int main(int argc, char** argv) {
       absl::Milliseconds(absl::GetFlag(FLAGS_registry_poll_ms)));
   follower.Start();
 
-  antt::ServerOptions options;
-  options.service_name = "antt.scoring.v1.ScoringService";
-  options.listen = absl::GetFlag(FLAGS_listen);
-  options.insecure = absl::GetFlag(FLAGS_insecure);
-  options.max_threads = absl::GetFlag(FLAGS_max_threads);
-  options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
-  auto server = antt::GrpcServer::Start(options, {&service});
-  if (!server.ok()) return Fail("cannot start server", server.status());
   antt::LogInfo("criteria sets loaded", {{"count", (*criteria)->size()}});
-
-  const std::string signal = antt::WaitForTerminationSignal();
-  antt::LogInfo("shutting down", {{"signal", signal}});
-  (*server)->Shutdown(absl::Now() + options.drain_timeout);
+  const int code = antt::ServeUntilSignal(
+      antt::ServerOptionsFromFlags("antt.scoring.v1.ScoringService",
+                                   absl::GetFlag(FLAGS_listen)),
+      {&service});
   follower.Stop();
   store->reset();
   antt::LogInfo("store closed", {{"db_path", db_path}});
-  return 0;
+  return code;
 }
