@@ -125,8 +125,9 @@ absl::StatusOr<v1::Campaign> Awards::CloseCampaign(
   });
 }
 
-absl::Status Awards::ValidateNomination(const v1::Nomination& n,
+absl::Status Awards::ValidateNomination(v1::Nomination* nomination,
                                         const std::string& prefix) const {
+  const v1::Nomination& n = *nomination;
   FieldViolations v;
   if (n.campaign_id().empty()) v.Add(prefix + "campaign_id", "is required");
   const v1::AwardType* type = deps_.catalog->Find(n.award_type());
@@ -155,8 +156,8 @@ absl::Status Awards::ValidateNomination(const v1::Nomination& n,
                              : "collectives"));
     }
   }
-  std::string achievements = n.achievements();
-  CheckText(&achievements, prefix + "achievements", 0, 4000, &v);
+  CheckText(nomination->mutable_achievements(), prefix + "achievements", 0,
+            4000, &v);
   return v.ToStatus();
 }
 
@@ -224,7 +225,7 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
     const v1::NominateRequest& request) {
   v1::Nomination n = request.nomination();
   FieldViolations v;
-  if (absl::Status s = ValidateNomination(n, "nomination."); !s.ok()) {
+  if (absl::Status s = ValidateNomination(&n, "nomination."); !s.ok()) {
     for (auto& [field, message] : FieldViolationsOf(s)) v.Add(field, message);
   }
   if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) {
@@ -256,7 +257,6 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
   n.clear_decision_number();
   n.clear_revoke_reason();
   n.clear_stage_reason();
-  n.set_achievements(std::string(n.achievements()));
   return deps_.store->CreateNomination(std::move(n), request.request_id());
 }
 
@@ -303,8 +303,9 @@ absl::StatusOr<v1::CheckEligibilityResponse> Awards::CheckEligibility(
     }
     case v1::CheckEligibilityRequest::kNomination:
       n = request.nomination();
-      if (absl::Status s = ValidateNomination(n, "nomination."); !s.ok())
+      if (absl::Status s = ValidateNomination(&n, "nomination."); !s.ok()) {
         return s;
+      }
       break;
     default:
       return InvalidField("subject",

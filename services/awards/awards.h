@@ -69,9 +69,10 @@ class Awards final {
   };
 
   // The nomination's own fields: campaign id, a known award type that takes
-  // the recipient's kind, exactly one recipient, achievements text.
+  // the recipient's kind, exactly one recipient, achievements text (stored
+  // NFC and trimmed).
   [[nodiscard]] absl::Status ValidateNomination(
-      const v1::Nomination& n, const std::string& prefix) const;
+      v1::Nomination* nomination, const std::string& prefix) const;
   // Eligibility from fresh facts of the registry, scoring and awards history.
   [[nodiscard]] absl::StatusOr<Checked> Check(const v1::Campaign& campaign,
                                               const v1::Nomination& n);
