@@ -30,6 +30,13 @@ std::unique_ptr<grpc::ClientContext> DependencyContext(
 absl::Status DependencyError(const grpc::Status& status,
                              absl::string_view service,
                              absl::string_view address) {
+  // Our own caller's deadline ran out while we waited: say so, not that the
+  // dependency is unreachable.
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+      absl::Now() >= CurrentCallDeadline()) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the call's deadline passed while waiting for the ", service));
+  }
   switch (status.error_code()) {
     case grpc::StatusCode::NOT_FOUND:
     case grpc::StatusCode::INVALID_ARGUMENT:

@@ -28,8 +28,9 @@ namespace antt {
     absl::Duration deadline);
 
 // The dependency's NotFound and InvalidArgument stay as they are (with their
-// details); anything else — not reachable, too slow, failing — is
-// Unavailable for our caller, naming `service` and `address`.
+// details); DeadlineExceeded when the deadline of the call being served ran
+// out; anything else — not reachable, too slow, failing — is Unavailable for
+// our caller, naming `service` and `address`.
 [[nodiscard]] absl::Status DependencyError(const grpc::Status& status,
                                            absl::string_view service,
                                            absl::string_view address);

@@ -278,11 +278,21 @@ absl::StatusOr<v1::BatchNominateResponse> Awards::BatchNominate(
       *response.add_nominations() = *std::move(created);
       continue;
     }
-    // A dependency that is down fails the rest the same way: stop here.
-    if (absl::IsUnavailable(created.status())) return created.status();
     v1::BatchError* error = response.add_errors();
     error->set_index(i);
     error->set_message(std::string(created.status().message()));
+    // A dependency that is down would fail the rest the same way: report
+    // them as not attempted, and return what was created so far.
+    if (absl::IsUnavailable(created.status()) ||
+        absl::IsDeadlineExceeded(created.status())) {
+      for (int rest = i + 1; rest < request.nominations_size(); ++rest) {
+        v1::BatchError* skipped = response.add_errors();
+        skipped->set_index(rest);
+        skipped->set_message(
+            absl::StrCat("not attempted: ", created.status().message()));
+      }
+      break;
+    }
   }
   return response;
 }

@@ -345,6 +345,28 @@ TEST_F(AwardsTest, DependenciesDownAreUnavailableAndNothingIsStored) {
   EXPECT_OK(Nominate(five_years_, "GK_CAT", "U1"));
 }
 
+TEST_F(AwardsTest, BatchStopsAtAnUnreachableDependencyAndKeepsWhatItMade) {
+  v1::BatchNominateRequest batch;
+  for (const char* unit : {"U1", "U2"}) {
+    v1::Nomination* n = batch.add_nominations();
+    n->set_campaign_id(five_years_);
+    n->set_award_type("GK_CAT");
+    n->set_unit_id(unit);
+  }
+  auto first = awards_->BatchNominate(batch);
+  ASSERT_OK(first);
+  EXPECT_EQ(first->nominations_size(), 2);
+  // Two more, with the registry gone: both reported, none created.
+  for (auto& n : *batch.mutable_nominations()) n.set_award_type("BK_UBND_TINH");
+  registry_.SetReachable(false);
+  auto second = awards_->BatchNominate(batch);
+  ASSERT_OK(second);
+  EXPECT_EQ(second->nominations_size(), 0);
+  ASSERT_EQ(second->errors_size(), 2);
+  EXPECT_EQ(second->errors(1).index(), 1);
+  EXPECT_TRUE(absl::StartsWith(second->errors(1).message(), "not attempted"));
+}
+
 TEST_F(AwardsTest, ApprovalNeedsEligibilityOrAWrittenJustification) {
   auto gap = Nominate(five_years_, "BK_BCA", "U2");
   ASSERT_OK(gap);

@@ -40,5 +40,17 @@ TEST(CallDeadlineTest, DependencyCallsEndByTheCallersDeadline) {
   EXPECT_GT(absl::FromChrono(context->deadline()), soon + absl::Seconds(1));
 }
 
+TEST(CallDeadlineTest, OurOwnExpiredDeadlineIsNotBlamedOnTheDependency) {
+  const grpc::Status timeout(grpc::StatusCode::DEADLINE_EXCEEDED,
+                             "Deadline Exceeded");
+  {
+    ScopedCallDeadline caller(absl::Now() - absl::Milliseconds(1));
+    EXPECT_EQ(DependencyError(timeout, "scoring", "127.0.0.1:1").code(),
+              absl::StatusCode::kDeadlineExceeded);
+  }
+  EXPECT_EQ(DependencyError(timeout, "scoring", "127.0.0.1:1").code(),
+            absl::StatusCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace antt
