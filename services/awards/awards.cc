@@ -232,6 +232,12 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
     for (auto& [field, message] : FieldViolationsOf(s)) v.Add(field, message);
   }
   if (!v.empty()) return v.ToStatus();
+  // A retry of an acknowledged request gets the first answer, whatever has
+  // changed since (campaign closed, a dependency down).
+  absl::StatusOr<std::optional<v1::Nomination>> first =
+      deps_.store->FindNominationByRequest(request.request_id());
+  if (!first.ok()) return first.status();
+  if (first->has_value()) return **std::move(first);
   absl::StatusOr<v1::Campaign> campaign =
       deps_.store->GetCampaign(n.campaign_id());
   if (!campaign.ok()) return campaign.status();

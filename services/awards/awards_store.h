@@ -2,6 +2,7 @@
 #define ANTT_SERVICES_AWARDS_AWARDS_STORE_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ class AwardsStore {
   // was not rejected. With a request id seen before: the first result.
   [[nodiscard]] virtual absl::StatusOr<v1::Nomination> CreateNomination(
       v1::Nomination nomination, absl::string_view request_id) = 0;
+  // The nomination first created with `request_id`, if any (a retry).
+  [[nodiscard]] virtual absl::StatusOr<std::optional<v1::Nomination>>
+  FindNominationByRequest(absl::string_view request_id) = 0;
   [[nodiscard]] virtual absl::StatusOr<v1::Nomination> GetNomination(
       absl::string_view id) = 0;
   [[nodiscard]] virtual absl::StatusOr<v1::Nomination> UpdateNomination(

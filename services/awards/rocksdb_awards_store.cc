@@ -251,6 +251,13 @@ absl::StatusOr<v1::Nomination> RocksDbAwardsStore::ReadNomination(
   return **std::move(nomination);
 }
 
+absl::StatusOr<std::optional<v1::Nomination>>
+RocksDbAwardsStore::FindNominationByRequest(absl::string_view request_id) {
+  if (request_id.empty()) return std::optional<v1::Nomination>();
+  return db_->GetMessage<v1::Nomination>(
+      kRequests, KeyBuilder("Nominate").Raw(request_id).Build());
+}
+
 absl::StatusOr<v1::Nomination> RocksDbAwardsStore::GetNomination(
     absl::string_view id) {
   return ReadNomination(std::string(id));

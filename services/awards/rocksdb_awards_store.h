@@ -41,6 +41,8 @@ class RocksDbAwardsStore final : public AwardsStore {
       absl::string_view id, const CampaignMutator& mutate) override;
   absl::StatusOr<v1::Nomination> CreateNomination(
       v1::Nomination nomination, absl::string_view request_id) override;
+  absl::StatusOr<std::optional<v1::Nomination>> FindNominationByRequest(
+      absl::string_view request_id) override;
   absl::StatusOr<v1::Nomination> GetNomination(absl::string_view id) override;
   absl::StatusOr<v1::Nomination> UpdateNomination(
       absl::string_view id, const NominationMutator& mutate) override;

@@ -319,6 +319,13 @@ absl::Status RocksDbScoringStore::StageCounters(const CounterDeltas& deltas,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<v1::Assessment>>
+RocksDbScoringStore::FindSubmission(absl::string_view request_id) {
+  if (request_id.empty()) return std::optional<v1::Assessment>();
+  return db_->GetMessage<v1::Assessment>(
+      kRequests, KeyBuilder("Submit").Raw(request_id).Build());
+}
+
 absl::StatusOr<v1::Assessment> RocksDbScoringStore::SubmitAssessment(
     const std::string& unit_id, int year, absl::string_view request_id,
     const SubmitFn& submit) {

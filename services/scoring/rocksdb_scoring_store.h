@@ -35,6 +35,8 @@ class RocksDbScoringStore final : public ScoringStore {
   Open(const std::string& path, const RocksDbOptions& options = {});
 
   absl::StatusOr<v1::Assessment> GetAssessment(absl::string_view id) override;
+  absl::StatusOr<std::optional<v1::Assessment>> FindSubmission(
+      absl::string_view request_id) override;
   absl::StatusOr<v1::Assessment> SubmitAssessment(
       const std::string& unit_id, int year, absl::string_view request_id,
       const SubmitFn& submit) override;

@@ -174,6 +174,13 @@ absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
   }
   if (!v.empty()) return v.ToStatus();
 
+  // A retry of an acknowledged request gets the first answer, even while the
+  // registry is down.
+  absl::StatusOr<std::optional<v1::Assessment>> first =
+      deps_.store->FindSubmission(request.request_id());
+  if (!first.ok()) return first.status();
+  if (first->has_value()) return **std::move(first);
+
   absl::StatusOr<rv1::Unit> unit = AssessableUnit(a.unit_id(), a.year());
   if (!unit.ok()) return unit.status();
   absl::StatusOr<const v1::CriteriaSet*> set =

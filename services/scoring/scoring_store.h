@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,10 @@ class ScoringStore {
 
   [[nodiscard]] virtual absl::StatusOr<v1::Assessment> GetAssessment(
       absl::string_view id) = 0;
+
+  // The assessment first submitted with `request_id`, if any (a retry).
+  [[nodiscard]] virtual absl::StatusOr<std::optional<v1::Assessment>>
+  FindSubmission(absl::string_view request_id) = 0;
 
   // With a request id seen before: the first result, nothing written.
   // Otherwise calls `submit` with the stored assessment of the same unit and

@@ -329,6 +329,23 @@ TEST_F(AwardsTest, NominateErrors) {
               absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(AwardsTest, ARetryGetsTheFirstAnswerWhateverChangedSince) {
+  v1::NominateRequest request;
+  request.mutable_nomination()->set_campaign_id(five_years_);
+  request.mutable_nomination()->set_award_type("GK_CAT");
+  request.mutable_nomination()->set_unit_id("U1");
+  request.set_request_id("nominate-1");
+  auto first = awards_->Nominate(request);
+  ASSERT_OK(first);
+  registry_.SetReachable(false);
+  v1::CloseCampaignRequest close;
+  close.set_id(five_years_);
+  ASSERT_OK(awards_->CloseCampaign(close));
+  auto retry = awards_->Nominate(request);
+  ASSERT_OK(retry);
+  EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
+}
+
 TEST_F(AwardsTest, DependenciesDownAreUnavailableAndNothingIsStored) {
   registry_.SetReachable(false);
   EXPECT_CODE(Nominate(five_years_, "GK_CAT", "U1"),

@@ -256,6 +256,15 @@ TEST_F(ScoringTest, SubmitChecksTheUnitWithTheRegistry) {
   EXPECT_OK(Submit(Answers("U7", 2020, 80)));
 }
 
+TEST_F(ScoringTest, ARetryGetsTheFirstAnswerEvenWithTheRegistryDown) {
+  auto first = Submit(Answers("U1", 2019, 95), "retry-1");
+  ASSERT_OK(first);
+  registry_.SetReachable(false);
+  auto retry = Submit(Answers("U1", 2019, 95), "retry-1");
+  ASSERT_OK(retry);
+  EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
+}
+
 TEST_F(ScoringTest, SubmitWithTheRegistryDownIsUnavailableAndStoresNothing) {
   registry_.SetReachable(false);
   EXPECT_CODE(Submit(Answers("U1", 2019, 80)), absl::StatusCode::kUnavailable);
