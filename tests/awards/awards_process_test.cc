@@ -27,11 +27,16 @@
 #include "antt/scoring/v1/scoring.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/registry/fixtures.h"
+#include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::awards {
 namespace {
+
+using ::antt::testing::PollUntil;
+using ::antt::testing::ReadFile;
+using ::antt::testing::WaitServing;
 
 namespace rv1 = ::antt::registry::v1;
 namespace sv1 = ::antt::scoring::v1;
@@ -43,41 +48,6 @@ using Clock = std::chrono::steady_clock;
 
 std::string Dump(const grpc::Status& status) {
   return absl::StrCat(status.error_code(), ": ", status.error_message());
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Calls `attempt` until it returns true or `timeout` passes, pausing briefly
-// between attempts; returns whether it succeeded.
-bool PollUntil(Clock::duration timeout, const std::function<bool()>& attempt) {
-  const auto deadline = Clock::now() + timeout;
-  while (true) {
-    if (attempt()) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
-
-// Polls the health service at `address` until SERVING, for at most 20 s.
-bool WaitServing(const std::string& address) {
-  return PollUntil(std::chrono::seconds(20), [&] {
-    // A fresh channel each time: a channel that failed to connect backs off
-    // for seconds before it tries again.
-    auto health = grpc::health::v1::Health::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::milliseconds(200));
-    grpc::health::v1::HealthCheckRequest request;
-    grpc::health::v1::HealthCheckResponse response;
-    return health->Check(&context, request, &response).ok() &&
-           response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-  });
 }
 
 google::type::Date Date(int y, int m, int d) {

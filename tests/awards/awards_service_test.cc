@@ -37,10 +37,13 @@
 #include "services/scoring/rocksdb_scoring_store.h"
 #include "services/scoring/scoring_service.h"
 #include "tests/registry/fixtures.h"
+#include "tests/testing/grpc_test_util.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::awards {
 namespace {
+
+using ::antt::testing::BadFields;
 
 namespace rv1 = ::antt::registry::v1;
 namespace sv1 = ::antt::scoring::v1;
@@ -76,22 +79,6 @@ const registry::AreaCatalog& Areas() {
     return loaded->release();
   }();
   return *areas;
-}
-
-// The field paths of the BadRequest in a failed call's details.
-std::set<std::string> BadFields(const grpc::Status& status) {
-  std::set<std::string> fields;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.insert(v.field());
-      }
-    }
-  }
-  return fields;
 }
 
 google::type::Date Date(int y, int m, int d) {

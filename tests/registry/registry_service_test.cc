@@ -17,10 +17,13 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/registry/rocksdb_registry_store.h"
 #include "tests/registry/fixtures.h"
+#include "tests/testing/grpc_test_util.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::registry {
 namespace {
+
+using ::antt::testing::BadFields;
 
 using ::antt::registry::testing::Agency;
 using ::antt::registry::testing::Enterprise;
@@ -36,22 +39,6 @@ const AreaCatalog& Areas() {
     return loaded->release();
   }();
   return *areas;
-}
-
-// The field paths of the BadRequest in a failed call's details.
-std::set<std::string> BadFields(const grpc::Status& status) {
-  std::set<std::string> fields;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.insert(v.field());
-      }
-    }
-  }
-  return fields;
 }
 
 class RegistryServiceTest : public ::testing::Test {

@@ -24,10 +24,13 @@
 #include "services/scoring/registry_follower.h"
 #include "services/scoring/rocksdb_scoring_store.h"
 #include "tests/registry/fixtures.h"
+#include "tests/testing/grpc_test_util.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::scoring {
 namespace {
+
+using ::antt::testing::BadFields;
 
 namespace rv1 = ::antt::registry::v1;
 using ::antt::registry::testing::Agency;
@@ -54,22 +57,6 @@ const registry::AreaCatalog& Areas() {
     return loaded->release();
   }();
   return *areas;
-}
-
-// The field paths of the BadRequest in a failed call's details.
-std::set<std::string> BadFields(const grpc::Status& status) {
-  std::set<std::string> fields;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.insert(v.field());
-      }
-    }
-  }
-  return fields;
 }
 
 google::type::Date Date(int y, int m, int d) {
