@@ -40,7 +40,8 @@ class FakeRegistryClient final : public RegistryClient {
   absl::StatusOr<registry::v1::Unit> GetUnit(absl::string_view id) override {
     absl::MutexLock lock(&mu_);
     ++calls_;
-    if (!reachable_) return absl::UnavailableError("registry unreachable (fake)");
+    if (!reachable_)
+      return absl::UnavailableError("registry unreachable (fake)");
     auto it = units_.find(std::string(id));
     if (it == units_.end()) {
       return absl::NotFoundError(absl::StrCat("unit ", id, " does not exist"));
@@ -52,7 +53,8 @@ class FakeRegistryClient final : public RegistryClient {
       uint64_t after_sequence, int page_size) override {
     absl::MutexLock lock(&mu_);
     ++calls_;
-    if (!reachable_) return absl::UnavailableError("registry unreachable (fake)");
+    if (!reachable_)
+      return absl::UnavailableError("registry unreachable (fake)");
     registry::v1::ListChangesResponse response;
     response.set_last_sequence(after_sequence);
     for (const auto& change : changes_) {
