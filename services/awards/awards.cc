@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/date.h"
+#include "common/etag.h"
 #include "common/field_violations.h"
 #include "common/paging.h"
 #include "common/request_id.h"
@@ -21,22 +22,6 @@ constexpr int kMaxYear = 2100;
 constexpr int kMaxBatch = 1000;
 constexpr int kMaxDecision = 10000;
 constexpr char kKnc[] = "KNC_ANTQ";
-
-v1::RecipientKind KindOf(const v1::Nomination& n) {
-  return n.recipient_case() == v1::Nomination::kPersonId
-             ? v1::RECIPIENT_KIND_INDIVIDUAL
-             : v1::RECIPIENT_KIND_COLLECTIVE;
-}
-
-absl::Status CheckEtag(const std::string& given, const std::string& stored,
-                       const std::string& id) {
-  if (!given.empty() && given != stored) {
-    return absl::AbortedError(absl::StrCat(
-        "nomination ", id, " was changed by someone else (etag ", given,
-        " is stale, now ", stored, "): read it again and retry"));
-  }
-  return absl::OkStatus();
-}
 
 std::string StageName(v1::NominationStage stage) {
   return v1::NominationStage_Name(stage);
@@ -148,10 +133,11 @@ absl::Status Awards::ValidateNomination(v1::Nomination* nomination,
   if (type != nullptr &&
       n.recipient_case() != v1::Nomination::RECIPIENT_NOT_SET) {
     const auto& kinds = type->recipient_kinds();
-    if (std::find(kinds.begin(), kinds.end(), KindOf(n)) == kinds.end()) {
+    if (std::find(kinds.begin(), kinds.end(), RecipientKindOf(n)) ==
+        kinds.end()) {
       v.Add(prefix + "award_type",
             absl::StrCat(type->code(), " is not given to ",
-                         KindOf(n) == v1::RECIPIENT_KIND_INDIVIDUAL
+                         RecipientKindOf(n) == v1::RECIPIENT_KIND_INDIVIDUAL
                              ? "individuals"
                              : "collectives"));
     }
@@ -166,7 +152,7 @@ absl::StatusOr<Awards::Checked> Awards::Check(const v1::Campaign& campaign,
   EligibilityFacts facts;
   facts.first_year = campaign.first_year();
   facts.last_year = campaign.last_year();
-  facts.recipient_kind = KindOf(n);
+  facts.recipient_kind = RecipientKindOf(n);
   Checked checked;
   std::string history_unit;
   if (facts.recipient_kind == v1::RECIPIENT_KIND_COLLECTIVE) {
@@ -356,7 +342,8 @@ absl::StatusOr<v1::Nomination> Awards::ApproveNomination(
   absl::StatusOr<Checked> checked = Check(*campaign, *current);
   if (!checked.ok()) return checked.status();
   return deps_.store->UpdateNomination(request.id(), [&](v1::Nomination* n) {
-    if (absl::Status s = CheckEtag(request.etag(), n->etag(), n->id());
+    if (absl::Status s = CheckEtag(request.etag(), n->etag(),
+                                   absl::StrCat("nomination ", n->id()));
         !s.ok()) {
       return s;
     }
@@ -401,7 +388,10 @@ absl::StatusOr<v1::Nomination> Awards::Move(
   CheckText(&text, "reason", 1, 2000, &v);
   if (!v.empty()) return v.ToStatus();
   return deps_.store->UpdateNomination(id, [&](v1::Nomination* n) {
-    if (absl::Status s = CheckEtag(etag, n->etag(), n->id()); !s.ok()) return s;
+    if (absl::Status s =
+            CheckEtag(etag, n->etag(), absl::StrCat("nomination ", n->id()));
+        !s.ok())
+      return s;
     if (std::find(from.begin(), from.end(), n->stage()) == from.end()) {
       std::vector<std::string> names;
       for (v1::NominationStage s : from) names.push_back(StageName(s));

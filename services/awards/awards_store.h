@@ -86,6 +86,10 @@ class AwardsStore {
 // "u:<unit id>" or "p:<person id>".
 [[nodiscard]] std::string RecipientKey(const v1::Nomination& nomination);
 
+// INDIVIDUAL for a person, COLLECTIVE for a unit.
+[[nodiscard]] v1::RecipientKind RecipientKindOf(
+    const v1::Nomination& nomination);
+
 }  // namespace antt::awards
 
 #endif  // ANTT_SERVICES_AWARDS_AWARDS_STORE_H_

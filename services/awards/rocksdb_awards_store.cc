@@ -41,16 +41,11 @@ std::string OneTypeKey(const v1::Nomination& n) {
 std::string SummaryPrefix(absl::string_view campaign_id) {
   return KeyBuilder("sum").Str(campaign_id).Build();
 }
-v1::RecipientKind KindOf(const v1::Nomination& n) {
-  return n.has_person_id() || !n.person_id().empty()
-             ? v1::RECIPIENT_KIND_INDIVIDUAL
-             : v1::RECIPIENT_KIND_COLLECTIVE;
-}
 std::string SummaryKey(const v1::Nomination& n) {
   std::string key = SummaryPrefix(n.campaign_id());
   key.append(n.award_type());
   key.push_back(kKeySeparator);
-  key.push_back(static_cast<char>(KindOf(n)));
+  key.push_back(static_cast<char>(RecipientKindOf(n)));
   key.push_back(static_cast<char>(n.stage()));
   return key;
 }
@@ -60,6 +55,12 @@ std::string EncodeCount(int64_t count) {
 }
 
 }  // namespace
+
+v1::RecipientKind RecipientKindOf(const v1::Nomination& nomination) {
+  return nomination.recipient_case() == v1::Nomination::kPersonId
+             ? v1::RECIPIENT_KIND_INDIVIDUAL
+             : v1::RECIPIENT_KIND_COLLECTIVE;
+}
 
 std::string RecipientKey(const v1::Nomination& nomination) {
   return nomination.person_id().empty()

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/date.h"
+#include "common/etag.h"
 #include "common/field_violations.h"
 #include "common/paging.h"
 #include "common/request_id.h"
@@ -22,17 +23,6 @@ constexpr int kMaxImportErrors = 1000;
 
 absl::Status CheckId(const std::string& id, const std::string& field) {
   if (id.empty()) return InvalidField(field, "is required");
-  return absl::OkStatus();
-}
-
-// A non-empty etag must name the stored version.
-absl::Status CheckEtag(const std::string& given, const std::string& stored,
-                       absl::string_view what) {
-  if (!given.empty() && given != stored) {
-    return absl::AbortedError(
-        absl::StrCat(what, " was changed by someone else (etag ", given,
-                     " is stale, now ", stored, "): read it again and retry"));
-  }
   return absl::OkStatus();
 }
 

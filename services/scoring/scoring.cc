@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/date.h"
+#include "common/etag.h"
 #include "common/field_violations.h"
 #include "common/paging.h"
 #include "common/request_id.h"
@@ -30,16 +31,6 @@ bool YearInRange(int year) { return year >= kMinYear && year <= kMaxYear; }
 
 std::string YearRange() {
   return absl::StrCat("between ", kMinYear, " and ", kMaxYear);
-}
-
-absl::Status CheckEtag(const std::string& given, const std::string& stored,
-                       const std::string& id) {
-  if (!given.empty() && given != stored) {
-    return absl::AbortedError(absl::StrCat(
-        "assessment ", id, " was changed by someone else (etag ", given,
-        " is stale, now ", stored, "): read it again and retry"));
-  }
-  return absl::OkStatus();
 }
 
 std::string KindKey(rv1::UnitKind kind) {
@@ -205,7 +196,8 @@ absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
                 "); only a RETURNED assessment is submitted again"));
           }
           if (absl::Status s =
-                  CheckEtag(a.etag(), existing->etag(), existing->id());
+                  CheckEtag(a.etag(), existing->etag(),
+                            absl::StrCat("assessment ", existing->id()));
               !s.ok()) {
             return s;
           }
@@ -234,7 +226,8 @@ absl::StatusOr<v1::Assessment> Scoring::ReviewAssessment(
   if (!v.empty()) return v.ToStatus();
   const absl::Time now = deps_.now();
   return deps_.store->UpdateAssessment(request.id(), [&](v1::Assessment* a) {
-    if (absl::Status s = CheckEtag(request.etag(), a->etag(), a->id());
+    if (absl::Status s = CheckEtag(request.etag(), a->etag(),
+                                   absl::StrCat("assessment ", a->id()));
         !s.ok()) {
       return s;
     }
