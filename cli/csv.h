@@ -1,0 +1,8 @@
+#ifndef ANTT_CLI_CSV_H_
+#define ANTT_CLI_CSV_H_
+
+// Placeholder: filled by the change that implements it.
+
+namespace antt::cli {}  // namespace antt::cli
+
+#endif  // ANTT_CLI_CSV_H_
