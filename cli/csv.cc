@@ -1,1 +1,249 @@
 #include "cli/csv.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace antt::cli {
+
+CsvReader::CsvReader(std::istream& in) : in_(in) { SkipByteOrderMark(); }
+
+int CsvReader::ReadChar() {
+  if (pending_ < prefix_.size()) {
+    return static_cast<unsigned char>(prefix_[pending_++]);
+  }
+  return in_.get();
+}
+
+int CsvReader::PeekChar() {
+  if (pending_ < prefix_.size()) {
+    return static_cast<unsigned char>(prefix_[pending_]);
+  }
+  return in_.peek();
+}
+
+void CsvReader::SkipByteOrderMark() {
+  // Read what may be a BOM; bytes that turn out not to be one are kept and
+  // read back first, since a stream need not take more than one back.
+  static constexpr unsigned char kBom[] = {0xEF, 0xBB, 0xBF};
+  for (unsigned char expected : kBom) {
+    if (in_.peek() != expected) return;
+    prefix_.push_back(static_cast<char>(in_.get()));
+  }
+  prefix_.clear();
+}
+
+void CsvReader::SkipRestOfLine() {
+  for (int c = ReadChar(); c != EOF; c = ReadChar()) {
+    if (c == '\n') {
+      ++line_;
+      return;
+    }
+  }
+}
+
+bool CsvReader::ReadFields(std::vector<std::string>* fields, int* start_line,
+                           absl::Status* error) {
+  fields->clear();
+  *error = absl::OkStatus();
+  int c = ReadChar();
+  while (c == '\n' || (c == '\r' && PeekChar() == '\n')) {  // blank lines
+    if (c == '\r') ReadChar();
+    ++line_;
+    c = ReadChar();
+  }
+  if (c == EOF) return false;
+  *start_line = line_;
+  std::string field;
+  bool quoted = false;  // the current field opened with a quote
+  bool in_quotes = false;
+  for (;; c = ReadChar()) {
+    if (in_quotes) {
+      if (c == EOF) {
+        *error = absl::InvalidArgumentError(
+            absl::StrCat("line ", *start_line, ": a quoted field (field ",
+                         fields->size() + 1, ") is never closed"));
+        fields->push_back(std::move(field));
+        return true;
+      }
+      if (c == '"' && PeekChar() == '"') {
+        ReadChar();
+        field += '"';
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        if (c == '\n') ++line_;
+        field += static_cast<char>(c);
+      }
+    } else if (c == ',') {
+      fields->push_back(std::move(field));
+      field.clear();
+      quoted = false;
+    } else if (c == EOF || c == '\n' || (c == '\r' && PeekChar() == '\n')) {
+      if (c == '\r') ReadChar();
+      if (c != EOF) ++line_;
+      fields->push_back(std::move(field));
+      return true;
+    } else if (quoted) {
+      *error = absl::InvalidArgumentError(
+          absl::StrCat("line ", *start_line, ": text after the closing quote",
+                       " of field ", fields->size() + 1));
+      fields->push_back(std::move(field));
+      SkipRestOfLine();
+      return true;
+    } else if (c == '"' && field.empty()) {
+      quoted = in_quotes = true;
+    } else {
+      field += static_cast<char>(c);
+    }
+  }
+}
+
+absl::Status CsvReader::ReadHeader() {
+  int line = 0;
+  absl::Status error;
+  if (!ReadFields(&header_, &line, &error)) {
+    return absl::InvalidArgumentError("the file is empty: no header line");
+  }
+  if (!error.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("header: ", error.message()));
+  }
+  for (size_t i = 0; i < header_.size(); ++i) {
+    header_[i] = std::string(absl::StripAsciiWhitespace(header_[i]));
+    if (header_[i].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("header: column ", i + 1, " has no name"));
+    }
+    if (std::find(header_.begin(), header_.begin() + i, header_[i]) !=
+        header_.begin() + i) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "header: column \"", header_[i], "\" appears more than once"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int CsvReader::Column(absl::string_view name) const {
+  for (size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+absl::Status CsvReader::Require(
+    std::initializer_list<absl::string_view> names) const {
+  std::vector<absl::string_view> missing;
+  for (absl::string_view name : names) {
+    if (Column(name) < 0) missing.push_back(name);
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("header: missing column", missing.size() > 1 ? "s " : " ",
+                   absl::StrJoin(missing, ", ")));
+}
+
+absl::Status CsvReader::RejectUnknown(
+    const std::vector<absl::string_view>& known) const {
+  std::vector<absl::string_view> unknown;
+  for (const std::string& name : header_) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      unknown.push_back(name);
+    }
+  }
+  if (unknown.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("header: unknown column", unknown.size() > 1 ? "s " : " ",
+                   absl::StrJoin(unknown, ", "),
+                   " (known: ", absl::StrJoin(known, ","), ")"));
+}
+
+bool CsvReader::Next(CsvRecord* record, absl::Status* error) {
+  if (!ReadFields(&record->fields, &record->line, error)) return false;
+  record->row = ++rows_;
+  if (error->ok() && !header_.empty() &&
+      record->fields.size() > header_.size()) {
+    *error = absl::InvalidArgumentError(
+        absl::StrCat("line ", record->line, ": ", record->fields.size(),
+                     " fields, but the header has ", header_.size()));
+  }
+  return true;
+}
+
+absl::string_view CsvReader::Get(const CsvRecord& record,
+                                 absl::string_view name) const {
+  const int column = Column(name);
+  if (column < 0 || static_cast<size_t>(column) >= record.fields.size()) {
+    return "";
+  }
+  return record.fields[column];
+}
+
+std::string CsvField(absl::string_view value) {
+  const bool needs_quotes =
+      value.find_first_of(",\"\r\n") != absl::string_view::npos ||
+      (!value.empty() && (value.front() == ' ' || value.front() == '\t' ||
+                          value.back() == ' ' || value.back() == '\t'));
+  if (!needs_quotes) return std::string(value);
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+void WriteCsvRecord(std::ostream& out, const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out << ',';
+    out << CsvField(fields[i]);
+  }
+  out << '\n';
+}
+
+void ErrorReport::Add(int row, std::string field, std::string message) {
+  entries_.push_back({row, std::move(field), std::move(message)});
+}
+
+absl::Status ErrorReport::WriteTo(const std::string& path) const {
+  std::vector<Entry> sorted = entries_;
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const Entry& a, const Entry& b) { return a.row < b.row; });
+  const std::string temp = absl::StrCat(path, ".tmp-", getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot write the error report ", path, ": ", std::strerror(errno)));
+    }
+    WriteCsvRecord(out, {"row", "field", "message"});
+    for (const Entry& e : sorted) {
+      WriteCsvRecord(out, {absl::StrCat(e.row), e.field, e.message});
+    }
+    out.flush();
+    if (!out) {
+      std::remove(temp.c_str());
+      return absl::UnavailableError(
+          absl::StrCat("cannot write the error report ", path));
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    std::remove(temp.c_str());
+    return absl::UnavailableError(absl::StrCat(
+        "cannot write the error report ", path, ": ", std::strerror(saved)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace antt::cli

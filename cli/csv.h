@@ -1,8 +1,113 @@
 #ifndef ANTT_CLI_CSV_H_
 #define ANTT_CLI_CSV_H_
 
-// Placeholder: filled by the change that implements it.
+// CSV in and out for anttctl's bulk commands (RFC 4180), and the per-row error
+// report those commands write.
 
-namespace antt::cli {}  // namespace antt::cli
+#include <initializer_list>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace antt::cli {
+
+struct CsvRecord {
+  int row = 0;   // 1-based data row number (the header is not a row)
+  int line = 0;  // 1-based line of the input where the record starts
+  std::vector<std::string> fields;
+};
+
+// Reads RFC 4180 CSV record by record, never the whole input at once: quoted
+// fields with "" escapes and newlines inside quotes, LF or CRLF line ends. A
+// UTF-8 byte order mark at the start is skipped, and so is a blank line. A
+// quote inside an unquoted field is kept as a literal character.
+class CsvReader final {
+ public:
+  explicit CsvReader(std::istream& in);
+
+  // Reads the header. InvalidArgument when the input is empty or malformed,
+  // a column name is empty, or a name appears twice. Names are trimmed of
+  // surrounding ASCII white space.
+  [[nodiscard]] absl::Status ReadHeader();
+  [[nodiscard]] const std::vector<std::string>& header() const {
+    return header_;
+  }
+  // The index of column `name`, or -1.
+  [[nodiscard]] int Column(absl::string_view name) const;
+  // InvalidArgument naming every column of `names` the header lacks.
+  [[nodiscard]] absl::Status Require(
+      std::initializer_list<absl::string_view> names) const;
+  // InvalidArgument naming every header column not in `known`.
+  [[nodiscard]] absl::Status RejectUnknown(
+      const std::vector<absl::string_view>& known) const;
+
+  // Reads the next record into `*record`. Returns false at the end of the
+  // input. A malformed record (an unterminated quote, text after a closing
+  // quote, more fields than the header) still returns true, with `*error`
+  // set to InvalidArgument naming its line, so the caller can report that row
+  // and go on; `*error` is OkStatus otherwise. A record with fewer fields than
+  // the header is not an error: the missing cells read as "".
+  bool Next(CsvRecord* record, absl::Status* error);
+
+  // The cell of column `name`; "" when the column is absent or the record is
+  // short.
+  [[nodiscard]] absl::string_view Get(const CsvRecord& record,
+                                      absl::string_view name) const;
+
+ private:
+  // Reads one record's fields; false at the end of the input.
+  bool ReadFields(std::vector<std::string>* fields, int* start_line,
+                  absl::Status* error);
+  // After a malformed field: drops the rest of the physical line.
+  void SkipRestOfLine();
+  void SkipByteOrderMark();
+  // The next byte (EOF at the end), and a look at it without taking it.
+  int ReadChar();
+  int PeekChar();
+
+  std::istream& in_;
+  std::string prefix_;  // bytes read ahead looking for a byte order mark
+  size_t pending_ = 0;  // how many of prefix_ have been read back
+  int line_ = 1;
+  int rows_ = 0;
+  std::vector<std::string> header_;
+};
+
+// `value` as one CSV cell: quoted (with "" for a quote) only when it holds a
+// comma, a quote, CR or LF, or starts or ends with a space or tab.
+[[nodiscard]] std::string CsvField(absl::string_view value);
+
+// `fields` as CsvField cells joined by ',', ending in "\n".
+void WriteCsvRecord(std::ostream& out, const std::vector<std::string>& fields);
+
+// Per-row errors of a bulk command, written as CSV "row,field,message" (row
+// 1-based as in CsvRecord::row, 0 for a whole-file error).
+class ErrorReport final {
+ public:
+  struct Entry {
+    int row = 0;
+    std::string field;
+    std::string message;
+  };
+
+  void Add(int row, std::string field, std::string message);
+  [[nodiscard]] int size() const { return static_cast<int>(entries_.size()); }
+  // In the order added.
+  [[nodiscard]] const std::vector<Entry>& entries() const { return entries_; }
+
+  // Writes the report, sorted by row (the header alone when empty), to a
+  // temporary file beside `path` and renames it over `path`, so a reader
+  // never sees half a report. An error naming `path` when it cannot.
+  [[nodiscard]] absl::Status WriteTo(const std::string& path) const;
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+}  // namespace antt::cli
 
 #endif  // ANTT_CLI_CSV_H_

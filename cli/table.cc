@@ -4,26 +4,79 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+#include "cli/csv.h"
+
 namespace antt::cli {
+
+namespace {
+
+// Calls `visit(offset, length, codepoint)` for each code point of `text`; an
+// invalid byte comes as a code point of -1 and length 1.
+template <typename Visit>
+void ForEachCodePoint(absl::string_view text, Visit&& visit) {
+  const auto* begin = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  size_t offset = 0;
+  while (offset < text.size()) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(
+        begin + offset, static_cast<utf8proc_ssize_t>(text.size() - offset),
+        &cp);
+    if (n <= 0) {
+      cp = -1;
+      n = 1;
+    }
+    visit(offset, static_cast<size_t>(n), cp);
+    offset += static_cast<size_t>(n);
+  }
+}
+
+// An invalid byte counts as one column.
+size_t CodePointWidth(utf8proc_int32_t cp) {
+  return cp < 0 ? 1 : static_cast<size_t>(std::max(0, utf8proc_charwidth(cp)));
+}
+
+}  // namespace
 
 size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {  // invalid byte: count it as one column and move on
-      ++width;
-      ++p;
-      --left;
-      continue;
-    }
-    width += static_cast<size_t>(std::max(0, utf8proc_charwidth(cp)));
-    p += n;
-    left -= n;
-  }
+  ForEachCodePoint(text, [&](size_t, size_t, utf8proc_int32_t cp) {
+    width += CodePointWidth(cp);
+  });
   return width;
+}
+
+std::string TruncateToWidth(absl::string_view text, size_t columns) {
+  if (DisplayWidth(text) <= columns) return std::string(text);
+  if (columns == 0) return "";
+  const size_t budget = columns - 1;  // one column for the ellipsis
+  size_t kept_width = 0;  // of the whole clusters before cluster_start
+  size_t cluster_start = 0;
+  size_t cluster_width = 0;
+  bool full = false;
+  utf8proc_int32_t previous = -1;
+  utf8proc_int32_t state = 0;
+  ForEachCodePoint(text, [&](size_t offset, size_t, utf8proc_int32_t cp) {
+    if (full) return;
+    const bool boundary =
+        offset == 0 || previous < 0 || cp < 0 ||
+        utf8proc_grapheme_break_stateful(previous, cp, &state);
+    if (boundary && offset > 0) {
+      if (kept_width + cluster_width > budget) {
+        full = true;
+        return;
+      }
+      kept_width += cluster_width;
+      cluster_start = offset;
+      cluster_width = 0;
+    }
+    if (cp < 0) state = 0;
+    cluster_width += CodePointWidth(cp);
+    previous = cp;
+  });
+  // Cut before the cluster that overflowed: the one the walk stopped at, or
+  // else the last (the text is wider than `columns`).
+  return absl::StrCat(text.substr(0, cluster_start), "…");
 }
 
 void Table::PrintAligned(std::ostream& out) const {
@@ -49,33 +102,9 @@ void Table::PrintAligned(std::ostream& out) const {
   for (const auto& row : rows_) print(row);
 }
 
-namespace {
-
-void PrintCsvCell(std::ostream& out, const std::string& cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) {
-    out << cell;
-    return;
-  }
-  out << '"';
-  for (char c : cell) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
-}
-
-}  // namespace
-
 void Table::PrintCsv(std::ostream& out) const {
-  const auto print = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i > 0) out << ',';
-      PrintCsvCell(out, row[i]);
-    }
-    out << "\r\n";
-  };
-  print(header_);
-  for (const auto& row : rows_) print(row);
+  WriteCsvRecord(out, header_);
+  for (const auto& row : rows_) WriteCsvRecord(out, row);
 }
 
 }  // namespace antt::cli

@@ -13,10 +13,16 @@ namespace antt::cli {
 // one column however many bytes they take; wide CJK characters two).
 [[nodiscard]] size_t DisplayWidth(absl::string_view text);
 
+// `text` cut to at most `columns` display columns, ending in "…" when cut.
+// It cuts between grapheme clusters: never inside a UTF-8 sequence, and
+// never between a letter and its combining marks.
+[[nodiscard]] std::string TruncateToWidth(absl::string_view text,
+                                          size_t columns);
+
 enum class OutputFormat { kTable, kJson, kCsv };
 
 // Rows of cells under a header, printed as an aligned table (padding counts
-// display width, not bytes) or as RFC 4180 CSV.
+// display width, not bytes) or as RFC 4180 CSV (see CsvField).
 class Table final {
  public:
   explicit Table(std::vector<std::string> header)

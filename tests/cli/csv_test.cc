@@ -1,1 +1,282 @@
+// anttctl's CSV reader and writer, and the error report of bulk commands.
+
+#include "cli/csv.h"
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/testing/test_util.h"
+
+namespace antt::cli {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every record of `text` after its header, failing the test on a malformed
+// one.
+std::vector<CsvRecord> ReadAll(const std::string& text,
+                               std::vector<std::string>* header = nullptr) {
+  std::istringstream in(text);
+  CsvReader reader(in);
+  EXPECT_OK(reader.ReadHeader());
+  if (header != nullptr) *header = reader.header();
+  std::vector<CsvRecord> records;
+  CsvRecord record;
+  absl::Status error;
+  while (reader.Next(&record, &error)) {
+    EXPECT_OK(error);
+    records.push_back(record);
+  }
+  return records;
+}
+
+TEST(CsvReaderTest, PlainRecordsCarryRowAndLine) {
+  std::vector<std::string> header;
+  const auto records =
+      ReadAll("name,kind\nSở A,agency\nSở B,agency\n", &header);
+  EXPECT_THAT(header, ElementsAre("name", "kind"));
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].row, 1);
+  EXPECT_EQ(records[0].line, 2);
+  EXPECT_THAT(records[0].fields, ElementsAre("Sở A", "agency"));
+  EXPECT_EQ(records[1].row, 2);
+  EXPECT_EQ(records[1].line, 3);
+}
+
+TEST(CsvReaderTest, QuotedFieldsWithCommasAndEscapedQuotes) {
+  const auto records = ReadAll("a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"\"\n");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_THAT(records[0].fields, ElementsAre("x, y", "say \"hi\"", ""));
+}
+
+TEST(CsvReaderTest, NewlineInsideQuotesKeepsLineNumbersRight) {
+  const auto records = ReadAll(
+      "name,address\n"
+      "A,\"line one\nline two\nline three\"\n"
+      "B,plain\n");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].line, 2);
+  EXPECT_EQ(records[0].fields[1], "line one\nline two\nline three");
+  EXPECT_EQ(records[1].row, 2);
+  EXPECT_EQ(records[1].line, 5);
+  EXPECT_EQ(records[1].fields[0], "B");
+}
+
+TEST(CsvReaderTest, CrlfLineEndsAndNoFinalNewline) {
+  const auto records = ReadAll("a,b\r\n1,2\r\n\"3\r\n4\",5");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_THAT(records[0].fields, ElementsAre("1", "2"));
+  EXPECT_THAT(records[1].fields, ElementsAre("3\r\n4", "5"));
+  EXPECT_EQ(records[1].line, 3);
+}
+
+TEST(CsvReaderTest, ByteOrderMarkIsSkipped) {
+  std::vector<std::string> header;
+  ReadAll("\xEF\xBB\xBFname,kind\nA,agency\n", &header);
+  EXPECT_THAT(header, ElementsAre("name", "kind"));
+}
+
+TEST(CsvReaderTest, LeadingBytesThatAreNotAByteOrderMarkAreKept) {
+  // "\xEF\xBC\x8C" is a full-width comma: it starts like a BOM but is not one.
+  std::vector<std::string> header;
+  ReadAll("\xEF\xBC\x8Cx,y\n", &header);
+  EXPECT_THAT(header, ElementsAre("\xEF\xBC\x8Cx", "y"));
+}
+
+TEST(CsvReaderTest, BlankLinesAreSkippedButCounted) {
+  const auto records = ReadAll("a\n\nx\r\n\r\ny\n\n");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].line, 3);
+  EXPECT_EQ(records[1].row, 2);
+  EXPECT_EQ(records[1].line, 5);
+}
+
+TEST(CsvReaderTest, ShortRecordReadsMissingCellsAsEmpty) {
+  std::istringstream in("name,kind,address\nA,agency\n");
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  CsvRecord record;
+  absl::Status error;
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_OK(error);
+  EXPECT_EQ(reader.Get(record, "kind"), "agency");
+  EXPECT_EQ(reader.Get(record, "address"), "");
+  EXPECT_EQ(reader.Get(record, "no_such_column"), "");
+  EXPECT_EQ(reader.Column("address"), 2);
+  EXPECT_EQ(reader.Column("no_such_column"), -1);
+}
+
+TEST(CsvReaderTest, EmptyInputHasNoHeader) {
+  std::istringstream in("");
+  CsvReader reader(in);
+  EXPECT_CODE(reader.ReadHeader(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CsvReaderTest, RepeatedOrEmptyColumnNameIsRejected) {
+  std::istringstream repeated("name,kind, name\n");
+  CsvReader a(repeated);
+  const absl::Status status = a.ReadHeader();
+  EXPECT_CODE(status, absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("\"name\""), absl::string_view::npos)
+      << status;
+
+  std::istringstream empty("name,,kind\n");
+  CsvReader b(empty);
+  EXPECT_CODE(b.ReadHeader(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CsvReaderTest, RequireNamesEveryMissingColumn) {
+  std::istringstream in("name,address\n");
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  EXPECT_OK(reader.Require({"name"}));
+  const absl::Status status = reader.Require({"name", "kind", "tax_code"});
+  EXPECT_CODE(status, absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("kind, tax_code"), absl::string_view::npos)
+      << status;
+}
+
+TEST(CsvReaderTest, RejectUnknownNamesEveryUnknownColumn) {
+  std::istringstream in("name,colour,kind,size\n");
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  EXPECT_OK(reader.RejectUnknown({"name", "kind", "colour", "size", "x"}));
+  const absl::Status status = reader.RejectUnknown({"name", "kind"});
+  EXPECT_CODE(status, absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("colour, size"), absl::string_view::npos)
+      << status;
+}
+
+TEST(CsvReaderTest, TooManyFieldsIsReportedAndReadingGoesOn) {
+  std::istringstream in("a,b\n1,2\n1,2,3\n4,5\n");
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  CsvRecord record;
+  absl::Status error;
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_OK(error);
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_CODE(error, absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(error.message().find("line 3"), absl::string_view::npos) << error;
+  EXPECT_EQ(record.row, 2);
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_OK(error);
+  EXPECT_EQ(record.row, 3);
+  EXPECT_THAT(record.fields, ElementsAre("4", "5"));
+  EXPECT_FALSE(reader.Next(&record, &error));
+}
+
+TEST(CsvReaderTest, TextAfterClosingQuoteIsReportedAndTheLineSkipped) {
+  std::istringstream in("a,b\n\"x\"y,2\n3,4\n");
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  CsvRecord record;
+  absl::Status error;
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_CODE(error, absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(error.message().find("line 2"), absl::string_view::npos) << error;
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_OK(error);
+  EXPECT_EQ(record.line, 3);
+  EXPECT_THAT(record.fields, ElementsAre("3", "4"));
+}
+
+TEST(CsvReaderTest, UnterminatedQuoteNamesTheLineWhereTheRecordStarts) {
+  std::istringstream in("a,b\n1,2\n3,\"never closed\n4,5\n");
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  CsvRecord record;
+  absl::Status error;
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_OK(error);
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_CODE(error, absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(error.message().find("line 3"), absl::string_view::npos) << error;
+  EXPECT_EQ(record.row, 2);
+  EXPECT_FALSE(reader.Next(&record, &error));
+}
+
+TEST(CsvFieldTest, QuotesOnlyWhenNeeded) {
+  EXPECT_EQ(CsvField("Trường THPT Nguyễn Du"), "Trường THPT Nguyễn Du");
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvField("cr\r"), "\"cr\r\"");
+  EXPECT_EQ(CsvField(" padded"), "\" padded\"");
+  EXPECT_EQ(CsvField("padded "), "\"padded \"");
+  EXPECT_EQ(CsvField("in side"), "in side");
+}
+
+TEST(CsvFieldTest, WrittenRecordsReadBackUnchanged) {
+  const std::vector<std::vector<std::string>> rows = {
+      {"name", "address", "models"},
+      {"Công ty \"Hòa Bình\", chi nhánh 2", "Số 5,\nphố Huế\r\nHà Nội",
+       "Tổ tự quản;Camera an ninh"},
+      {"", " leading", "trailing "},
+      {"\"", ",", "\n"},
+  };
+  std::ostringstream out;
+  for (const auto& row : rows) WriteCsvRecord(out, row);
+  std::vector<std::string> header;
+  const auto records = ReadAll(out.str(), &header);
+  EXPECT_EQ(header, rows[0]);
+  ASSERT_EQ(records.size(), rows.size() - 1);
+  for (size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].fields, rows[i + 1]) << "row " << i + 1;
+  }
+}
+
+TEST(ErrorReportTest, WritesHeaderAndRowsSortedByRow) {
+  const std::string path = antt::testing::FreshTestDir() + "/errors.csv";
+  ErrorReport report;
+  report.Add(7, "tax_code", "bad check digit, says \"the server\"");
+  report.Add(0, "", "whole file");
+  report.Add(2, "kind", "unknown kind \"shop\"");
+  EXPECT_EQ(report.size(), 3);
+  ASSERT_OK(report.WriteTo(path));
+  EXPECT_EQ(ReadFile(path),
+            "row,field,message\n"
+            "0,,whole file\n"
+            "2,kind,\"unknown kind \"\"shop\"\"\"\n"
+            "7,tax_code,\"bad check digit, says \"\"the server\"\"\"\n");
+}
+
+TEST(ErrorReportTest, EmptyReportIsTheHeaderAlone) {
+  const std::string path = antt::testing::FreshTestDir() + "/errors.csv";
+  ASSERT_OK(ErrorReport().WriteTo(path));
+  EXPECT_EQ(ReadFile(path), "row,field,message\n");
+}
+
+TEST(ErrorReportTest, UnwritablePathIsNamedAndLeavesNoTemporaryFile) {
+  const std::string dir = antt::testing::FreshTestDir();
+  const std::string path = dir + "/no/such/dir/errors.csv";
+  const absl::Status status = ErrorReport().WriteTo(path);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find(path), absl::string_view::npos) << status;
+
+  // A directory in the way: the temporary is written, the rename fails.
+  const std::string blocked = dir + "/blocked";
+  std::filesystem::create_directories(blocked + "/inside");
+  EXPECT_FALSE(ErrorReport().WriteTo(blocked).ok());
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 1u);  // "blocked" alone, no leftover temporary
+}
+
+}  // namespace
+}  // namespace antt::cli
