@@ -1,12 +1,19 @@
 #include "cli/scoring_commands.h"
 
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <utility>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "cli/bulk.h"
+#include "cli/csv.h"
+#include "cli/progress.h"
 
 namespace antt::cli {
 namespace {
@@ -27,7 +34,7 @@ struct AnswerFlags {
 };
 
 void AddAnswerFlags(CLI::App* command, AnswerFlags* f) {
-  command->add_option("--year", f->year, "Assessment year")->required();
+  command->add_option("--year", f->year, "Assessment year (required)");
   command->add_option("--set", f->set,
                       "Criteria set id (default: by kind and year)");
   command->add_option("--not-met", f->not_met,
@@ -93,36 +100,298 @@ void FillAnswers(const AnswerFlags& f, const sv1::CriteriaSet& set,
   }
 }
 
-// The set for `kind` and `year` (or `set_id` when given), read from scoring.
-bool FetchSet(Globals& globals, Clients& clients, rv1::UnitKind kind, int year,
-              const std::string& set_id, sv1::CriteriaSet* set) {
-  if (!set_id.empty()) {
-    sv1::GetCriteriaSetRequest request;
-    request.set_id(set_id);
-    return Run(globals, [&] {
+// Criteria sets read from scoring, by id or by (kind, year), kept for the
+// rest of the command. Thread-safe.
+class SetCache final {
+ public:
+  // The set `set_id`, or the one for `kind` in `year` when `set_id` is empty.
+  grpc::Status Get(Clients& clients, rv1::UnitKind kind, int year,
+                   const std::string& set_id, sv1::CriteriaSet* set) {
+    const std::string key =
+        set_id.empty() ? absl::StrCat(static_cast<int>(kind), "/", year)
+                       : set_id;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = sets_.find(key);
+      if (it != sets_.end()) {
+        *set = it->second;
+        return grpc::Status::OK;
+      }
+    }
+    grpc::Status status = Fetch(clients, kind, year, set_id, set);
+    if (status.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      sets_.emplace(key, *set);
+    }
+    return status;
+  }
+
+ private:
+  static grpc::Status Fetch(Clients& clients, rv1::UnitKind kind, int year,
+                            const std::string& set_id, sv1::CriteriaSet* set) {
+    if (!set_id.empty()) {
+      sv1::GetCriteriaSetRequest request;
+      request.set_id(set_id);
       return clients.scoring().GetCriteriaSet(clients.Context().get(), request,
                                               set);
-    });
+    }
+    sv1::ListCriteriaSetsRequest request;
+    request.set_kind(kind);
+    request.set_year(year);
+    sv1::ListCriteriaSetsResponse response;
+    grpc::Status status = clients.scoring().ListCriteriaSets(
+        clients.Context().get(), request, &response);
+    if (!status.ok()) return status;
+    if (response.criteria_sets().empty()) {
+      return grpc::Status(
+          grpc::StatusCode::NOT_FOUND,
+          absl::StrCat("no criteria set applies to ",
+                       EnumName(rv1::UnitKind_descriptor(), "UNIT_KIND_", kind),
+                       " in ", year));
+    }
+    *set = response.criteria_sets(0);
+    return grpc::Status::OK;
   }
-  sv1::ListCriteriaSetsRequest request;
-  request.set_kind(kind);
-  request.set_year(year);
-  sv1::ListCriteriaSetsResponse response;
-  if (!Run(globals, [&] {
-        return clients.scoring().ListCriteriaSets(clients.Context().get(),
-                                                  request, &response);
-      })) {
+
+  std::mutex mu_;
+  std::map<std::string, sv1::CriteriaSet> sets_;
+};
+
+// As SetCache::Get, reporting a failure; false after one.
+bool FetchSet(Globals& globals, Clients& clients, rv1::UnitKind kind, int year,
+              const std::string& set_id, sv1::CriteriaSet* set) {
+  SetCache cache;
+  return Run(globals,
+             [&] { return cache.Get(clients, kind, year, set_id, set); });
+}
+
+// Every assessment `request` matches, all pages; false after reporting a
+// failure.
+bool ListAllAssessments(Globals& globals, Clients& clients,
+                        sv1::ListAssessmentsRequest request,
+                        std::vector<sv1::Assessment>* out) {
+  request.set_page_size(1000);
+  while (true) {
+    sv1::ListAssessmentsResponse page;
+    if (!Run(globals, [&] {
+          return clients.scoring().ListAssessments(clients.Context().get(),
+                                                   request, &page);
+        })) {
+      return false;
+    }
+    for (auto& a : *page.mutable_assessments()) out->push_back(std::move(a));
+    if (page.next_page_token().empty()) return true;
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+// The columns `assess submit --file` reads: one self-assessment per row.
+// Lists hold entries separated by ';' in the flags' forms: not_met
+// "ID[=note]", events "TYPE[@YYYY-MM-DD][=description]", points "ITEM=N".
+const std::vector<absl::string_view> kSubmitColumns = {
+    "unit_id", "year",    "criteria_set_id", "points_total",
+    "points",  "not_met", "events",          "request_id"};
+
+std::vector<std::string> SplitList(absl::string_view cell) {
+  return absl::StrSplit(cell, ';', absl::SkipWhitespace());
+}
+
+// The answers of one CSV row; an error names the column.
+absl::Status RowAnswers(const CsvReader& reader, const CsvRecord& record,
+                        AnswerFlags* f) {
+  f->unit = std::string(reader.Get(record, "unit_id"));
+  if (f->unit.empty())
+    return absl::InvalidArgumentError("unit_id: is required");
+  if (!absl::SimpleAtoi(reader.Get(record, "year"), &f->year)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "year: want a year, got \"", reader.Get(record, "year"), "\""));
+  }
+  f->set = std::string(reader.Get(record, "criteria_set_id"));
+  const absl::string_view total = reader.Get(record, "points_total");
+  if (!total.empty() && !absl::SimpleAtoi(total, &f->points_total)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("points_total: want a number, got \"", total, "\""));
+  }
+  f->not_met = SplitList(reader.Get(record, "not_met"));
+  f->events = SplitList(reader.Get(record, "events"));
+  f->points = SplitList(reader.Get(record, "points"));
+  return absl::OkStatus();
+}
+
+// FNV-1a: a key that is the same for the same row in every run, so running
+// an import again submits nothing twice.
+std::string RowKey(const std::vector<std::string>& fields) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const std::string& field : fields) {
+    for (unsigned char c : field) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0x1f) * 1099511628211ULL;  // a separator between fields
+  }
+  return absl::StrFormat("csv-%016x", h);
+}
+
+// Data rows of the CSV file at `path` (a first pass, for the progress bar).
+int64_t CountRows(const std::string& path) {
+  std::ifstream in(path);
+  CsvReader reader(in);
+  if (!reader.ReadHeader().ok()) return 0;
+  CsvRecord record;
+  absl::Status error;
+  int64_t rows = 0;
+  while (reader.Next(&record, &error)) ++rows;
+  return rows;
+}
+
+// assess submit --file: every row of a CSV file, on `parallel` threads.
+class BulkSubmit final {
+ public:
+  BulkSubmit(Clients& clients, std::istream& in, int64_t rows)
+      : clients_(clients), reader_(in), progress_("submitting", rows) {}
+
+  absl::Status ReadHeader() {
+    if (absl::Status s = reader_.ReadHeader(); !s.ok()) return s;
+    if (absl::Status s = reader_.RejectUnknown(kSubmitColumns); !s.ok())
+      return s;
+    return reader_.Require({"unit_id", "year"});
+  }
+
+  void Run(int parallel) {
+    // Stubs are made on first use; make them before the threads share them.
+    (void)clients_.scoring();
+    (void)clients_.registry();
+    ParallelFor(static_cast<size_t>(std::max(parallel, 1)), parallel,
+                [this](size_t) {
+                  CsvRecord record;
+                  while (NextRecord(&record)) Submit(record);
+                });
+    progress_.Finish();
+  }
+
+  int submitted() const { return submitted_; }
+  int late() const { return late_; }
+  const ErrorReport& errors() const { return errors_; }
+
+ private:
+  // The next well-formed record; a malformed one is reported and skipped.
+  bool NextRecord(CsvRecord* record) {
+    std::lock_guard<std::mutex> lock(mu_);
+    absl::Status error;
+    while (reader_.Next(record, &error)) {
+      if (error.ok()) return true;
+      errors_.Add(record->row, "", std::string(error.message()));
+      progress_.Add(0, 1);
+    }
     return false;
   }
-  if (response.criteria_sets().empty()) {
-    std::cerr << "error: no criteria set applies to "
-              << EnumName(rv1::UnitKind_descriptor(), "UNIT_KIND_", kind)
-              << " in " << year << "\n";
-    globals.exit_code = kNotFound;
-    return false;
+
+  void Fail(int row, std::string field, std::string message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    errors_.Add(row, std::move(field), std::move(message));
+    progress_.Add(0, 1);
   }
-  *set = response.criteria_sets(0);
-  return true;
+
+  void Fail(int row, const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    AddStatusToReport(row, status, &errors_);
+    progress_.Add(0, 1);
+  }
+
+  void Submit(const CsvRecord& record) {
+    AnswerFlags f;
+    if (absl::Status s = RowAnswers(reader_, record, &f); !s.ok()) {
+      return Fail(record.row, "", std::string(s.message()));
+    }
+    rv1::UnitKind kind = rv1::UNIT_KIND_UNSPECIFIED;
+    if (grpc::Status s = KindOf(f.unit, &kind); !s.ok()) {
+      return Fail(record.row, s);
+    }
+    sv1::CriteriaSet set;
+    if (grpc::Status s = sets_.Get(clients_, kind, f.year, f.set, &set);
+        !s.ok()) {
+      return Fail(record.row, s);
+    }
+    sv1::SubmitAssessmentRequest request;
+    sv1::Assessment* a = request.mutable_assessment();
+    a->set_unit_id(f.unit);
+    a->set_year(f.year);
+    a->set_criteria_set_id(f.set);
+    try {
+      FillAnswers(f, set, a);
+    } catch (const CLI::ValidationError& e) {
+      return Fail(record.row, "", e.what());
+    }
+    const absl::string_view given = reader_.Get(record, "request_id");
+    request.set_request_id(given.empty() ? RowKey(record.fields)
+                                         : std::string(given));
+    sv1::Assessment submitted;
+    grpc::Status status = clients_.scoring().SubmitAssessment(
+        clients_.Context().get(), request, &submitted);
+    if (!status.ok()) return Fail(record.row, status);
+    std::lock_guard<std::mutex> lock(mu_);
+    ++submitted_;
+    if (submitted.late()) ++late_;
+    progress_.Add(1);
+  }
+
+  // The kind of unit `id`, asked of the registry once per unit.
+  grpc::Status KindOf(const std::string& id, rv1::UnitKind* kind) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = kinds_.find(id);
+      if (it != kinds_.end()) {
+        *kind = it->second;
+        return grpc::Status::OK;
+      }
+    }
+    rv1::GetUnitRequest request;
+    request.set_id(id);
+    rv1::Unit unit;
+    grpc::Status status =
+        clients_.registry().GetUnit(clients_.Context().get(), request, &unit);
+    if (!status.ok()) return status;
+    *kind = unit.kind();
+    std::lock_guard<std::mutex> lock(mu_);
+    kinds_.emplace(id, unit.kind());
+    return grpc::Status::OK;
+  }
+
+  Clients& clients_;
+  SetCache sets_;
+  std::mutex mu_;  // guards everything below, and reader_
+  CsvReader reader_;
+  Progress progress_;
+  ErrorReport errors_;
+  std::map<std::string, rv1::UnitKind> kinds_;
+  int submitted_ = 0;
+  int late_ = 0;
+};
+
+void SubmitFromFile(Globals& globals, Clients& clients, const std::string& path,
+                    std::string errors_path, int parallel) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "error: cannot read " << path << "\n";
+    globals.exit_code = kUsage;
+    return;
+  }
+  BulkSubmit bulk(clients, in, CountRows(path));
+  if (absl::Status s = bulk.ReadHeader(); !s.ok()) {
+    std::cerr << "error: " << path << ": " << s.message() << "\n";
+    globals.exit_code = kUsage;
+    return;
+  }
+  bulk.Run(parallel);
+  std::cout << bulk.submitted() << " submitted (" << bulk.late()
+            << " after the deadline, flagged late), " << bulk.errors().size()
+            << " errors\n";
+  if (bulk.errors().size() == 0) return;
+  if (errors_path.empty()) errors_path = path + ".errors.csv";
+  if (absl::Status s = bulk.errors().WriteTo(errors_path); !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
+    globals.exit_code = kServerError;
+    return;
+  }
+  std::cout << "rows in error: " << errors_path << "\n";
+  globals.exit_code = kRejected;
 }
 
 std::string ClassName(int c) {
@@ -230,6 +499,7 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
   AddAnswerFlags(score, score_flags.get());
   score->callback([&globals, &clients, score_flags] {
     const AnswerFlags& f = *score_flags;
+    if (f.year == 0) throw CLI::ValidationError("--year", "is required");
     sv1::ScoreRequest request;
     rv1::UnitKind kind = rv1::UNIT_KIND_UNSPECIFIED;
     if (!f.unit.empty()) {
@@ -272,14 +542,25 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
   // assess submit
   struct SubmitFlags {
     AnswerFlags answers;
-    std::string request_id, etag;
+    std::string request_id, etag, file, errors;
+    int parallel = 4;
   };
   auto submit_flags = std::make_shared<SubmitFlags>();
-  CLI::App* submit =
-      assess->add_subcommand("submit", "Submit a unit's self-assessment");
-  submit->add_option("--unit", submit_flags->answers.unit, "Unit id")
-      ->required();
+  CLI::App* submit = assess->add_subcommand(
+      "submit", "Submit a unit's self-assessment, or a CSV file of them");
+  submit->add_option("--unit", submit_flags->answers.unit, "Unit id");
   AddAnswerFlags(submit, &submit_flags->answers);
+  auto* file = submit->add_option(
+      "--file", submit_flags->file,
+      "CSV: unit_id,year[,criteria_set_id,points_total,points,not_met,"
+      "events,request_id]; lists separated by ';'");
+  submit->add_option("--errors", submit_flags->errors,
+                     "Error report CSV (default FILE.errors.csv)");
+  submit
+      ->add_option("--parallel", submit_flags->parallel,
+                   "Calls in flight with --file")
+      ->capture_default_str();
+  file->excludes(submit->get_option("--unit"));
   submit->add_option(
       "--request-id", submit_flags->request_id,
       "Idempotency key: a retry with the same key submits nothing");
@@ -287,7 +568,15 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
       "--etag", submit_flags->etag,
       "For a resubmission: fail if it changed since this version");
   submit->callback([&globals, &clients, submit_flags] {
+    if (!submit_flags->file.empty()) {
+      SubmitFromFile(globals, clients, submit_flags->file, submit_flags->errors,
+                     submit_flags->parallel);
+      return;
+    }
     const AnswerFlags& f = submit_flags->answers;
+    if (f.unit.empty() || f.year == 0) {
+      throw CLI::ValidationError("--unit", "give --unit and --year, or --file");
+    }
     rv1::GetUnitRequest get;
     get.set_id(f.unit);
     rv1::Unit unit;
@@ -316,50 +605,95 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
     }
   });
 
-  // assess review
+  // assess review: one assessment, or every submitted one of a year.
   struct ReviewFlags {
-    std::string id, note, etag;
+    std::string id, note, etag, area, edition;
+    int year = 0, parallel = 4;
     bool approve = false, send_back = false;
   };
   auto review_flags = std::make_shared<ReviewFlags>();
-  CLI::App* review =
-      assess->add_subcommand("review", "Police review: approve or return");
-  review->add_option("id", review_flags->id)->required();
+  CLI::App* review = assess->add_subcommand(
+      "review", "Police review: approve or return (one, or every submitted)");
+  review->add_option("id", review_flags->id, "Assessment id");
   auto* approve = review->add_flag("--approve", review_flags->approve);
   auto* send_back = review->add_flag("--return", review_flags->send_back,
                                      "Send back to the unit (needs --note)");
   approve->excludes(send_back);
   review->add_option("--note", review_flags->note);
   review->add_option("--etag", review_flags->etag);
+  review->add_option(
+      "--year", review_flags->year,
+      "Instead of an id: every submitted assessment of the year");
+  review->add_option("--area", review_flags->area, "With --year: area code");
+  review->add_option("--edition", review_flags->edition,
+                     "With --area: 2026-07 (default) or 2025-06");
+  review->add_option("--parallel", review_flags->parallel)
+      ->capture_default_str();
   review->callback([&globals, &clients, review_flags] {
-    if (review_flags->approve == review_flags->send_back) {
+    const ReviewFlags& f = *review_flags;
+    if (f.approve == f.send_back) {
       throw CLI::ValidationError("--approve", "give --approve or --return");
     }
-    sv1::ReviewAssessmentRequest request;
-    request.set_id(review_flags->id);
-    request.set_approve(review_flags->approve);
-    request.set_note(review_flags->note);
-    request.set_etag(review_flags->etag);
-    sv1::Assessment reviewed;
-    if (Run(globals, [&] {
-          return clients.scoring().ReviewAssessment(clients.Context().get(),
-                                                    request, &reviewed);
-        })) {
-      PrintAssessments(globals, {reviewed}, reviewed);
+    if (f.id.empty() == (f.year == 0)) {
+      throw CLI::ValidationError("id", "give an assessment id or --year");
     }
+    sv1::ReviewAssessmentRequest request;
+    request.set_approve(f.approve);
+    request.set_note(f.note);
+    if (!f.id.empty()) {
+      request.set_id(f.id);
+      request.set_etag(f.etag);
+      sv1::Assessment reviewed;
+      if (Run(globals, [&] {
+            return clients.scoring().ReviewAssessment(clients.Context().get(),
+                                                      request, &reviewed);
+          })) {
+        PrintAssessments(globals, {reviewed}, reviewed);
+      }
+      return;
+    }
+    sv1::ListAssessmentsRequest list;
+    list.set_year(f.year);
+    list.set_area_code(f.area);
+    list.set_edition(f.edition);
+    list.set_stage(sv1::STAGE_SUBMITTED);
+    std::vector<sv1::Assessment> submitted;
+    if (!ListAllAssessments(globals, clients, list, &submitted)) return;
+    Progress progress("reviewing", static_cast<int64_t>(submitted.size()));
+    std::mutex mu;
+    int failed = 0;
+    ParallelFor(submitted.size(), f.parallel, [&](size_t i) {
+      sv1::ReviewAssessmentRequest one = request;
+      one.set_id(submitted[i].id());
+      one.set_etag(submitted[i].etag());  // nobody changed it since the list
+      sv1::Assessment reviewed;
+      grpc::Status status = clients.scoring().ReviewAssessment(
+          clients.Context().get(), one, &reviewed);
+      progress.Add(status.ok() ? 1 : 0, status.ok() ? 0 : 1);
+      if (status.ok()) return;
+      std::lock_guard<std::mutex> lock(mu);
+      ++failed;
+      std::cerr << submitted[i].id() << ": " << status.error_message() << "\n";
+    });
+    progress.Finish();
+    std::cout << submitted.size() - failed << " of " << submitted.size()
+              << " submitted assessments "
+              << (f.approve ? "approved" : "returned") << "\n";
+    if (failed > 0) globals.exit_code = kRejected;
   });
 
-  // assess recognize
+  // assess recognize: listed ids, or every reviewed assessment of a year
+  // (and area) whose result the decision is about.
   struct RecognizeFlags {
     std::vector<std::string> ids;
-    std::string decision, date, authority;
+    std::string decision, date, authority, area, edition;
+    int year = 0;
     bool refuse = false;
   };
   auto recognize_flags = std::make_shared<RecognizeFlags>();
   CLI::App* recognize = assess->add_subcommand(
       "recognize", "One decision recognising many assessments (all or none)");
-  recognize->add_option("ids", recognize_flags->ids, "Assessment ids")
-      ->required();
+  recognize->add_option("ids", recognize_flags->ids, "Assessment ids");
   recognize
       ->add_option("--decision", recognize_flags->decision,
                    "Decision number, e.g. 123/QĐ-UBND")
@@ -373,25 +707,64 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
       ->required();
   recognize->add_flag("--not-recognized", recognize_flags->refuse,
                       "The decision refuses recognition");
+  recognize->add_option(
+      "--year", recognize_flags->year,
+      "Instead of ids: the year's reviewed assessments that meet the standard "
+      "(with --not-recognized: those that do not)");
+  recognize->add_option("--area", recognize_flags->area,
+                        "With --year: area code");
+  recognize->add_option("--edition", recognize_flags->edition,
+                        "With --area: 2026-07 (default) or 2025-06");
   recognize->callback([&globals, &clients, recognize_flags] {
+    const RecognizeFlags& f = *recognize_flags;
+    if (f.ids.empty() == (f.year == 0)) {
+      throw CLI::ValidationError("ids", "give assessment ids or --year");
+    }
     sv1::RecognizeAssessmentsRequest request;
-    for (const auto& id : recognize_flags->ids) request.add_assessment_ids(id);
-    request.set_recognized(!recognize_flags->refuse);
-    request.set_decision_number(recognize_flags->decision);
-    *request.mutable_decision_date() =
-        RequireDate(recognize_flags->date, "--date");
-    request.set_authority(recognize_flags->authority);
+    for (const auto& id : f.ids) request.add_assessment_ids(id);
+    request.set_recognized(!f.refuse);
+    request.set_decision_number(f.decision);
+    *request.mutable_decision_date() = RequireDate(f.date, "--date");
+    request.set_authority(f.authority);
+    if (f.year != 0) {
+      sv1::ListAssessmentsRequest list;
+      list.set_year(f.year);
+      list.set_area_code(f.area);
+      list.set_edition(f.edition);
+      list.set_stage(sv1::STAGE_REVIEWED);
+      std::vector<sv1::Assessment> reviewed;
+      if (!ListAllAssessments(globals, clients, list, &reviewed)) return;
+      for (const sv1::Assessment& a : reviewed) {
+        if (a.result().meets_standard() != f.refuse) {
+          request.add_assessment_ids(a.id());
+        }
+      }
+      if (request.assessment_ids().empty()) {
+        std::cout << "no reviewed assessment of " << f.year
+                  << (f.area.empty() ? "" : " in area " + f.area) << " "
+                  << (f.refuse ? "fails" : "meets") << " the standard\n";
+        return;
+      }
+    }
     sv1::RecognizeAssessmentsResponse response;
-    if (Run(globals, [&] {
+    if (!Run(globals, [&] {
           return clients.scoring().RecognizeAssessments(clients.Context().get(),
                                                         request, &response);
         })) {
-      PrintAssessments(
-          globals,
-          std::vector<sv1::Assessment>(response.assessments().begin(),
-                                       response.assessments().end()),
-          response);
+      return;
     }
+    if (f.year != 0 && globals.output == "table") {
+      std::cout << "decision " << f.decision << ": "
+                << response.assessments_size() << " assessments of " << f.year
+                << (f.area.empty() ? "" : " in area " + f.area) << " "
+                << (f.refuse ? "not recognised" : "recognised") << "\n";
+      return;
+    }
+    PrintAssessments(
+        globals,
+        std::vector<sv1::Assessment>(response.assessments().begin(),
+                                     response.assessments().end()),
+        response);
   });
 
   // assess list
