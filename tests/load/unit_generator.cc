@@ -7,9 +7,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/registry/tax_code.h"
+#include "tools/demo/words.h"
 
 namespace antt::registry::load {
 namespace {
+
+using demo::words::kBrands;
+using demo::words::kCompanyForms;
+using demo::words::kDistrictAgencies;
+using demo::words::kProvinceAgencies;
+using demo::words::kStreets;
+using demo::words::kTrades;
 
 // The ten district-level units of legacy province 45 (Tỉnh Quảng Trị) in
 // edition 2025-06 (data/areas/edition-2025-06.json).
@@ -29,25 +37,6 @@ constexpr absl::string_view kLegacyProvince = "45";   // edition 2025-06
 constexpr absl::string_view kTaxPrefix = "32";  // tax codes issued in Quảng Trị
 constexpr uint32_t kTaxSerials = 10'000'000;  // 7 digits after the prefix
 
-constexpr absl::string_view kCompanyForms[] = {
-    "Công ty TNHH", "Công ty TNHH MTV", "Công ty Cổ phần",
-    "Doanh nghiệp tư nhân"};
-constexpr absl::string_view kTrades[] = {
-    "Xây dựng",      "Thương mại và Dịch vụ",
-    "Vận tải",       "Chế biến gỗ",
-    "Nông sản",      "Du lịch",
-    "Cao su",        "Thủy sản",
-    "Điện lực",      "Dược phẩm",
-    "May mặc",       "Vật liệu xây dựng",
-    "Xăng dầu",      "Cà phê",
-    "Tư vấn đầu tư", "Môi trường đô thị",
-    "Cơ khí",        "Khai thác đá"};
-constexpr absl::string_view kBrands[] = {
-    "Hoàng Long", "Phú Thịnh",  "Minh Phát",  "Trường Sơn", "Cửa Việt",
-    "Hiền Lương", "Thành Đạt",  "An Phú",     "Bến Hải",    "Thạch Hãn",
-    "Đông Hà",    "Lao Bảo",    "Khe Sanh",   "Sông Hiếu",  "Tân Phát",
-    "Đức Thành",  "Quang Minh", "Hưng Thịnh", "Việt Trung", "Nam Hải",
-    "Bình Minh",  "Hải Đăng",   "Long Hưng",  "Quảng Trị",  "Thiên Phúc"};
 constexpr absl::string_view kSchoolNames[] = {
     "Nguyễn Du",    "Lê Lợi",          "Chu Văn An",      "Phan Bội Châu",
     "Nguyễn Huệ",   "Lê Duẩn",         "Trần Hưng Đạo",   "Nguyễn Trãi",
@@ -56,26 +45,6 @@ constexpr absl::string_view kSchoolNames[] = {
     "Trần Thị Tâm", "Cồn Tiên",        "Cửa Tùng",        "Hướng Phùng",
     "Hoa Sen",      "Sơn Ca",          "Hoa Phượng",      "Tuổi Thơ",
     "Bến Quan",     "Vĩnh Kim",        "Triệu Đại",       "Hải Thượng"};
-constexpr absl::string_view kDistrictAgencies[] = {
-    "Ủy ban nhân dân",
-    "Phòng Tài chính - Kế hoạch",
-    "Phòng Giáo dục và Đào tạo",
-    "Trung tâm Y tế",
-    "Chi cục Thuế khu vực",
-    "Kho bạc Nhà nước",
-    "Bảo hiểm xã hội",
-    "Phòng Tài nguyên và Môi trường",
-    "Ban Quản lý dự án đầu tư xây dựng",
-    "Trung tâm Văn hóa - Thể thao"};
-constexpr absl::string_view kProvinceAgencies[] = {
-    "Sở Tư pháp",        "Sở Tài chính",
-    "Sở Y tế",           "Sở Giáo dục và Đào tạo",
-    "Sở Xây dựng",       "Sở Nội vụ",
-    "Sở Công Thương",    "Thanh tra",
-    "Bệnh viện Đa khoa", "Đài Phát thanh - Truyền hình"};
-constexpr absl::string_view kStreets[] = {
-    "Lê Duẩn", "Hùng Vương", "Quốc lộ 9", "Trần Hưng Đạo", "Lý Thường Kiệt",
-    "Lê Lợi",  "Nguyễn Huệ", "Hàm Nghi",  "Quang Trung",   "Điện Biên Phủ"};
 constexpr absl::string_view kModels[] = {
     "Tổ tự quản về an ninh, trật tự", "Đội phòng cháy và chữa cháy cơ sở",
     "Cổng trường an toàn giao thông", "Camera an ninh",

@@ -11,11 +11,18 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "services/registry/tax_code.h"
+#include "tools/demo/words.h"
 
 namespace antt::demo {
 namespace {
 
 namespace rv1 = registry::v1;
+using words::kBrands;
+using words::kCompanyForms;
+using words::kDistrictAgencies;
+using words::kProvinceAgencies;
+using words::kStreets;
+using words::kTrades;
 
 constexpr absl::string_view kLegacyProvince = "45";  // Tỉnh Quảng Trị
 constexpr absl::string_view kCurrentProvince = "44";
@@ -44,25 +51,6 @@ constexpr absl::string_view kFemaleGiven[] = {
     "Hạnh", "Loan",  "Phương", "Nhung", "Yến", "Thảo", "Huyền", "Liên",
     "Dung", "Oanh",  "Vân",    "Hằng",  "Ánh", "Tuyết"};
 
-constexpr absl::string_view kCompanyForms[] = {
-    "Công ty TNHH", "Công ty TNHH MTV", "Công ty Cổ phần",
-    "Doanh nghiệp tư nhân"};
-constexpr absl::string_view kTrades[] = {
-    "Xây dựng",      "Thương mại và Dịch vụ",
-    "Vận tải",       "Chế biến gỗ",
-    "Nông sản",      "Du lịch",
-    "Cao su",        "Thủy sản",
-    "Điện lực",      "Dược phẩm",
-    "May mặc",       "Vật liệu xây dựng",
-    "Xăng dầu",      "Cà phê",
-    "Tư vấn đầu tư", "Môi trường đô thị",
-    "Cơ khí",        "Khai thác đá"};
-constexpr absl::string_view kBrands[] = {
-    "Hoàng Long", "Phú Thịnh",  "Minh Phát",  "Trường Sơn", "Cửa Việt",
-    "Hiền Lương", "Thành Đạt",  "An Phú",     "Bến Hải",    "Thạch Hãn",
-    "Đông Hà",    "Lao Bảo",    "Khe Sanh",   "Sông Hiếu",  "Tân Phát",
-    "Đức Thành",  "Quang Minh", "Hưng Thịnh", "Việt Trung", "Nam Hải",
-    "Bình Minh",  "Hải Đăng",   "Long Hưng",  "Thiên Phúc", "Vĩnh Phát"};
 constexpr absl::string_view kHighSchoolNames[] = {
     "Nguyễn Du",       "Lê Lợi",
     "Chu Văn An",      "Phan Bội Châu",
@@ -74,47 +62,9 @@ constexpr absl::string_view kHighSchoolNames[] = {
     "Trần Thị Tâm",    "Cồn Tiên",
     "Cửa Tùng",        "Hướng Phùng",
     "Bến Quan",        "Vĩnh Định"};
-constexpr absl::string_view kStreets[] = {
-    "Lê Duẩn", "Hùng Vương", "Quốc lộ 9", "Trần Hưng Đạo", "Lý Thường Kiệt",
-    "Lê Lợi",  "Nguyễn Huệ", "Hàm Nghi",  "Quang Trung",   "Điện Biên Phủ"};
 constexpr absl::string_view kModels[] = {
     "Tổ tự quản về an ninh, trật tự", "Đội phòng cháy và chữa cháy cơ sở",
     "Camera an ninh", "Tổ bảo vệ cơ quan tự phòng, tự quản"};
-
-// Province-level agencies, all in Thành phố Đông Hà (461).
-constexpr absl::string_view kProvinceAgencies[] = {
-    "Văn phòng Ủy ban nhân dân",
-    "Sở Tư pháp",
-    "Sở Tài chính",
-    "Sở Kế hoạch và Đầu tư",
-    "Sở Y tế",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Xây dựng",
-    "Sở Nội vụ",
-    "Sở Công Thương",
-    "Sở Giao thông vận tải",
-    "Sở Tài nguyên và Môi trường",
-    "Sở Nông nghiệp và Phát triển nông thôn",
-    "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Lao động - Thương binh và Xã hội",
-    "Sở Thông tin và Truyền thông",
-    "Sở Khoa học và Công nghệ",
-    "Thanh tra",
-    "Bệnh viện Đa khoa",
-    "Đài Phát thanh - Truyền hình",
-    "Ban Dân tộc"};
-// District-level agencies: "<name> <district name>".
-constexpr absl::string_view kDistrictAgencies[] = {
-    "Ủy ban nhân dân",
-    "Phòng Tài chính - Kế hoạch",
-    "Phòng Giáo dục và Đào tạo",
-    "Trung tâm Y tế",
-    "Chi cục Thuế",
-    "Kho bạc Nhà nước",
-    "Bảo hiểm xã hội",
-    "Phòng Tài nguyên và Môi trường",
-    "Ban Quản lý dự án đầu tư xây dựng",
-    "Trung tâm Văn hóa - Thể thao"};
 
 struct EventKind {
   absl::string_view type;  // an event of the 2012 criteria sets
