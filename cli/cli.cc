@@ -1,10 +1,15 @@
 #include "cli/cli.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/field_violations.h"
 #include "common/grpc_status.h"
@@ -23,17 +28,30 @@ std::string EnumName(const google::protobuf::EnumDescriptor* descriptor,
   if (value == nullptr || number == 0) return "";
   std::string name = value->name();
   if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+  for (char& c : name) {
+    if (c == '_') c = '-';
+  }
   return absl::AsciiStrToLower(name);
 }
 
-google::type::Date RequireDate(const std::string& text,
-                               const std::string& flag) {
-  std::vector<std::string> parts = absl::StrSplit(text, '-');
+std::string EnumChoices(const google::protobuf::EnumDescriptor* descriptor,
+                        const std::string& prefix) {
+  std::vector<std::string> names;
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    const int number = descriptor->value(i)->number();
+    if (number != 0) names.push_back(EnumName(descriptor, prefix, number));
+  }
+  return absl::StrJoin(names, " | ");
+}
+
+std::optional<google::type::Date> ParseDate(absl::string_view text) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
   int y = 0, m = 0, d = 0;
-  if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &y) ||
-      !absl::SimpleAtoi(parts[1], &m) || !absl::SimpleAtoi(parts[2], &d)) {
-    throw CLI::ValidationError(
-        flag, "want a date as YYYY-MM-DD, got \"" + text + "\"");
+  if (parts.size() != 3 || parts[0].size() != 4 || parts[1].size() != 2 ||
+      parts[2].size() != 2 || !absl::SimpleAtoi(parts[0], &y) ||
+      !absl::SimpleAtoi(parts[1], &m) || !absl::SimpleAtoi(parts[2], &d) ||
+      m < 1 || m > 12 || d < 1 || d > 31) {
+    return std::nullopt;
   }
   google::type::Date date;
   date.set_year(y);
@@ -42,25 +60,33 @@ google::type::Date RequireDate(const std::string& text,
   return date;
 }
 
+google::type::Date RequireDate(const std::string& text,
+                               const std::string& flag) {
+  std::optional<google::type::Date> date = ParseDate(text);
+  if (!date) {
+    throw CLI::ValidationError(
+        flag, "want a date as YYYY-MM-DD, got \"" + text + "\"");
+  }
+  return *date;
+}
+
+std::optional<bool> ParseBool(absl::string_view text) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  if (lower == "true" || lower == "yes" || lower == "1") return true;
+  if (lower == "false" || lower == "no" || lower == "0") return false;
+  return std::nullopt;
+}
+
 std::string FormatDate(const google::type::Date& date) {
   if (date.year() == 0) return "";
   return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(),
                          date.day());
 }
 
-int ReportError(const grpc::Status& status) {
-  const std::string code = absl::StatusCodeToString(
-      static_cast<absl::StatusCode>(status.error_code()));
-  const auto violations = FieldViolationsOf(FromGrpcStatus(status));
-  if (violations.empty()) {
-    std::cerr << "error: " << status.error_message() << " (" << code << ")\n";
-  } else {
-    std::cerr << "error: the server rejected these fields (" << code << "):\n";
-    for (const auto& [field, description] : violations) {
-      std::cerr << "  " << field << ": " << description << "\n";
-    }
-  }
+int ExitCodeOf(const grpc::Status& status) {
   switch (status.error_code()) {
+    case grpc::StatusCode::OK:
+      return kOk;
     case grpc::StatusCode::NOT_FOUND:
       return kNotFound;
     case grpc::StatusCode::INVALID_ARGUMENT:
@@ -74,9 +100,117 @@ int ReportError(const grpc::Status& status) {
   }
 }
 
-std::string ToJson(const google::protobuf::Message& message) {
+int ReportError(const grpc::Status& status) {
+  const std::string code = absl::StatusCodeToString(
+      static_cast<absl::StatusCode>(status.error_code()));
+  const auto violations = FieldViolationsOf(FromGrpcStatus(status));
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    std::cerr << "error: cannot reach the service (is it running, and is the "
+                 "address right?): "
+              << status.error_message() << " (" << code << ")\n";
+  } else if (violations.empty()) {
+    std::cerr << "error: " << status.error_message() << " (" << code << ")\n";
+  } else {
+    std::cerr << "error: the server rejected these fields (" << code << "):\n";
+    for (const auto& [field, description] : violations) {
+      std::cerr << "  " << field << ": " << description << "\n";
+    }
+  }
+  return ExitCodeOf(status);
+}
+
+bool CsvRow::BoolCell(absl::string_view column) {
+  const std::string text = Text(column);
+  if (text.empty()) return false;
+  std::optional<bool> value = ParseBool(text);
+  if (!value) Fail(column, "want true or false, got \"" + text + "\"");
+  return value.value_or(false);
+}
+
+std::optional<google::type::Date> CsvRow::DateCell(absl::string_view column) {
+  const std::string text = Text(column);
+  if (text.empty()) return std::nullopt;
+  std::optional<google::type::Date> date = ParseDate(text);
+  if (!date) Fail(column, "want a date as YYYY-MM-DD, got \"" + text + "\"");
+  return date;
+}
+
+int32_t CsvRow::IntCell(absl::string_view column) {
+  const std::string text = Text(column);
+  int32_t value = 0;
+  if (!text.empty() && !absl::SimpleAtoi(text, &value)) {
+    Fail(column, "want a whole number, got \"" + text + "\"");
+  }
+  return value;
+}
+
+void CsvRow::Fail(absl::string_view column, std::string message) {
+  errors_.push_back({std::string(column), std::move(message)});
+}
+
+void AddCallFailure(ErrorReport& report, int row, const grpc::Status& status) {
+  const auto violations = FieldViolationsOf(FromGrpcStatus(status));
+  if (violations.empty()) {
+    report.Add(
+        row, "",
+        absl::StrCat(status.error_message(), " (",
+                     absl::StatusCodeToString(
+                         static_cast<absl::StatusCode>(status.error_code())),
+                     ")"));
+    return;
+  }
+  for (const auto& [field, description] : violations) {
+    report.Add(row, field, description);
+  }
+}
+
+std::string ErrorReportPath(const std::string& input, const std::string& flag) {
+  return flag.empty() ? input + ".errors.csv" : flag;
+}
+
+bool SaveErrorReport(Globals& globals, const ErrorReport& report,
+                     const std::string& path) {
+  if (report.size() == 0 && !std::filesystem::exists(path)) return false;
+  if (absl::Status s = report.WriteTo(path); !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
+    if (globals.exit_code == kOk) globals.exit_code = kServerError;
+    return false;
+  }
+  return true;
+}
+
+absl::Status CheckCsvHeader(CsvReader& reader,
+                            std::initializer_list<absl::string_view> required,
+                            const std::vector<absl::string_view>& known) {
+  if (absl::Status s = reader.ReadHeader(); !s.ok()) return s;
+  if (absl::Status s = reader.Require(required); !s.ok()) return s;
+  return reader.RejectUnknown(known);
+}
+
+void RefuseInputFile(Globals& globals, const std::string& path,
+                     const std::string& report_path,
+                     const absl::Status& status) {
+  std::cerr << "error: " << path << ": " << status.message() << "\n";
+  ErrorReport report;
+  report.Add(0, "", std::string(status.message()));
+  SaveErrorReport(globals, report, report_path);
+  globals.exit_code = kRejected;
+}
+
+std::ifstream OpenInput(const std::string& path, const std::string& flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw CLI::ValidationError(
+        flag, "cannot open " + path + ": " + std::strerror(errno));
+  }
+  return in;
+}
+
+std::string ToJson(const google::protobuf::Message& message,
+                   bool with_defaults) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = with_defaults;
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
@@ -124,6 +258,15 @@ awards::v1::AwardsService::Stub& Clients::awards() {
     awards_ = awards::v1::AwardsService::NewStub(Channel(globals_.awards));
   }
   return *awards_;
+}
+
+std::unique_ptr<grpc::ClientContext> Clients::StreamContext(
+    int64_t items) const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(globals_.timeout_seconds) +
+                        std::chrono::seconds(items / 100));
+  return context;
 }
 
 std::unique_ptr<grpc::ClientContext> Clients::Context() const {

@@ -7,15 +7,19 @@
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
 #include "antt/awards/v1/awards.grpc.pb.h"
 #include "antt/registry/v1/registry.grpc.pb.h"
 #include "antt/scoring/v1/scoring.grpc.pb.h"
+#include "cli/csv.h"
 #include "cli/table.h"
 #include "google/protobuf/message.h"
 #include "google/type/date.pb.h"
@@ -43,6 +47,11 @@ struct Globals {
 // The value of environment variable `name`, or `fallback` when unset/empty.
 [[nodiscard]] std::string EnvOr(const char* name, const char* fallback);
 
+// "agency | enterprise | education": the names EnumName gives, for messages.
+[[nodiscard]] std::string EnumChoices(
+    const google::protobuf::EnumDescriptor* descriptor,
+    const std::string& prefix);
+
 // "agency" or "UNIT_KIND_AGENCY" → UNIT_KIND_AGENCY, for an enum whose values
 // carry `prefix`; dashes count as underscores. nullopt for an unknown name or
 // the zero value.
@@ -66,26 +75,150 @@ Enum RequireEnum(const google::protobuf::EnumDescriptor* descriptor,
                  const std::string& prefix, const std::string& text,
                  const std::string& flag) {
   std::optional<Enum> value = ParseEnum<Enum>(descriptor, prefix, text);
-  if (!value)
-    throw CLI::ValidationError(flag, "unknown value \"" + text + "\"");
+  if (!value) {
+    throw CLI::ValidationError(flag, "unknown value \"" + text + "\" (want " +
+                                         EnumChoices(descriptor, prefix) + ")");
+  }
   return *value;
 }
 
-// UNIT_KIND_AGENCY → "agency".
+// UNIT_KIND_AGENCY → "agency", EDUCATION_LEVEL_UPPER_SECONDARY →
+// "upper-secondary": the form flags and CSV cells take (ParseEnum reads it).
 [[nodiscard]] std::string EnumName(
     const google::protobuf::EnumDescriptor* descriptor,
     const std::string& prefix, int number);
 
-// "2019-11-28" → a Date; throws CLI::ValidationError naming `flag`.
+// "2019-11-28" → a Date; nullopt unless YYYY-MM-DD with a month of 1–12 and a
+// day of 1–31 (the server checks the calendar).
+[[nodiscard]] std::optional<google::type::Date> ParseDate(
+    absl::string_view text);
+// The same, throwing CLI::ValidationError naming `flag`.
 [[nodiscard]] google::type::Date RequireDate(const std::string& text,
                                              const std::string& flag);
 [[nodiscard]] std::string FormatDate(const google::type::Date& date);
+
+// "true"/"false", also "yes"/"no" and "1"/"0", in any case; nullopt otherwise.
+[[nodiscard]] std::optional<bool> ParseBool(absl::string_view text);
+[[nodiscard]] inline const char* BoolName(bool value) {
+  return value ? "true" : "false";
+}
+
+// The exit code for a failed call: kNotFound, kRejected (the server refused
+// the input) or kServerError.
+[[nodiscard]] int ExitCodeOf(const grpc::Status& status);
 
 // Prints a failed call on stderr, with every field the server rejected, and
 // returns the exit code for it.
 int ReportError(const grpc::Status& status);
 
-[[nodiscard]] std::string ToJson(const google::protobuf::Message& message);
+// ---- bulk commands (CSV in, one call per row or a stream)
+
+// A cell of a CSV row that cannot become part of a request.
+struct CellError {
+  std::string column;
+  std::string message;
+};
+
+// Reads typed cells of one CSV record, collecting an error per bad cell so a
+// row reports all of them at once. An empty cell is "not given".
+class CsvRow final {
+ public:
+  CsvRow(const CsvReader& reader, const CsvRecord& record)
+      : reader_(reader), record_(record) {}
+
+  // The record's 1-based data row number.
+  [[nodiscard]] int row() const { return record_.row; }
+  [[nodiscard]] std::string Text(absl::string_view column) const {
+    return std::string(reader_.Get(record_, column));
+  }
+  // The enum value; the zero value when empty; an error when unknown.
+  template <typename Enum>
+  Enum EnumCell(absl::string_view column,
+                const google::protobuf::EnumDescriptor* descriptor,
+                const std::string& prefix) {
+    const std::string text = Text(column);
+    if (text.empty()) return static_cast<Enum>(0);
+    std::optional<Enum> value = ParseEnum<Enum>(descriptor, prefix, text);
+    if (!value) {
+      Fail(column, "unknown value \"" + text + "\" (want " +
+                       EnumChoices(descriptor, prefix) + ")");
+      return static_cast<Enum>(0);
+    }
+    return *value;
+  }
+  bool BoolCell(absl::string_view column);
+  std::optional<google::type::Date> DateCell(absl::string_view column);
+  int32_t IntCell(absl::string_view column);
+  void Fail(absl::string_view column, std::string message);
+
+  [[nodiscard]] const std::vector<CellError>& errors() const { return errors_; }
+
+ private:
+  const CsvReader& reader_;
+  const CsvRecord& record_;
+  std::vector<CellError> errors_;
+};
+
+// Adds a failed call for data row `row` to `report`: one entry per field the
+// server named (google.rpc.BadRequest), or one with its message.
+void AddCallFailure(ErrorReport& report, int row, const grpc::Status& status);
+
+// Where a bulk command reading `input` writes its error report: `flag` when
+// given, else `input` + ".errors.csv".
+[[nodiscard]] std::string ErrorReportPath(const std::string& input,
+                                          const std::string& flag);
+
+// Writes `report` to `path` when it has entries, or when a report from an
+// earlier run is there to replace; on failure says so on stderr and records
+// exit code kServerError. Returns whether `path` now holds this report.
+bool SaveErrorReport(Globals& globals, const ErrorReport& report,
+                     const std::string& path);
+
+// Reads and checks the header of a bulk command's CSV: InvalidArgument when it
+// lacks a `required` column or has one not in `known`.
+[[nodiscard]] absl::Status CheckCsvHeader(
+    CsvReader& reader, std::initializer_list<absl::string_view> required,
+    const std::vector<absl::string_view>& known);
+
+// Ends a bulk command whose input was refused as a whole: says why on stderr
+// and in the error report (row 0), and records exit code kRejected.
+void RefuseInputFile(Globals& globals, const std::string& path,
+                     const std::string& report_path,
+                     const absl::Status& status);
+
+// Reads the next record and converts it with `convert(CsvRow&)`; false at the
+// end of the input. *row is the record's data row. A malformed record or one
+// with bad cells goes to `report` and leaves `*out` empty.
+template <typename T, typename Convert>
+bool NextCsvRow(CsvReader& reader, ErrorReport& report, Convert&& convert,
+                int* row, std::optional<T>* out) {
+  CsvRecord record;
+  absl::Status error;
+  out->reset();
+  if (!reader.Next(&record, &error)) return false;
+  *row = record.row;
+  if (!error.ok()) {
+    report.Add(record.row, "", std::string(error.message()));
+    return true;
+  }
+  CsvRow cells(reader, record);
+  T value = convert(cells);
+  for (const CellError& e : cells.errors()) {
+    report.Add(record.row, e.column, e.message);
+  }
+  if (cells.errors().empty()) *out = std::move(value);
+  return true;
+}
+
+// Opens `path` for a bulk command; throws CLI::ValidationError naming `flag`
+// when it cannot.
+[[nodiscard]] std::ifstream OpenInput(const std::string& path,
+                                      const std::string& flag);
+
+// `message` as JSON with proto field names; `with_defaults` prints fields at
+// their zero value too (a summary's "created": 0).
+[[nodiscard]] std::string ToJson(const google::protobuf::Message& message,
+                                 bool with_defaults = false);
 
 // Prints `table` as the output format asks, or `whole` as JSON.
 void Print(const Globals& globals, const Table& table,
@@ -100,6 +233,10 @@ class Clients final {
   scoring::v1::ScoringService::Stub& scoring();
   awards::v1::AwardsService::Stub& awards();
   [[nodiscard]] std::unique_ptr<grpc::ClientContext> Context() const;
+  // A context for a long call (a stream of `items`): the per-call timeout
+  // plus a second for every 100 items.
+  [[nodiscard]] std::unique_ptr<grpc::ClientContext> StreamContext(
+      int64_t items) const;
 
  private:
   std::shared_ptr<grpc::Channel> Channel(const std::string& address) const;

@@ -1,5 +1,6 @@
 #include "cli/csv.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -187,6 +188,16 @@ absl::string_view CsvReader::Get(const CsvRecord& record,
   return record.fields[column];
 }
 
+int64_t CountCsvRecords(std::istream& in) {
+  CsvReader reader(in);
+  (void)reader.ReadHeader();  // a bad header still takes its line
+  int64_t count = 0;
+  CsvRecord record;
+  absl::Status error;
+  while (reader.Next(&record, &error)) ++count;
+  return count;
+}
+
 std::string CsvField(absl::string_view value) {
   const bool needs_quotes =
       value.find_first_of(",\"\r\n") != absl::string_view::npos ||
@@ -219,31 +230,56 @@ absl::Status ErrorReport::WriteTo(const std::string& path) const {
   std::stable_sort(
       sorted.begin(), sorted.end(),
       [](const Entry& a, const Entry& b) { return a.row < b.row; });
-  const std::string temp = absl::StrCat(path, ".tmp-", getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot write the error report ", path, ": ", std::strerror(errno)));
-    }
-    WriteCsvRecord(out, {"row", "field", "message"});
-    for (const Entry& e : sorted) {
-      WriteCsvRecord(out, {absl::StrCat(e.row), e.field, e.message});
-    }
-    out.flush();
-    if (!out) {
-      std::remove(temp.c_str());
-      return absl::UnavailableError(
-          absl::StrCat("cannot write the error report ", path));
-    }
+  AtomicOutputFile file(path);
+  if (absl::Status s = file.Open(); !s.ok()) return s;
+  WriteCsvRecord(file.stream(), {"row", "field", "message"});
+  for (const Entry& e : sorted) {
+    WriteCsvRecord(file.stream(), {absl::StrCat(e.row), e.field, e.message});
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int saved = errno;
-    std::remove(temp.c_str());
-    return absl::UnavailableError(absl::StrCat(
-        "cannot write the error report ", path, ": ", std::strerror(saved)));
+  return file.Commit();
+}
+
+AtomicOutputFile::AtomicOutputFile(std::string path) : path_(std::move(path)) {}
+
+AtomicOutputFile::~AtomicOutputFile() {
+  if (!committed_ && out_.is_open()) {
+    out_.close();
+    std::remove(temp_.c_str());
+  }
+}
+
+absl::Status AtomicOutputFile::Open() {
+  std::string name = path_ + ".tmp-XXXXXX";
+  const int fd = mkstemp(name.data());
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path_, ": ", std::strerror(errno)));
+  }
+  (void)fchmod(fd, 0644);  // mkstemp makes it private; this is for reading
+  close(fd);
+  temp_ = name;
+  out_.open(temp_, std::ios::binary | std::ios::trunc);
+  if (!out_) {
+    std::remove(temp_.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path_, ": ", std::strerror(errno)));
   }
   return absl::OkStatus();
+}
+
+absl::Status AtomicOutputFile::Commit() {
+  out_.close();  // flushes
+  const bool written = !out_.fail();
+  if (written && std::rename(temp_.c_str(), path_.c_str()) == 0) {
+    committed_ = true;
+    return absl::OkStatus();
+  }
+  const int saved = errno;
+  std::remove(temp_.c_str());
+  committed_ = true;  // nothing left to clean up
+  return absl::UnavailableError(
+      absl::StrCat("cannot write ", path_, ": ",
+                   written ? std::strerror(saved) : "write failed"));
 }
 
 }  // namespace antt::cli

@@ -4,6 +4,8 @@
 // CSV in and out for anttctl's bulk commands (RFC 4180), and the per-row error
 // report those commands write.
 
+#include <cstdint>
+#include <fstream>
 #include <initializer_list>
 #include <istream>
 #include <ostream>
@@ -77,12 +79,41 @@ class CsvReader final {
   std::vector<std::string> header_;
 };
 
+// The data records after the header of a CSV input, malformed ones included:
+// a quick first pass that gives a bulk command its total.
+[[nodiscard]] int64_t CountCsvRecords(std::istream& in);
+
 // `value` as one CSV cell: quoted (with "" for a quote) only when it holds a
 // comma, a quote, CR or LF, or starts or ends with a space or tab.
 [[nodiscard]] std::string CsvField(absl::string_view value);
 
 // `fields` as CsvField cells joined by ',', ending in "\n".
 void WriteCsvRecord(std::ostream& out, const std::vector<std::string>& fields);
+
+// A file written under a temporary name beside `path` and renamed over it by
+// Commit, so no reader ever sees it half written. The temporary is removed
+// unless committed.
+class AtomicOutputFile final {
+ public:
+  explicit AtomicOutputFile(std::string path);
+  ~AtomicOutputFile();
+
+  AtomicOutputFile(const AtomicOutputFile&) = delete;
+  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
+
+  // Creates the temporary; an error naming `path` when it cannot.
+  [[nodiscard]] absl::Status Open();
+  std::ostream& stream() { return out_; }
+  // Flushes, closes and renames into place; an error naming `path` when any
+  // step fails (the temporary is then removed).
+  [[nodiscard]] absl::Status Commit();
+
+ private:
+  const std::string path_;
+  std::string temp_;  // set by Open
+  std::ofstream out_;
+  bool committed_ = false;
+};
 
 // Per-row errors of a bulk command, written as CSV "row,field,message" (row
 // 1-based as in CsvRecord::row, 0 for a whole-file error).

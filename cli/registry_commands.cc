@@ -1,9 +1,20 @@
 #include "cli/registry_commands.h"
 
+#include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "cli/csv.h"
+#include "cli/progress.h"
+#include "google/protobuf/struct.pb.h"
 
 namespace antt::cli {
 namespace {
@@ -64,113 +75,504 @@ struct UnitFlags {
   std::string name, kind, enterprise_size, education_level, tax_code;
   std::string province, commune, legacy_province, legacy_district,
       legacy_commune;
-  std::string managing_level = "province";
-  std::string external_id, established, managing_body, address, request_id;
+  std::string managing_level;
+  std::string external_id, established, managing_body, address;
+  std::vector<std::string> models;
   int headcount = 0;
+  int security_force_size = 0;
   bool armed_forces = false;
+  bool has_party_organization = false;
 };
+
+// A flag and the Unit field it sets (its update_mask path).
+struct UnitFlag {
+  CLI::Option* option;
+  std::string path;
+};
+
+// Adds the flags that set unit fields to `command` (create and update).
+std::vector<UnitFlag> AddUnitFlags(CLI::App* command, UnitFlags* f) {
+  return {
+      {command->add_option("--name", f->name, "Name (1–300 characters)"),
+       "name"},
+      {command->add_option("--kind", f->kind,
+                           "agency | enterprise | education"),
+       "kind"},
+      {command->add_option("--enterprise-size", f->enterprise_size,
+                           "micro | small | medium | large (enterprises)"),
+       "enterprise_size"},
+      {command->add_option(
+           "--education-level", f->education_level,
+           "kindergarten | primary | lower-secondary | upper-secondary | "
+           "vocational | higher | other (schools)"),
+       "education_level"},
+      {command->add_option("--tax-code", f->tax_code, "Tax code (enterprises)"),
+       "tax_code"},
+      {command->add_option("--province", f->province,
+                           "Province code, edition 2026-07"),
+       "province_code"},
+      {command->add_option("--commune", f->commune,
+                           "Commune code, edition 2026-07"),
+       "commune_code"},
+      {command->add_option("--legacy-province", f->legacy_province,
+                           "Province code, edition 2025-06"),
+       "legacy_province_code"},
+      {command->add_option("--legacy-district", f->legacy_district,
+                           "District code, edition 2025-06"),
+       "legacy_district_code"},
+      {command->add_option("--legacy-commune", f->legacy_commune,
+                           "Commune code, edition 2025-06"),
+       "legacy_commune_code"},
+      {command->add_option("--managing-level", f->managing_level,
+                           "province | commune | district"),
+       "managing_level"},
+      {command->add_option("--external-id", f->external_id,
+                           "The province's own identifier"),
+       "external_id"},
+      {command->add_option("--established", f->established, "YYYY-MM-DD"),
+       "established_date"},
+      {command->add_option("--managing-body", f->managing_body),
+       "managing_body"},
+      {command->add_option("--address", f->address), "address"},
+      {command->add_option("--headcount", f->headcount), "headcount"},
+      {command->add_flag("--armed-forces", f->armed_forces,
+                         "An armed-forces unit (--armed-forces=false: not)"),
+       "armed_forces"},
+      {command->add_flag("--party-organization", f->has_party_organization,
+                         "Has a Party organisation (=false: has not)"),
+       "has_party_organization"},
+      {command->add_option("--security-force-size", f->security_force_size),
+       "security_force_size"},
+      {command->add_option("--model", f->models,
+                           "A \"tự phòng, tự quản\" model; repeat for more "
+                           "(update: --model \"\" clears them)"),
+       "models"},
+  };
+}
+
+// The zero value for an empty flag, else the named value.
+template <typename Enum>
+Enum FlagEnum(const google::protobuf::EnumDescriptor* descriptor,
+              const std::string& prefix, const std::string& text,
+              const std::string& flag) {
+  if (text.empty()) return static_cast<Enum>(0);
+  return RequireEnum<Enum>(descriptor, prefix, text, flag);
+}
+
+// The unit the flags describe; throws CLI::ValidationError for a bad value.
+v1::Unit UnitFromFlags(const UnitFlags& f) {
+  v1::Unit unit;
+  unit.set_name(f.name);
+  unit.set_kind(FlagEnum<v1::UnitKind>(v1::UnitKind_descriptor(), "UNIT_KIND_",
+                                       f.kind, "--kind"));
+  unit.set_enterprise_size(FlagEnum<v1::EnterpriseSize>(
+      v1::EnterpriseSize_descriptor(), "ENTERPRISE_SIZE_", f.enterprise_size,
+      "--enterprise-size"));
+  unit.set_education_level(FlagEnum<v1::EducationLevel>(
+      v1::EducationLevel_descriptor(), "EDUCATION_LEVEL_", f.education_level,
+      "--education-level"));
+  unit.set_managing_level(FlagEnum<v1::ManagingLevel>(
+      v1::ManagingLevel_descriptor(), "MANAGING_LEVEL_", f.managing_level,
+      "--managing-level"));
+  if (!f.established.empty()) {
+    *unit.mutable_established_date() =
+        RequireDate(f.established, "--established");
+  }
+  unit.set_tax_code(f.tax_code);
+  unit.set_province_code(f.province);
+  unit.set_commune_code(f.commune);
+  unit.set_legacy_province_code(f.legacy_province);
+  unit.set_legacy_district_code(f.legacy_district);
+  unit.set_legacy_commune_code(f.legacy_commune);
+  unit.set_external_id(f.external_id);
+  unit.set_managing_body(f.managing_body);
+  unit.set_address(f.address);
+  unit.set_headcount(f.headcount);
+  unit.set_security_force_size(f.security_force_size);
+  unit.set_armed_forces(f.armed_forces);
+  unit.set_has_party_organization(f.has_party_organization);
+  for (const std::string& model : f.models) {
+    if (!model.empty()) unit.add_models(model);
+  }
+  return unit;
+}
+
+void AddCreateUnit(CLI::App* units, Globals& globals, Clients& clients) {
+  struct Flags {
+    UnitFlags unit;
+    std::string request_id;
+  };
+  auto f = std::make_shared<Flags>();
+  f->unit.managing_level = "province";
+  CLI::App* create = units->add_subcommand("create", "Create a unit");
+  (void)AddUnitFlags(create, &f->unit);
+  create->get_option("--name")->required();
+  create->get_option("--kind")->required();
+  create->get_option("--managing-level")->capture_default_str();
+  create->add_option(
+      "--request-id", f->request_id,
+      "Idempotency key: a retry with the same key creates nothing");
+  create->callback([&globals, &clients, f] {
+    v1::CreateUnitRequest request;
+    *request.mutable_unit() = UnitFromFlags(f->unit);
+    request.set_request_id(f->request_id);
+    v1::Unit created;
+    if (Run(globals, [&] {
+          return clients.registry().CreateUnit(clients.Context().get(), request,
+                                               &created);
+        })) {
+      PrintUnits(globals, {created}, created);
+    }
+  });
+}
+
+void AddUpdateUnit(CLI::App* units, Globals& globals, Clients& clients) {
+  struct Flags {
+    UnitFlags unit;
+    std::string id, etag;
+    std::vector<UnitFlag> flags;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* update = units->add_subcommand(
+      "update", "Change the fields given by flags, and only those");
+  update->add_option("id", f->id, "Unit id")->required();
+  f->flags = AddUnitFlags(update, &f->unit);
+  update->add_option("--etag", f->etag,
+                     "Fail if the unit changed since this version");
+  update->callback([&globals, &clients, f] {
+    v1::UpdateUnitRequest request;
+    *request.mutable_unit() = UnitFromFlags(f->unit);
+    request.mutable_unit()->set_id(f->id);
+    request.mutable_unit()->set_etag(f->etag);
+    for (const UnitFlag& flag : f->flags) {
+      if (flag.option->count() > 0) {
+        request.mutable_update_mask()->add_paths(flag.path);
+      }
+    }
+    if (request.update_mask().paths().empty()) {
+      throw CLI::ValidationError(
+          "update", "nothing to change: give the flags of the fields to set");
+    }
+    v1::Unit unit;
+    if (Run(globals, [&] {
+          return clients.registry().UpdateUnit(clients.Context().get(), request,
+                                               &unit);
+        })) {
+      PrintUnits(globals, {unit}, unit);
+    }
+  });
+}
+
+// ---- units as CSV (export and import)
+
+// The columns of `units export` and `units import`, in order.
+const std::vector<absl::string_view>& UnitColumns() {
+  static const auto* columns =
+      new std::vector<absl::string_view>{"id",
+                                         "external_id",
+                                         "name",
+                                         "kind",
+                                         "enterprise_size",
+                                         "education_level",
+                                         "armed_forces",
+                                         "tax_code",
+                                         "province_code",
+                                         "commune_code",
+                                         "legacy_province_code",
+                                         "legacy_district_code",
+                                         "legacy_commune_code",
+                                         "managing_level",
+                                         "established_date",
+                                         "managing_body",
+                                         "address",
+                                         "headcount",
+                                         "has_party_organization",
+                                         "security_force_size",
+                                         "models",
+                                         "status",
+                                         "in_scope",
+                                         "dissolve_date"};
+  return *columns;
+}
+
+std::vector<std::string> UnitCsvRow(const v1::Unit& u) {
+  return {u.id(),
+          u.external_id(),
+          u.name(),
+          EnumName(v1::UnitKind_descriptor(), "UNIT_KIND_", u.kind()),
+          EnumName(v1::EnterpriseSize_descriptor(), "ENTERPRISE_SIZE_",
+                   u.enterprise_size()),
+          EnumName(v1::EducationLevel_descriptor(), "EDUCATION_LEVEL_",
+                   u.education_level()),
+          BoolName(u.armed_forces()),
+          u.tax_code(),
+          u.province_code(),
+          u.commune_code(),
+          u.legacy_province_code(),
+          u.legacy_district_code(),
+          u.legacy_commune_code(),
+          EnumName(v1::ManagingLevel_descriptor(), "MANAGING_LEVEL_",
+                   u.managing_level()),
+          FormatDate(u.established_date()),
+          u.managing_body(),
+          u.address(),
+          absl::StrCat(u.headcount()),
+          BoolName(u.has_party_organization()),
+          absl::StrCat(u.security_force_size()),
+          absl::StrJoin(u.models(), ";"),
+          EnumName(v1::UnitStatus_descriptor(), "UNIT_STATUS_", u.status()),
+          BoolName(u.in_scope()),
+          FormatDate(u.dissolve_date())};
+}
+
+// The unit a CSV row describes (the output-only columns id, status, in_scope
+// and dissolve_date are ignored); bad cells are in row.errors().
+v1::Unit UnitFromCsv(CsvRow& row) {
+  v1::Unit unit;
+  unit.set_external_id(row.Text("external_id"));
+  unit.set_name(row.Text("name"));
+  unit.set_kind(row.EnumCell<v1::UnitKind>("kind", v1::UnitKind_descriptor(),
+                                           "UNIT_KIND_"));
+  unit.set_enterprise_size(row.EnumCell<v1::EnterpriseSize>(
+      "enterprise_size", v1::EnterpriseSize_descriptor(), "ENTERPRISE_SIZE_"));
+  unit.set_education_level(row.EnumCell<v1::EducationLevel>(
+      "education_level", v1::EducationLevel_descriptor(), "EDUCATION_LEVEL_"));
+  unit.set_armed_forces(row.BoolCell("armed_forces"));
+  unit.set_tax_code(row.Text("tax_code"));
+  unit.set_province_code(row.Text("province_code"));
+  unit.set_commune_code(row.Text("commune_code"));
+  unit.set_legacy_province_code(row.Text("legacy_province_code"));
+  unit.set_legacy_district_code(row.Text("legacy_district_code"));
+  unit.set_legacy_commune_code(row.Text("legacy_commune_code"));
+  unit.set_managing_level(
+      row.Text("managing_level").empty()
+          ? v1::MANAGING_LEVEL_PROVINCE
+          : row.EnumCell<v1::ManagingLevel>("managing_level",
+                                            v1::ManagingLevel_descriptor(),
+                                            "MANAGING_LEVEL_"));
+  if (auto date = row.DateCell("established_date")) {
+    *unit.mutable_established_date() = *date;
+  }
+  unit.set_managing_body(row.Text("managing_body"));
+  unit.set_address(row.Text("address"));
+  unit.set_headcount(row.IntCell("headcount"));
+  unit.set_has_party_organization(row.BoolCell("has_party_organization"));
+  unit.set_security_force_size(row.IntCell("security_force_size"));
+  const std::string models = row.Text("models");
+  for (absl::string_view model :
+       absl::StrSplit(models, ';', absl::SkipWhitespace())) {
+    unit.add_models(std::string(absl::StripAsciiWhitespace(model)));
+  }
+  return unit;
+}
+
+void PrintImportSummary(const Globals& globals,
+                        const v1::ImportUnitsResponse& summary,
+                        const std::string& report_path, bool report_saved) {
+  if (globals.output == "json") {
+    std::cout << ToJson(summary, /*with_defaults=*/true) << "\n";
+    return;
+  }
+  if (globals.output == "csv") {
+    WriteCsvRecord(std::cout, {"created", "updated", "rejected", "errors"});
+    WriteCsvRecord(
+        std::cout,
+        {absl::StrCat(summary.created()), absl::StrCat(summary.updated()),
+         absl::StrCat(summary.rejected()), report_saved ? report_path : ""});
+    return;
+  }
+  std::cout << "created " << summary.created() << ", updated "
+            << summary.updated() << ", rejected " << summary.rejected();
+  if (report_saved) std::cout << "; errors in " << report_path;
+  std::cout << "\n";
+}
+
+struct ImportFlags {
+  std::string file, errors;
+  int parallel = 4;
+};
+
+// Streams the rows of `flags.file` to ImportUnits, one at a time: rows that
+// cannot become a Unit are reported here and not sent; rows the server
+// rejects come back with their position in the stream, mapped back to file
+// rows.
+void ImportUnits(Globals& globals, Clients& clients, const ImportFlags& flags) {
+  const std::string report_path = ErrorReportPath(flags.file, flags.errors);
+  std::ifstream in = OpenInput(flags.file, "FILE");
+  CsvReader reader(in);
+  if (absl::Status s = CheckCsvHeader(reader, {"name", "kind"}, UnitColumns());
+      !s.ok()) {
+    RefuseInputFile(globals, flags.file, report_path, s);
+    return;
+  }
+  std::ifstream counting = OpenInput(flags.file, "FILE");
+  const int64_t total = CountCsvRecords(counting);
+  ErrorReport report;
+  int local_rejected = 0;
+  std::vector<int> sent_rows;  // file row of each unit sent, in stream order
+  v1::ImportUnitsResponse response;
+  auto context = clients.StreamContext(total);
+  auto& stub = clients.registry();
+  grpc::Status status;
+  {
+    Progress progress("units import", total);
+    auto writer = stub.ImportUnits(context.get(), &response);
+    int row = 0;
+    std::optional<v1::Unit> unit;
+    while (NextCsvRow(reader, report, UnitFromCsv, &row, &unit)) {
+      if (!unit) {
+        ++local_rejected;
+        progress.Add(0, 1);
+        continue;
+      }
+      v1::ImportUnitsRequest request;
+      *request.mutable_unit() = std::move(*unit);
+      if (!writer->Write(request)) break;  // the call ended: Finish says why
+      sent_rows.push_back(row);
+      progress.Add(1);
+    }
+    writer->WritesDone();
+    status = writer->Finish();
+  }
+  if (!status.ok()) {
+    globals.exit_code = ReportError(status);
+    std::cerr << "the import stopped; rows sent before the failure may be "
+                 "written: running it again updates them\n";
+    SaveErrorReport(globals, report, report_path);
+    return;
+  }
+  for (const v1::ImportError& e : response.errors()) {
+    const bool known =
+        e.row() >= 1 && e.row() <= static_cast<int>(sent_rows.size());
+    report.Add(known ? sent_rows[e.row() - 1] : 0, e.field(), e.message());
+  }
+  if (response.errors_omitted() > 0) {
+    report.Add(0, "",
+               absl::StrCat(response.errors_omitted(),
+                            " more rows were rejected; the server reports the "
+                            "first ",
+                            response.errors_size(), " only"));
+  }
+  v1::ImportUnitsResponse summary;
+  summary.set_created(response.created());
+  summary.set_updated(response.updated());
+  summary.set_rejected(response.rejected() + local_rejected);
+  for (const ErrorReport::Entry& e : report.entries()) {
+    v1::ImportError* error = summary.add_errors();
+    error->set_row(e.row);
+    error->set_field(e.field);
+    error->set_message(e.message);
+  }
+  const bool saved = SaveErrorReport(globals, report, report_path);
+  PrintImportSummary(globals, summary, report_path, saved);
+  if (summary.rejected() > 0 && globals.exit_code == kOk) {
+    globals.exit_code = kRejected;
+  }
+}
+
+struct ExportFlags {
+  std::string area, edition, kind, status, file;
+};
+
+// Where an export writes: stdout, or a file that appears whole or not at all.
+class ExportOutput final {
+ public:
+  explicit ExportOutput(const std::string& path) {
+    if (!path.empty()) file_.emplace(path);
+  }
+  [[nodiscard]] absl::Status Open() {
+    return file_ ? file_->Open() : absl::OkStatus();
+  }
+  std::ostream& stream() { return file_ ? file_->stream() : std::cout; }
+  [[nodiscard]] absl::Status Commit() {
+    return file_ ? file_->Commit() : absl::OkStatus();
+  }
+
+ private:
+  std::optional<AtomicOutputFile> file_;
+};
+
+void ExportUnits(Globals& globals, Clients& clients, const ExportFlags& flags) {
+  v1::ListUnitsRequest request;
+  request.set_area_code(flags.area);
+  request.set_edition(flags.edition);
+  request.set_kind(FlagEnum<v1::UnitKind>(v1::UnitKind_descriptor(),
+                                          "UNIT_KIND_", flags.kind, "--kind"));
+  request.set_status(FlagEnum<v1::UnitStatus>(
+      v1::UnitStatus_descriptor(), "UNIT_STATUS_", flags.status, "--status"));
+  request.set_page_size(1000);
+  ExportOutput out(flags.file);
+  if (absl::Status s = out.Open(); !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
+    globals.exit_code = kServerError;
+    return;
+  }
+  std::unique_ptr<Progress> progress;
+  while (true) {
+    v1::ListUnitsResponse page;
+    if (!Run(globals, [&] {
+          return clients.registry().ListUnits(clients.Context().get(), request,
+                                              &page);
+        })) {
+      return;  // a file export leaves nothing behind
+    }
+    if (progress == nullptr) {  // the first page: nothing written before it
+      progress = std::make_unique<Progress>("units export", page.total_size());
+      WriteCsvRecord(
+          out.stream(),
+          std::vector<std::string>(UnitColumns().begin(), UnitColumns().end()));
+    }
+    for (const v1::Unit& unit : page.units()) {
+      WriteCsvRecord(out.stream(), UnitCsvRow(unit));
+    }
+    progress->Add(page.units_size());
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  progress->Finish();
+  if (absl::Status s = out.Commit(); !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
+    globals.exit_code = kServerError;
+  }
+}
+
+void AddUnitBulkCommands(CLI::App* units, Globals& globals, Clients& clients) {
+  auto export_flags = std::make_shared<ExportFlags>();
+  CLI::App* exporter = units->add_subcommand(
+      "export", "Every matching unit as CSV (the columns units import reads)");
+  exporter->add_option("--area", export_flags->area, "Area code at any level");
+  exporter->add_option("--edition", export_flags->edition,
+                       "2026-07 (default) or 2025-06");
+  exporter->add_option("--kind", export_flags->kind,
+                       "agency | enterprise | education");
+  exporter->add_option("--status", export_flags->status, "active | dissolved");
+  exporter->add_option("--file", export_flags->file,
+                       "Write here instead of stdout");
+  exporter->callback([&globals, &clients, export_flags] {
+    ExportUnits(globals, clients, *export_flags);
+  });
+
+  auto import_flags = std::make_shared<ImportFlags>();
+  CLI::App* importer = units->add_subcommand(
+      "import",
+      "Create or update units from CSV (the columns of units export; name "
+      "and kind required; enterprises match on tax_code, others on "
+      "external_id; managing_level defaults to province)");
+  importer->add_option("file", import_flags->file, "CSV file")->required();
+  importer->add_option("--errors", import_flags->errors,
+                       "Error report CSV (default FILE.errors.csv)");
+  importer->callback([&globals, &clients, import_flags] {
+    ImportUnits(globals, clients, *import_flags);
+  });
+}
 
 void AddUnitCommands(CLI::App& app, Globals& globals, Clients& client) {
   CLI::App* units =
       app.add_subcommand("units", "Units: agencies, enterprises, schools");
   units->require_subcommand(1);
-
-  // units create
-  auto create_flags = std::make_shared<UnitFlags>();
-  CLI::App* create = units->add_subcommand("create", "Create a unit");
-  create->add_option("--name", create_flags->name, "Name (1–300 characters)")
-      ->required();
-  create
-      ->add_option("--kind", create_flags->kind,
-                   "agency | enterprise | education")
-      ->required();
-  create->add_option("--enterprise-size", create_flags->enterprise_size,
-                     "micro | small | medium | large (enterprises)");
-  create->add_option(
-      "--education-level", create_flags->education_level,
-      "kindergarten | primary | lower-secondary | upper-secondary | "
-      "vocational | higher | other (schools)");
-  create->add_option("--tax-code", create_flags->tax_code,
-                     "Tax code (enterprises)");
-  create->add_option("--province", create_flags->province,
-                     "Province code, edition 2026-07");
-  create->add_option("--commune", create_flags->commune,
-                     "Commune code, edition 2026-07");
-  create->add_option("--legacy-province", create_flags->legacy_province,
-                     "Province code, edition 2025-06");
-  create->add_option("--legacy-district", create_flags->legacy_district,
-                     "District code, edition 2025-06");
-  create->add_option("--legacy-commune", create_flags->legacy_commune,
-                     "Commune code, edition 2025-06");
-  create
-      ->add_option("--managing-level", create_flags->managing_level,
-                   "province | commune | district")
-      ->capture_default_str();
-  create->add_option("--external-id", create_flags->external_id,
-                     "The province's own identifier");
-  create->add_option("--established", create_flags->established, "YYYY-MM-DD");
-  create->add_option("--managing-body", create_flags->managing_body);
-  create->add_option("--address", create_flags->address);
-  create->add_option("--headcount", create_flags->headcount);
-  create->add_flag("--armed-forces", create_flags->armed_forces);
-  create->add_option(
-      "--request-id", create_flags->request_id,
-      "Idempotency key: a retry with the same key creates nothing");
-  create->callback([&globals, &client, create_flags] {
-    const UnitFlags& f = *create_flags;
-    v1::CreateUnitRequest request;
-    v1::Unit* unit = request.mutable_unit();
-    unit->set_name(f.name);
-    const auto kind = ParseEnum<v1::UnitKind>(v1::UnitKind_descriptor(),
-                                              "UNIT_KIND_", f.kind);
-    if (!kind) throw CLI::ValidationError("--kind", "unknown kind " + f.kind);
-    unit->set_kind(*kind);
-    if (!f.enterprise_size.empty()) {
-      const auto size =
-          ParseEnum<v1::EnterpriseSize>(v1::EnterpriseSize_descriptor(),
-                                        "ENTERPRISE_SIZE_", f.enterprise_size);
-      if (!size)
-        throw CLI::ValidationError("--enterprise-size", f.enterprise_size);
-      unit->set_enterprise_size(*size);
-    }
-    if (!f.education_level.empty()) {
-      const auto level =
-          ParseEnum<v1::EducationLevel>(v1::EducationLevel_descriptor(),
-                                        "EDUCATION_LEVEL_", f.education_level);
-      if (!level)
-        throw CLI::ValidationError("--education-level", f.education_level);
-      unit->set_education_level(*level);
-    }
-    const auto managing = ParseEnum<v1::ManagingLevel>(
-        v1::ManagingLevel_descriptor(), "MANAGING_LEVEL_", f.managing_level);
-    if (!managing)
-      throw CLI::ValidationError("--managing-level", f.managing_level);
-    unit->set_managing_level(*managing);
-    if (!f.established.empty()) {
-      *unit->mutable_established_date() =
-          RequireDate(f.established, "--established");
-    }
-    unit->set_tax_code(f.tax_code);
-    unit->set_province_code(f.province);
-    unit->set_commune_code(f.commune);
-    unit->set_legacy_province_code(f.legacy_province);
-    unit->set_legacy_district_code(f.legacy_district);
-    unit->set_legacy_commune_code(f.legacy_commune);
-    unit->set_external_id(f.external_id);
-    unit->set_managing_body(f.managing_body);
-    unit->set_address(f.address);
-    unit->set_headcount(f.headcount);
-    unit->set_armed_forces(f.armed_forces);
-    request.set_request_id(f.request_id);
-    v1::Unit created;
-    grpc::Status status =
-        client.registry().CreateUnit(client.Context().get(), request, &created);
-    if (!status.ok()) {
-      globals.exit_code = ReportError(status);
-      return;
-    }
-    PrintUnits(globals, {created}, created);
-  });
+  AddCreateUnit(units, globals, client);
+  AddUpdateUnit(units, globals, client);
+  AddUnitBulkCommands(units, globals, client);
 
   // units get
   auto get_id = std::make_shared<std::string>();
@@ -391,6 +793,388 @@ void PrintPersons(const Globals& globals, const std::vector<v1::Person>& list,
   Print(globals, table, whole);
 }
 
+// The title a position gets when none is given.
+std::string DefaultTitle(v1::PositionRole role) {
+  switch (role) {
+    case v1::POSITION_ROLE_LEADER:
+      return "Thủ trưởng đơn vị";
+    case v1::POSITION_ROLE_PROTECTION_TEAM:
+      return "Thành viên tổ bảo vệ";
+    default:
+      return "Cán bộ";
+  }
+}
+
+// ---- persons as CSV
+
+const std::vector<absl::string_view>& PersonImportColumns() {
+  static const auto* columns = new std::vector<absl::string_view>{
+      "full_name", "gender", "birth_year", "unit_id",  "role",
+      "title",     "since",  "until",      "hardship", "police_medal"};
+  return *columns;
+}
+
+const std::vector<absl::string_view>& PersonExportColumns() {
+  static const auto* columns =
+      new std::vector<absl::string_view>{"id",
+                                         "full_name",
+                                         "gender",
+                                         "birth_year",
+                                         "unit_id",
+                                         "status",
+                                         "holds_police_service_medal",
+                                         "positions"};
+  return *columns;
+}
+
+// role|title|unit_id|start|end|hardship
+std::string PositionCell(const v1::Position& pos) {
+  return absl::StrJoin(
+      {EnumName(v1::PositionRole_descriptor(), "POSITION_ROLE_", pos.role()),
+       pos.title(), pos.unit_id(), FormatDate(pos.start_date()),
+       FormatDate(pos.end_date()), std::string(BoolName(pos.hardship_area()))},
+      "|");
+}
+
+std::vector<std::string> PersonCsvRow(const v1::Person& p) {
+  std::vector<std::string> positions;
+  for (const v1::Position& pos : p.positions()) {
+    positions.push_back(PositionCell(pos));
+  }
+  return {p.id(),
+          p.full_name(),
+          EnumName(v1::Gender_descriptor(), "GENDER_", p.gender()),
+          absl::StrCat(p.birth_year()),
+          p.unit_id(),
+          EnumName(v1::PersonStatus_descriptor(), "PERSON_STATUS_", p.status()),
+          BoolName(p.holds_police_service_medal()),
+          absl::StrJoin(positions, ";")};
+}
+
+// The idempotency key of an imported row: a hash of its cells (in a fixed
+// column order, so neither the file's name nor its column order matter) and
+// its row number. Running the same file again repeats the keys, so the server
+// creates nothing twice; editing one row changes that row's key alone.
+std::string ImportRequestId(const CsvRow& row,
+                            const std::vector<absl::string_view>& columns) {
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
+  const auto mix = [&hash](unsigned char c) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  };
+  for (absl::string_view column : columns) {
+    for (char c : row.Text(column)) mix(static_cast<unsigned char>(c));
+    mix(0x1f);  // unit separator: "ab","c" differs from "a","bc"
+  }
+  return absl::StrFormat("import-%016x-%d", hash, row.row());
+}
+
+// The CreatePersonRequest a CSV row describes; bad cells in row.errors().
+// role, title, since, until and hardship describe one position at unit_id.
+v1::CreatePersonRequest PersonFromCsv(CsvRow& row) {
+  v1::CreatePersonRequest request;
+  request.set_request_id(ImportRequestId(row, PersonImportColumns()));
+  v1::Person* p = request.mutable_person();
+  p->set_full_name(row.Text("full_name"));
+  p->set_gender(
+      row.EnumCell<v1::Gender>("gender", v1::Gender_descriptor(), "GENDER_"));
+  p->set_birth_year(row.IntCell("birth_year"));
+  p->set_unit_id(row.Text("unit_id"));
+  p->set_holds_police_service_medal(row.BoolCell("police_medal"));
+  bool has_position = false;
+  for (absl::string_view column :
+       {"role", "title", "since", "until", "hardship"}) {
+    has_position = has_position || !row.Text(column).empty();
+  }
+  if (!has_position) return request;
+  v1::Position* pos = p->add_positions();
+  pos->set_role(
+      row.Text("role").empty()
+          ? v1::POSITION_ROLE_LEADER
+          : row.EnumCell<v1::PositionRole>(
+                "role", v1::PositionRole_descriptor(), "POSITION_ROLE_"));
+  const std::string title = row.Text("title");
+  pos->set_title(title.empty() ? DefaultTitle(pos->role()) : title);
+  pos->set_unit_id(p->unit_id());
+  if (row.Text("since").empty()) {
+    row.Fail("since", "is required for the position this row describes");
+  } else if (auto since = row.DateCell("since")) {
+    *pos->mutable_start_date() = *since;
+  }
+  if (auto until = row.DateCell("until")) *pos->mutable_end_date() = *until;
+  pos->set_hardship_area(row.BoolCell("hardship"));
+  return request;
+}
+
+struct CreatedPerson {
+  int row = 0;
+  std::string id;
+  std::string full_name;
+};
+
+// One line per person: row,id,full_name (table or CSV), or a JSON array.
+void PrintCreatedPersons(const Globals& globals,
+                         const std::vector<CreatedPerson>& created) {
+  if (globals.output == "json") {
+    google::protobuf::ListValue list;
+    for (const CreatedPerson& c : created) {
+      auto& fields =
+          *list.add_values()->mutable_struct_value()->mutable_fields();
+      fields["row"].set_number_value(c.row);
+      fields["id"].set_string_value(c.id);
+      fields["full_name"].set_string_value(c.full_name);
+    }
+    std::cout << ToJson(list) << "\n";
+    return;
+  }
+  Table table({"row", "id", "full_name"});
+  for (const CreatedPerson& c : created) {
+    table.AddRow({absl::StrCat(c.row), c.id, c.full_name});
+  }
+  if (globals.output == "csv") {
+    table.PrintCsv(std::cout);
+  } else {
+    table.PrintAligned(std::cout);
+  }
+}
+
+// What the workers of a persons import share, under mu.
+struct PersonImportState {
+  std::mutex mu;
+  CsvReader* reader = nullptr;
+  ErrorReport report;
+  std::vector<CreatedPerson> created;
+  int rejected = 0;
+  grpc::Status fatal;  // a failure that is not about a row stops every worker
+};
+
+// A worker: takes the next row, calls CreatePerson, records the outcome.
+void CreatePersons(v1::RegistryService::Stub& stub, const Clients& clients,
+                   Progress& progress, PersonImportState& state) {
+  while (true) {
+    int row = 0;
+    std::optional<v1::CreatePersonRequest> request;
+    {
+      std::lock_guard<std::mutex> lock(state.mu);
+      if (!state.fatal.ok()) return;
+      if (!NextCsvRow(*state.reader, state.report, PersonFromCsv, &row,
+                      &request)) {
+        return;
+      }
+      if (!request) {
+        ++state.rejected;
+        progress.Add(0, 1);
+        continue;
+      }
+    }
+    v1::Person person;
+    const grpc::Status status =
+        stub.CreatePerson(clients.Context().get(), *request, &person);
+    std::lock_guard<std::mutex> lock(state.mu);
+    if (status.ok()) {
+      state.created.push_back({row, person.id(), person.full_name()});
+      progress.Add(1);
+    } else if (ExitCodeOf(status) != kServerError) {
+      AddCallFailure(state.report, row, status);
+      ++state.rejected;
+      progress.Add(0, 1);
+    } else if (state.fatal.ok()) {
+      state.fatal = status;
+    }
+  }
+}
+
+void ImportPersons(Globals& globals, Clients& clients,
+                   const ImportFlags& flags) {
+  const std::string report_path = ErrorReportPath(flags.file, flags.errors);
+  std::ifstream in = OpenInput(flags.file, "FILE");
+  CsvReader reader(in);
+  if (absl::Status s = CheckCsvHeader(
+          reader, {"full_name", "gender", "birth_year", "unit_id"},
+          PersonImportColumns());
+      !s.ok()) {
+    RefuseInputFile(globals, flags.file, report_path, s);
+    return;
+  }
+  std::ifstream counting = OpenInput(flags.file, "FILE");
+  const int64_t total = CountCsvRecords(counting);
+  v1::RegistryService::Stub& stub = clients.registry();  // made once, shared
+  PersonImportState state;
+  state.reader = &reader;
+  {
+    Progress progress("persons import", total);
+    std::vector<std::thread> workers;
+    for (int i = 0; i < flags.parallel; ++i) {
+      workers.emplace_back(
+          [&] { CreatePersons(stub, clients, progress, state); });
+    }
+    for (std::thread& worker : workers) worker.join();
+  }
+  std::sort(state.created.begin(), state.created.end(),
+            [](const CreatedPerson& a, const CreatedPerson& b) {
+              return a.row < b.row;
+            });
+  if (!state.fatal.ok()) {
+    globals.exit_code = ReportError(state.fatal);
+    std::cerr << "the import stopped; running it again creates only the "
+                 "persons not created yet\n";
+  }
+  const bool saved = SaveErrorReport(globals, state.report, report_path);
+  PrintCreatedPersons(globals, state.created);
+  std::cerr << "persons import: " << state.created.size()
+            << " created (or found, created by an earlier run of the same "
+               "rows), "
+            << state.rejected << " rejected";
+  if (saved) std::cerr << "; errors in " << report_path;
+  std::cerr << "\n";
+  if (state.rejected > 0 && globals.exit_code == kOk) {
+    globals.exit_code = kRejected;
+  }
+}
+
+void ExportPersons(Globals& globals, Clients& clients, const std::string& unit,
+                   const std::string& file) {
+  v1::ListPersonsRequest request;
+  request.set_unit_id(unit);
+  request.set_page_size(1000);
+  ExportOutput out(file);
+  if (absl::Status s = out.Open(); !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
+    globals.exit_code = kServerError;
+    return;
+  }
+  std::unique_ptr<Progress> progress;
+  while (true) {
+    v1::ListPersonsResponse page;
+    if (!Run(globals, [&] {
+          return clients.registry().ListPersons(clients.Context().get(),
+                                                request, &page);
+        })) {
+      return;
+    }
+    if (progress == nullptr) {  // the first page: nothing written before it
+      progress =
+          std::make_unique<Progress>("persons export", page.total_size());
+      WriteCsvRecord(out.stream(),
+                     std::vector<std::string>(PersonExportColumns().begin(),
+                                              PersonExportColumns().end()));
+    }
+    for (const v1::Person& person : page.persons()) {
+      WriteCsvRecord(out.stream(), PersonCsvRow(person));
+    }
+    progress->Add(page.persons_size());
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  progress->Finish();
+  if (absl::Status s = out.Commit(); !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
+    globals.exit_code = kServerError;
+  }
+}
+
+void AddPersonBulkCommands(CLI::App* persons, Globals& globals,
+                           Clients& clients) {
+  auto import_flags = std::make_shared<ImportFlags>();
+  CLI::App* importer = persons->add_subcommand(
+      "import",
+      "Create persons from CSV: full_name,gender,birth_year,unit_id,role,"
+      "title,since,until,hardship,police_medal (role..hardship: one position "
+      "at unit_id). Running the same file again creates nobody twice.");
+  importer->add_option("file", import_flags->file, "CSV file")->required();
+  importer->add_option("--errors", import_flags->errors,
+                       "Error report CSV (default FILE.errors.csv)");
+  importer->add_option("--parallel", import_flags->parallel, "Calls at a time")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  importer->callback([&globals, &clients, import_flags] {
+    ImportPersons(globals, clients, *import_flags);
+  });
+
+  struct ExportFlags {
+    std::string unit, file;
+  };
+  auto export_flags = std::make_shared<ExportFlags>();
+  CLI::App* exporter = persons->add_subcommand(
+      "export",
+      "Persons as CSV: id,full_name,gender,birth_year,unit_id,status,"
+      "holds_police_service_medal,positions (role|title|unit_id|start|end|"
+      "hardship, joined by ;)");
+  exporter->add_option("--unit", export_flags->unit,
+                       "Only persons working at this unit");
+  exporter->add_option("--file", export_flags->file,
+                       "Write here instead of stdout");
+  exporter->callback([&globals, &clients, export_flags] {
+    ExportPersons(globals, clients, export_flags->unit, export_flags->file);
+  });
+}
+
+void AddGetAndUpdatePerson(CLI::App* persons, Globals& globals,
+                           Clients& clients) {
+  auto id = std::make_shared<std::string>();
+  CLI::App* get = persons->add_subcommand("get", "Show one person");
+  get->add_option("id", *id, "Person id")->required();
+  get->callback([&globals, &clients, id] {
+    v1::GetPersonRequest request;
+    request.set_id(*id);
+    v1::Person person;
+    if (Run(globals, [&] {
+          return clients.registry().GetPerson(clients.Context().get(), request,
+                                              &person);
+        })) {
+      PrintPersons(globals, {person}, person);
+    }
+  });
+
+  struct Flags {
+    std::string id, name, gender, unit, etag;
+    int birth_year = 0;
+    bool police_medal = false;
+    std::vector<std::pair<CLI::Option*, std::string>> paths;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* update = persons->add_subcommand(
+      "update", "Change the fields given by flags, and only those");
+  update->add_option("id", f->id, "Person id")->required();
+  f->paths = {
+      {update->add_option("--name", f->name), "full_name"},
+      {update->add_option("--gender", f->gender, "male | female"), "gender"},
+      {update->add_option("--birth-year", f->birth_year), "birth_year"},
+      {update->add_option("--unit", f->unit, "Current workplace"), "unit_id"},
+      {update->add_flag("--police-medal", f->police_medal,
+                        "Holds a police long-service medal (=false: not)"),
+       "holds_police_service_medal"},
+  };
+  update->add_option("--etag", f->etag,
+                     "Fail if the person changed since this version");
+  update->callback([&globals, &clients, f] {
+    v1::UpdatePersonRequest request;
+    v1::Person* p = request.mutable_person();
+    p->set_id(f->id);
+    p->set_etag(f->etag);
+    p->set_full_name(f->name);
+    p->set_gender(FlagEnum<v1::Gender>(v1::Gender_descriptor(), "GENDER_",
+                                       f->gender, "--gender"));
+    p->set_birth_year(f->birth_year);
+    p->set_unit_id(f->unit);
+    p->set_holds_police_service_medal(f->police_medal);
+    for (const auto& [option, path] : f->paths) {
+      if (option->count() > 0) request.mutable_update_mask()->add_paths(path);
+    }
+    if (request.update_mask().paths().empty()) {
+      throw CLI::ValidationError(
+          "update", "nothing to change: give the flags of the fields to set");
+    }
+    v1::Person person;
+    if (Run(globals, [&] {
+          return clients.registry().UpdatePerson(clients.Context().get(),
+                                                 request, &person);
+        })) {
+      PrintPersons(globals, {person}, person);
+    }
+  });
+}
+
 void AddPersonCommands(CLI::App& app, Globals& globals, Clients& client) {
   CLI::App* persons =
       app.add_subcommand("persons", "Persons and their positions");
@@ -433,12 +1217,7 @@ void AddPersonCommands(CLI::App& app, Globals& globals, Clients& client) {
     v1::Position* pos = p->add_positions();
     pos->set_role(RequireEnum<v1::PositionRole>(
         v1::PositionRole_descriptor(), "POSITION_ROLE_", f->role, "--role"));
-    pos->set_title(!f->title.empty() ? f->title
-                   : pos->role() == v1::POSITION_ROLE_LEADER
-                       ? "Thủ trưởng đơn vị"
-                   : pos->role() == v1::POSITION_ROLE_PROTECTION_TEAM
-                       ? "Thành viên tổ bảo vệ"
-                       : "Cán bộ");
+    pos->set_title(!f->title.empty() ? f->title : DefaultTitle(pos->role()));
     pos->set_unit_id(f->unit);
     *pos->mutable_start_date() = RequireDate(f->since, "--since");
     if (!f->until.empty())
@@ -480,6 +1259,8 @@ void AddPersonCommands(CLI::App& app, Globals& globals, Clients& client) {
         std::vector<v1::Person>(all.persons().begin(), all.persons().end()),
         all);
   });
+  AddGetAndUpdatePerson(persons, globals, client);
+  AddPersonBulkCommands(persons, globals, client);
 }
 
 }  // namespace

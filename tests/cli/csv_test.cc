@@ -238,6 +238,35 @@ TEST(CsvFieldTest, WrittenRecordsReadBackUnchanged) {
   }
 }
 
+TEST(CountCsvRecordsTest, CountsRecordsNotLines) {
+  std::istringstream in("a,b\n1,\"x\ny\"\n\n2,3\n4,\"never closed\n");
+  EXPECT_EQ(CountCsvRecords(in), 3);
+  std::istringstream empty("");
+  EXPECT_EQ(CountCsvRecords(empty), 0);
+}
+
+TEST(AtomicFileTest, NothingAppearsUntilCommit) {
+  const std::string dir = antt::testing::FreshTestDir();
+  const std::string path = dir + "/out.csv";
+  {
+    AtomicOutputFile file(path);
+    ASSERT_OK(file.Open());
+    file.stream() << "id\n";
+    EXPECT_FALSE(std::filesystem::exists(path));
+    ASSERT_OK(file.Commit());
+  }
+  EXPECT_EQ(ReadFile(path), "id\n");
+  {
+    AtomicOutputFile file(path);
+    ASSERT_OK(file.Open());
+    file.stream() << "half a file";
+  }  // never committed: the old file stays, the temporary goes
+  EXPECT_EQ(ReadFile(path), "id\n");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
 TEST(ErrorReportTest, WritesHeaderAndRowsSortedByRow) {
   const std::string path = antt::testing::FreshTestDir() + "/errors.csv";
   ErrorReport report;
