@@ -2,11 +2,14 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cli/csv.h"
+#include "cli/progress.h"
 
 namespace antt::cli {
 namespace {
@@ -118,67 +121,178 @@ void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
   });
 }
 
-// A CSV of nominations: award_type,unit_id,person_id,achievements (a header
-// line first). Rows go in batches; a bad row is reported with its line number
-// and the rest go on.
+// ---- nominations from CSV
+
+const std::vector<absl::string_view>& NominationColumns() {
+  static const auto* columns = new std::vector<absl::string_view>{
+      "award_type", "unit_id", "person_id", "achievements"};
+  return *columns;
+}
+
+// The nomination a CSV row proposes in `campaign`; bad cells in row.errors().
+av1::Nomination NominationFromCsv(const std::string& campaign, CsvRow& row) {
+  av1::Nomination n;
+  n.set_campaign_id(campaign);
+  n.set_award_type(
+      std::string(absl::StripAsciiWhitespace(row.Text("award_type"))));
+  if (n.award_type().empty()) row.Fail("award_type", "is required");
+  const std::string unit(absl::StripAsciiWhitespace(row.Text("unit_id")));
+  const std::string person(absl::StripAsciiWhitespace(row.Text("person_id")));
+  if (!unit.empty() && !person.empty()) {
+    row.Fail("person_id", "give unit_id or person_id, not both");
+  } else if (!person.empty()) {
+    n.set_person_id(person);
+  } else if (!unit.empty()) {
+    n.set_unit_id(unit);
+  } else {
+    row.Fail("unit_id", "give unit_id (a collective) or person_id");
+  }
+  n.set_achievements(row.Text("achievements"));
+  return n;
+}
+
+struct NominatedRow {
+  int row = 0;
+  av1::Nomination nomination;
+};
+
+// Rows on their way to one BatchNominate call, and what came back.
+struct NominationBatches {
+  static constexpr int kSize = 500;  // BatchNominate takes at most 500
+
+  std::vector<int> rows;  // file row of each nomination in `request`
+  av1::BatchNominateRequest request;
+  std::vector<NominatedRow> created;
+  ErrorReport report;
+  int rejected = 0;
+};
+
+// Sends the pending batch and records its outcome: the created nominations
+// come back in request order, skipping the indexes of `errors`.
+grpc::Status SendBatch(Clients& clients, NominationBatches& b,
+                       Progress& progress) {
+  if (b.rows.empty()) return grpc::Status::OK;
+  av1::BatchNominateResponse response;
+  const grpc::Status status = clients.awards().BatchNominate(
+      clients.StreamContext(b.rows.size()).get(), b.request, &response);
+  if (!status.ok()) return status;
+  std::vector<bool> failed(b.rows.size(), false);
+  for (const av1::BatchError& e : response.errors()) {
+    const bool known =
+        e.index() >= 0 && e.index() < static_cast<int>(b.rows.size());
+    if (known) failed[e.index()] = true;
+    b.report.Add(known ? b.rows[e.index()] : 0, "", e.message());
+    ++b.rejected;
+  }
+  size_t next = 0;
+  for (const av1::Nomination& n : response.nominations()) {
+    while (next < failed.size() && failed[next]) ++next;
+    b.created.push_back({next < b.rows.size() ? b.rows[next] : 0, n});
+    ++next;
+  }
+  progress.Add(response.nominations_size(), response.errors_size());
+  b.rows.clear();
+  b.request.Clear();
+  return grpc::Status::OK;
+}
+
+// One line per created nomination, row,id,award_type,recipient,eligible, so
+// a script can approve the eligible ones; or a JSON array.
+void PrintNominatedRows(const Globals& globals,
+                        const std::vector<NominatedRow>& created) {
+  if (globals.output == "json") {
+    std::vector<std::string> items;
+    for (const NominatedRow& c : created) {
+      items.push_back(absl::StrCat("{\"row\": ", c.row, ", \"nomination\": ",
+                                   ToJson(c.nomination), "}"));
+    }
+    std::cout << "[" << absl::StrJoin(items, ",\n") << "]\n";
+    return;
+  }
+  Table table({"row", "id", "award_type", "recipient", "eligible"});
+  for (const NominatedRow& c : created) {
+    const av1::Nomination& n = c.nomination;
+    table.AddRow({absl::StrCat(c.row), n.id(), n.award_type(),
+                  n.person_id().empty() ? n.unit_id() : n.person_id(),
+                  BoolName(n.eligible())});
+  }
+  if (globals.output == "csv") {
+    table.PrintCsv(std::cout);
+  } else {
+    table.PrintAligned(std::cout);
+  }
+}
+
+// A CSV of nominations (award_type,unit_id,person_id,achievements), read as
+// it goes and sent in batches of 500. A bad row is reported with its row and
+// column and the rest go on.
 void NominateFromFile(Globals& globals, Clients& clients,
-                      const std::string& campaign, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw CLI::ValidationError("--file", "cannot open " + path);
-  std::string line;
-  std::getline(in, line);  // header
-  std::vector<std::pair<int, av1::Nomination>> rows;
-  int line_number = 1;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    std::vector<std::string> cells =
-        absl::StrSplit(line, absl::MaxSplits(',', 3));
-    cells.resize(4);
-    av1::Nomination n;
-    n.set_campaign_id(campaign);
-    n.set_award_type(std::string(absl::StripAsciiWhitespace(cells[0])));
-    if (!cells[2].empty()) {
-      n.set_person_id(std::string(absl::StripAsciiWhitespace(cells[2])));
-    } else {
-      n.set_unit_id(std::string(absl::StripAsciiWhitespace(cells[1])));
-    }
-    n.set_achievements(cells[3]);
-    rows.emplace_back(line_number, std::move(n));
+                      const std::string& campaign, const std::string& path,
+                      const std::string& errors_flag) {
+  const std::string report_path = ErrorReportPath(path, errors_flag);
+  std::ifstream in = OpenInput(path, "--file");
+  CsvReader reader(in);
+  if (absl::Status s =
+          CheckCsvHeader(reader, {"award_type"}, NominationColumns());
+      !s.ok()) {
+    RefuseInputFile(globals, path, report_path, s);
+    return;
   }
-  int created = 0, eligible = 0, failed = 0;
-  constexpr size_t kBatch = 500;
-  for (size_t start = 0; start < rows.size(); start += kBatch) {
-    av1::BatchNominateRequest request;
-    const size_t end = std::min(rows.size(), start + kBatch);
-    for (size_t i = start; i < end; ++i)
-      *request.add_nominations() = rows[i].second;
-    av1::BatchNominateResponse response;
-    if (!Run(globals, [&] {
-          return clients.awards().BatchNominate(clients.Context().get(),
-                                                request, &response);
-        })) {
-      return;
-    }
-    created += response.nominations_size();
-    for (const auto& n : response.nominations())
-      eligible += n.eligible() ? 1 : 0;
-    for (const auto& e : response.errors()) {
-      ++failed;
-      std::cerr << path << ":" << rows[start + e.index()].first << ": "
-                << e.message() << "\n";
-    }
+  if (reader.Column("unit_id") < 0 && reader.Column("person_id") < 0) {
+    RefuseInputFile(
+        globals, path, report_path,
+        absl::InvalidArgumentError(
+            "header: missing column unit_id or person_id (one is needed)"));
+    return;
   }
-  std::cout << created << " nominated (" << eligible << " eligible), " << failed
-            << " rejected rows\n";
-  if (failed > 0) globals.exit_code = kRejected;
+  std::ifstream counting = OpenInput(path, "--file");
+  const int64_t total = CountCsvRecords(counting);
+  NominationBatches b;
+  grpc::Status status;
+  {
+    Progress progress("awards nominate", total);
+    const auto convert = [&campaign](CsvRow& row) {
+      return NominationFromCsv(campaign, row);
+    };
+    int row = 0;
+    std::optional<av1::Nomination> nomination;
+    while (status.ok() &&
+           NextCsvRow(reader, b.report, convert, &row, &nomination)) {
+      if (!nomination) {
+        ++b.rejected;
+        progress.Add(0, 1);
+        continue;
+      }
+      b.rows.push_back(row);
+      *b.request.add_nominations() = std::move(*nomination);
+      if (b.rows.size() == NominationBatches::kSize) {
+        status = SendBatch(clients, b, progress);
+      }
+    }
+    if (status.ok()) status = SendBatch(clients, b, progress);
+  }
+  if (!status.ok()) {
+    globals.exit_code = ReportError(status);
+    b.report.Add(0, "",
+                 absl::StrCat("stopped before row ", b.rows.front(), ": ",
+                              status.error_message()));
+  }
+  const bool saved = SaveErrorReport(globals, b.report, report_path);
+  PrintNominatedRows(globals, b.created);
+  int eligible = 0;
+  for (const NominatedRow& c : b.created) eligible += c.nomination.eligible();
+  std::cerr << "awards nominate: " << b.created.size() << " nominated ("
+            << eligible << " eligible), " << b.rejected << " rejected";
+  if (saved) std::cerr << "; errors in " << report_path;
+  std::cerr << "\n";
+  if (b.rejected > 0 && globals.exit_code == kOk) globals.exit_code = kRejected;
 }
 
 void AddNominationCommands(CLI::App* awards, Globals& globals,
                            Clients& clients) {
   struct Flags {
-    std::string campaign, type, unit, person, achievements, file, id, reason,
-        justification, etag;
+    std::string campaign, type, unit, person, achievements, file, errors, id,
+        reason, justification, etag;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* nominate =
@@ -190,10 +304,15 @@ void AddNominationCommands(CLI::App* awards, Globals& globals,
   nominate->add_option("--person", f->person);
   nominate->add_option("--achievements", f->achievements);
   nominate->add_option("--file", f->file,
-                       "CSV: award_type,unit_id,person_id,achievements");
+                       "CSV: award_type,unit_id,person_id,achievements; "
+                       "prints row,id,award_type,recipient,eligible per "
+                       "nomination");
+  nominate->add_option("--errors", f->errors,
+                       "With --file: error report CSV (default "
+                       "FILE.errors.csv)");
   nominate->callback([&globals, &clients, f] {
     if (!f->file.empty()) {
-      NominateFromFile(globals, clients, f->campaign, f->file);
+      NominateFromFile(globals, clients, f->campaign, f->file, f->errors);
       return;
     }
     av1::NominateRequest request;
