@@ -1,1 +1,390 @@
+// The real anttctl binary against a real antt-registry process: exit codes,
+// output formats, and the bulk commands (units export/import, persons
+// import) with their error reports.
+
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "tests/testing/grpc_test_util.h"
+#include "tests/testing/process.h"
+#include "tests/testing/test_util.h"
+
+extern char** environ;
+
+namespace antt::cli {
+namespace {
+
+using ::antt::testing::BinDir;
+using ::antt::testing::ChildProcess;
+using ::antt::testing::ReadFile;
+
+// What a finished anttctl run left behind.
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::ostream& operator<<(std::ostream& os, const Outcome& o) {
+  return os << "exit " << o.exit_code << "\n--- stdout\n"
+            << o.out << "--- stderr\n"
+            << o.err;
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+// A valid 10-digit Vietnamese tax code starting with `nine` digits, or ""
+// when those nine give no valid check digit.
+std::string TaxCode(const std::string& nine) {
+  static constexpr int kWeights[] = {31, 29, 23, 19, 17, 13, 7, 5, 3};
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) sum += (nine[i] - '0') * kWeights[i];
+  const int check = 10 - sum % 11;
+  return check >= 0 && check <= 9 ? nine + static_cast<char>('0' + check) : "";
+}
+
+// The n-th valid tax code.
+std::string ValidTaxCode(int n) {
+  for (int prefix = 100000000 + n * 7;; ++prefix) {
+    const std::string code = TaxCode(std::to_string(prefix));
+    if (!code.empty()) return code;
+  }
+}
+
+// A tax code with a wrong check digit.
+std::string InvalidTaxCode() {
+  const std::string valid = ValidTaxCode(0);
+  return valid.substr(0, 9) +
+         static_cast<char>('0' + (valid[9] - '0' + 1) % 10);
+}
+
+class AnttctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = antt::testing::FreshTestDir();
+    const std::string log = dir_ + "/registry.log";
+    registry_ = std::make_unique<ChildProcess>(
+        BinDir() + "/antt-registry",
+        std::vector<std::string>{"--db_path=" + dir_ + "/db",
+                                 "--listen=127.0.0.1:0", "--insecure"},
+        log);
+    const int port = antt::testing::WaitForListeningPort(log);
+    ASSERT_NE(port, 0) << ReadFile(log);
+    address_ = absl::StrCat("127.0.0.1:", port);
+    ASSERT_TRUE(antt::testing::WaitServing(address_)) << ReadFile(log);
+  }
+
+  // Runs anttctl with `args` after the connection flags and waits for it.
+  Outcome Run(const std::vector<std::string>& args) {
+    std::vector<std::string> all = {BinDir() + "/anttctl",
+                                    "--registry=" + address_, "--insecure",
+                                    "--timeout=20"};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : all) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    const std::string out = absl::StrCat(dir_, "/run-", ++runs_, ".out");
+    const std::string err = absl::StrCat(dir_, "/run-", runs_, ".err");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = 0;
+    const int spawned =
+        posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    Outcome outcome;
+    if (spawned != 0) {
+      ADD_FAILURE() << "cannot start " << argv[0];
+      return outcome;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    outcome.out = ReadFile(out);
+    outcome.err = ReadFile(err);
+    return outcome;
+  }
+
+  // Creates an agency through anttctl; returns its id.
+  std::string CreateAgency(const std::string& name,
+                           const std::string& external_id) {
+    const Outcome o =
+        Run({"-o", "json", "units", "create", "--name", name, "--kind",
+             "agency", "--province", "44", "--external-id", external_id,
+             "--address", "Số 1, Đông Hà"});
+    EXPECT_EQ(o.exit_code, 0) << o;
+    return nlohmann::json::parse(o.out).value("id", "");
+  }
+
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+
+  std::string dir_;
+  std::string address_;
+  std::unique_ptr<ChildProcess> registry_;
+  int runs_ = 0;
+};
+
+TEST_F(AnttctlTest, UnknownFlagIsAUsageError) {
+  const Outcome o = Run({"units", "list", "--colour", "red"});
+  EXPECT_EQ(o.exit_code, 2) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "--colour")) << o;
+}
+
+TEST_F(AnttctlTest, BadEnumIsAUsageErrorNamingTheFlagAndTheChoices) {
+  const Outcome o =
+      Run({"units", "create", "--name", "Sở Tư pháp", "--kind", "shop"});
+  EXPECT_EQ(o.exit_code, 2) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "--kind")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "agency | enterprise | education")) << o;
+}
+
+TEST_F(AnttctlTest, BadDateIsAUsageError) {
+  const Outcome o =
+      Run({"units", "create", "--name", "Sở Tư pháp", "--kind", "agency",
+           "--province", "44", "--established", "28/11/2019"});
+  EXPECT_EQ(o.exit_code, 2) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "--established")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "YYYY-MM-DD")) << o;
+}
+
+TEST_F(AnttctlTest, MissingUnitExitsThree) {
+  const Outcome o = Run({"units", "get", "U0000000099"});
+  EXPECT_EQ(o.exit_code, 3) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "NOT_FOUND")) << o;
+}
+
+TEST_F(AnttctlTest, RejectedCreateExitsFourNamingTheField) {
+  const Outcome o = Run({"units", "create", "--name", "Công ty Hòa Bình",
+                         "--kind", "enterprise", "--enterprise-size", "medium",
+                         "--tax-code", InvalidTaxCode(), "--province", "44"});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "unit.tax_code")) << o;
+}
+
+TEST_F(AnttctlTest, ServerDownExitsOneWithAClearMessage) {
+  EXPECT_EQ(registry_->Stop(SIGTERM), 0);
+  const Outcome o = Run({"units", "get", "U0000000001"});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "cannot reach the service")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "UNAVAILABLE")) << o;
+}
+
+TEST_F(AnttctlTest, JsonParsesAndCsvHasTheHeader) {
+  CreateAgency("Sở Tư pháp, tỉnh Quảng Trị", "A1");
+  const Outcome json = Run({"-o", "json", "units", "list"});
+  ASSERT_EQ(json.exit_code, 0) << json;
+  const nlohmann::json list = nlohmann::json::parse(json.out);
+  ASSERT_EQ(list.at("units").size(), 1u) << json;
+  EXPECT_EQ(list["units"][0].value("name", ""), "Sở Tư pháp, tỉnh Quảng Trị");
+
+  const Outcome csv = Run({"-o", "csv", "units", "list"});
+  ASSERT_EQ(csv.exit_code, 0) << csv;
+  const std::vector<std::string> lines = Lines(csv.out);
+  ASSERT_EQ(lines.size(), 2u) << csv;
+  EXPECT_EQ(lines[0], "ID,NAME,KIND,IN SCOPE,PROVINCE,LEGACY,STATUS");
+  EXPECT_TRUE(absl::StartsWith(
+      lines[1], "U0000000001,\"Sở Tư pháp, tỉnh Quảng Trị\",agency,"))
+      << csv;
+}
+
+TEST_F(AnttctlTest, UpdateChangesOnlyTheFlagsGiven) {
+  const std::string id = CreateAgency("Sở Tư pháp", "A1");
+  const Outcome o = Run({"-o", "json", "units", "update", id, "--name",
+                         "Sở Tư pháp tỉnh Quảng Trị", "--model", "Tổ tự quản"});
+  ASSERT_EQ(o.exit_code, 0) << o;
+  const nlohmann::json unit = nlohmann::json::parse(o.out);
+  EXPECT_EQ(unit.value("name", ""), "Sở Tư pháp tỉnh Quảng Trị");
+  EXPECT_EQ(unit.value("address", ""), "Số 1, Đông Hà");  // untouched
+  EXPECT_EQ(unit.value("external_id", ""), "A1");
+  EXPECT_EQ(unit.at("models"), nlohmann::json::array({"Tổ tự quản"}));
+
+  const Outcome nothing = Run({"units", "update", id});
+  EXPECT_EQ(nothing.exit_code, 2) << nothing;
+  const Outcome stale =
+      Run({"units", "update", id, "--headcount", "3", "--etag", "stale"});
+  EXPECT_EQ(stale.exit_code, 4) << stale;
+}
+
+TEST_F(AnttctlTest, ImportReportsRowsRefusedHereAndByTheServerByFileRow) {
+  // A blank line after row 1 (skipped: rows are data rows, not lines); row 2
+  // has a bad number (refused by anttctl, never sent); row 3 names a
+  // province that does not exist (refused by the server, for which it is the
+  // 2nd row of the stream); row 4 is good.
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code,address,headcount\n"
+            "A1,Sở Tư pháp,agency,44,\"Số 1, phố Hùng Vương\",40\n\n"
+            "A2,Sở Xây dựng,agency,44,,many\n"
+            "A3,Sở Y tế,agency,99,,10\n"
+            "A4,Sở Tài chính,agency,44,,12\n");
+  const Outcome o = Run({"units", "import", csv});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "created 2, updated 0, rejected 2"))
+      << o;
+  const std::string report = csv + ".errors.csv";
+  EXPECT_TRUE(absl::StrContains(o.out, report)) << o;
+  const std::vector<std::string> lines = Lines(ReadFile(report));
+  ASSERT_EQ(lines.size(), 3u) << ReadFile(report);
+  EXPECT_EQ(lines[0], "row,field,message");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "2,headcount,")) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[2], "3,unit.province_code,")) << lines[2];
+
+  const Outcome list = Run({"-o", "json", "units", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  const nlohmann::json units = nlohmann::json::parse(list.out).at("units");
+  ASSERT_EQ(units.size(), 2u) << list;
+  EXPECT_EQ(units[0].value("address", ""), "Số 1, phố Hùng Vương");
+  EXPECT_EQ(units[1].value("name", ""), "Sở Tài chính");
+}
+
+TEST_F(AnttctlTest, ImportRefusesUnknownAndMissingColumnsNamingThem) {
+  const std::string csv = Path("units.csv");
+  WriteFile(csv, "name,colour,province_code,size\nSở Tư pháp,red,44,1\n");
+  const std::string report = Path("report.csv");
+  const Outcome o = Run({"units", "import", csv, "--errors", report});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "kind")) << o;  // missing
+  EXPECT_TRUE(absl::StrContains(ReadFile(report), "0,,")) << ReadFile(report);
+
+  WriteFile(csv, "name,kind,colour,size\nSở Tư pháp,agency,red,1\n");
+  const Outcome unknown = Run({"units", "import", csv, "--errors", report});
+  EXPECT_EQ(unknown.exit_code, 4) << unknown;
+  EXPECT_TRUE(absl::StrContains(unknown.err, "colour, size")) << unknown;
+}
+
+TEST_F(AnttctlTest, ExportThenImportUpdatesEveryRowAndCreatesNone) {
+  const std::string csv = Path("new.csv");
+  WriteFile(csv, absl::StrCat(
+                     "external_id,name,kind,enterprise_size,education_level,"
+                     "tax_code,province_code,established_date,models\n"
+                     "A1,Sở Tư pháp,agency,,,,44,2001-09-05,Tổ A;Tổ B\n",
+                     ",Công ty Hòa Bình,enterprise,medium,,", ValidTaxCode(1),
+                     ",44,,\n"
+                     "S1,Trường THPT Nguyễn Du,education,,upper-secondary,,44,"
+                     ",\n"));
+  const Outcome created = Run({"units", "import", csv});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  EXPECT_TRUE(
+      absl::StrContains(created.out, "created 3, updated 0, rejected 0"))
+      << created;
+
+  const std::string exported = Path("export.csv");
+  const Outcome out = Run({"units", "export", "--file", exported});
+  ASSERT_EQ(out.exit_code, 0) << out;
+  const std::vector<std::string> lines = Lines(ReadFile(exported));
+  ASSERT_EQ(lines.size(), 4u) << ReadFile(exported);
+  EXPECT_EQ(lines[0],
+            "id,external_id,name,kind,enterprise_size,education_level,"
+            "armed_forces,tax_code,province_code,commune_code,"
+            "legacy_province_code,legacy_district_code,legacy_commune_code,"
+            "managing_level,established_date,managing_body,address,headcount,"
+            "has_party_organization,security_force_size,models,status,"
+            "in_scope,dissolve_date");
+  EXPECT_EQ(lines[1],
+            "U0000000001,A1,Sở Tư pháp,agency,,,false,,44,,,,,province,"
+            "2001-09-05,,,0,false,0,Tổ A;Tổ B,active,true,");
+  EXPECT_TRUE(absl::StrContains(lines[3], ",upper-secondary,")) << lines[3];
+
+  const Outcome again = Run({"units", "import", exported});
+  EXPECT_EQ(again.exit_code, 0) << again;
+  EXPECT_TRUE(absl::StrContains(again.out, "created 0, updated 3, rejected 0"))
+      << again;
+  EXPECT_FALSE(std::filesystem::exists(exported + ".errors.csv"));
+
+  const Outcome json = Run({"-o", "json", "units", "import", exported});
+  ASSERT_EQ(json.exit_code, 0) << json;
+  const nlohmann::json summary = nlohmann::json::parse(json.out);
+  EXPECT_EQ(summary.value("created", -1), 0) << json;
+  EXPECT_EQ(summary.value("updated", -1), 3) << json;
+}
+
+TEST_F(AnttctlTest, PersonsImportTwiceCreatesEachPersonOnce) {
+  const std::string unit = CreateAgency("Sở Tư pháp", "A1");
+  const std::string csv = Path("persons.csv");
+  WriteFile(csv,
+            absl::StrCat("full_name,gender,birth_year,unit_id,role,title,since,"
+                         "until,hardship,police_medal\n"
+                         "Nguyễn Văn An,male,1970,",
+                         unit,
+                         ",leader,,2010-01-01,,false,\n"
+                         "Trần Thị Bình,female,1980,",
+                         unit,
+                         ",protection-team,Tổ trưởng,2015-03-01,,true,false\n"
+                         "Lê Văn Cường,robot,1985,",
+                         unit, ",staff,,2016-01-01,,,\n"));
+  const Outcome first = Run({"-o", "csv", "persons", "import", csv});
+  EXPECT_EQ(first.exit_code, 4) << first;  // row 3: bad gender
+  const std::vector<std::string> lines = Lines(first.out);
+  ASSERT_EQ(lines.size(), 3u) << first;
+  EXPECT_EQ(lines[0], "row,id,full_name");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1,P")) << first;
+  EXPECT_TRUE(absl::EndsWith(lines[1], ",Nguyễn Văn An")) << first;
+  EXPECT_TRUE(absl::StartsWith(lines[2], "2,P")) << first;
+  EXPECT_TRUE(absl::StartsWith(ReadFile(csv + ".errors.csv"),
+                               "row,field,message\n3,gender,"))
+      << ReadFile(csv + ".errors.csv");
+
+  const Outcome second =
+      Run({"-o", "csv", "persons", "import", csv, "--parallel", "1"});
+  EXPECT_EQ(second.exit_code, 4) << second;
+  EXPECT_EQ(second.out, first.out);  // the same two persons, found again
+
+  const Outcome list = Run({"-o", "json", "persons", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  EXPECT_EQ(nlohmann::json::parse(list.out).at("persons").size(), 2u) << list;
+
+  const Outcome exported = Run({"persons", "export", "--unit", unit});
+  ASSERT_EQ(exported.exit_code, 0) << exported;
+  EXPECT_TRUE(absl::StrContains(
+      exported.out, absl::StrCat(",Trần Thị Bình,female,1980,", unit,
+                                 ",active,false,protection-team|Tổ trưởng|",
+                                 unit, "|2015-03-01||true\n")))
+      << exported;
+}
+
+TEST_F(AnttctlTest, PersonsGetAndUpdate) {
+  const std::string unit = CreateAgency("Sở Tư pháp", "A1");
+  const Outcome created =
+      Run({"-o", "json", "persons", "create", "--name", "Nguyễn Văn An",
+           "--gender", "male", "--birth-year", "1970", "--unit", unit,
+           "--since", "2010-01-01"});
+  ASSERT_EQ(created.exit_code, 0) << created;
+  const std::string id = nlohmann::json::parse(created.out).value("id", "");
+
+  const Outcome updated = Run({"-o", "json", "persons", "update", id,
+                               "--birth-year", "1971", "--police-medal"});
+  ASSERT_EQ(updated.exit_code, 0) << updated;
+  const Outcome got = Run({"-o", "json", "persons", "get", id});
+  ASSERT_EQ(got.exit_code, 0) << got;
+  const nlohmann::json person = nlohmann::json::parse(got.out);
+  EXPECT_EQ(person.value("birth_year", 0), 1971);
+  EXPECT_EQ(person.value("holds_police_service_medal", false), true);
+  EXPECT_EQ(person.value("full_name", ""), "Nguyễn Văn An");
+
+  EXPECT_EQ(Run({"persons", "get", "P0000000099"}).exit_code, 3);
+}
+
+}  // namespace
+}  // namespace antt::cli
