@@ -17,6 +17,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_util.h"
@@ -98,6 +101,7 @@ class AnttctlTest : public ::testing::Test {
     std::vector<std::string> all = {BinDir() + "/anttctl",
                                     "--registry=" + address_, "--insecure",
                                     "--timeout=20"};
+    if (!awards_address_.empty()) all.push_back("--awards=" + awards_address_);
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& arg : all) argv.push_back(arg.data());
@@ -140,9 +144,41 @@ class AnttctlTest : public ::testing::Test {
 
   std::string Path(const std::string& name) const { return dir_ + "/" + name; }
 
+  // Starts `binary` on a port of its choosing with `args`; returns its
+  // address once it serves.
+  std::string StartServer(const std::string& binary,
+                          std::vector<std::string> args,
+                          std::unique_ptr<ChildProcess>* child) {
+    const std::string log = Path(binary + ".log");
+    args.push_back("--listen=127.0.0.1:0");
+    args.push_back("--insecure");
+    *child = std::make_unique<ChildProcess>(BinDir() + "/" + binary, args, log);
+    const int port = antt::testing::WaitForListeningPort(log);
+    EXPECT_NE(port, 0) << ReadFile(log);
+    const std::string address = absl::StrCat("127.0.0.1:", port);
+    EXPECT_TRUE(antt::testing::WaitServing(address)) << ReadFile(log);
+    return address;
+  }
+
+  // Adds antt-scoring and antt-awards beside the registry.
+  void StartAwards() {
+    const std::string scoring = StartServer(
+        "antt-scoring",
+        {"--db_path=" + Path("scoring"), "--registry_addr=" + address_},
+        &scoring_);
+    awards_address_ = StartServer(
+        "antt-awards",
+        {"--db_path=" + Path("awards"), "--registry_addr=" + address_,
+         "--scoring_addr=" + scoring},
+        &awards_);
+  }
+
   std::string dir_;
   std::string address_;
+  std::string awards_address_;
   std::unique_ptr<ChildProcess> registry_;
+  std::unique_ptr<ChildProcess> scoring_;
+  std::unique_ptr<ChildProcess> awards_;
   int runs_ = 0;
 };
 
@@ -384,6 +420,47 @@ TEST_F(AnttctlTest, PersonsGetAndUpdate) {
   EXPECT_EQ(person.value("full_name", ""), "Nguyễn Văn An");
 
   EXPECT_EQ(Run({"persons", "get", "P0000000099"}).exit_code, 3);
+}
+
+TEST_F(AnttctlTest, NominateFromFileReportsRowsAndPrintsEachNomination) {
+  ASSERT_NO_FATAL_FAILURE(StartAwards());
+  const std::string unit = CreateAgency("Sở Tư pháp", "A1");
+  const int next_year =
+      absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1;
+  const Outcome campaign =
+      Run({"-o", "json", "awards", "campaign", "create", "--title",
+           "Khen thưởng 2020–2024", "--from", "2020", "--to", "2024",
+           "--deadline", absl::StrCat(next_year, "-12-31")});
+  ASSERT_EQ(campaign.exit_code, 0) << campaign;
+  const std::string campaign_id =
+      nlohmann::json::parse(campaign.out).value("id", "");
+
+  // Row 1: good; row 2: no recipient (refused by anttctl); row 3: an award
+  // type the catalogue lacks (refused by the server); row 4: good.
+  const std::string csv = Path("nominations.csv");
+  WriteFile(csv,
+            absl::StrCat("award_type,unit_id,person_id,achievements\n",
+                         "BK_UBND_TINH,", unit, ",,\"Năm năm liền, tốt\"\n",
+                         "BK_UBND_TINH,,,Không có ai\n", "NO_SUCH_AWARD,", unit,
+                         ",,x\n", "GK_CAT,", unit, ",,Tốt\n"));
+  const std::string report = Path("nominations.errors.csv");
+  const Outcome o = Run({"-o", "csv", "awards", "nominate", "--campaign",
+                         campaign_id, "--file", csv, "--errors", report});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  const std::vector<std::string> lines = Lines(o.out);
+  ASSERT_EQ(lines.size(), 3u) << o;
+  EXPECT_EQ(lines[0], "row,id,award_type,recipient,eligible");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1,")) << o;
+  EXPECT_TRUE(
+      absl::StrContains(lines[1], absl::StrCat(",BK_UBND_TINH,", unit, ",")))
+      << o;
+  EXPECT_TRUE(absl::StartsWith(lines[2], "4,")) << o;
+  EXPECT_TRUE(absl::StrContains(lines[2], ",GK_CAT,")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "2 nominated")) << o;
+  const std::vector<std::string> errors = Lines(ReadFile(report));
+  ASSERT_EQ(errors.size(), 3u) << ReadFile(report);
+  EXPECT_TRUE(absl::StartsWith(errors[1], "2,unit_id,")) << errors[1];
+  EXPECT_TRUE(absl::StartsWith(errors[2], "3,,")) << errors[2];
 }
 
 }  // namespace
