@@ -12,6 +12,7 @@
 #include "cli/awards_commands.h"
 #include "cli/cli.h"
 #include "cli/registry_commands.h"
+#include "cli/report_command.h"
 #include "cli/scoring_commands.h"
 
 int main(int argc, char** argv) {
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   antt::cli::AddRegistryCommands(app, globals, clients);
   antt::cli::AddScoringCommands(app, globals, clients);
   antt::cli::AddAwardsCommands(app, globals, clients);
+  antt::cli::AddReportCommand(app, globals, clients);
 
   try {
     app.parse(argc, argv);
