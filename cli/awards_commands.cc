@@ -196,6 +196,32 @@ grpc::Status SendBatch(Clients& clients, NominationBatches& b,
   return grpc::Status::OK;
 }
 
+// Reads the rows of `reader` and sends them in batches; stops at a call that
+// fails and returns its status (its batch is left in `b`).
+grpc::Status SendNominations(Clients& clients, const std::string& campaign,
+                             CsvReader& reader, int64_t total,
+                             NominationBatches& b) {
+  Progress progress("awards nominate", total);
+  const auto convert = [&campaign](CsvRow& row) {
+    return NominationFromCsv(campaign, row);
+  };
+  int row = 0;
+  std::optional<av1::Nomination> nomination;
+  while (NextCsvRow(reader, b.report, convert, &row, &nomination)) {
+    if (!nomination) {
+      ++b.rejected;
+      progress.Add(0, 1);
+      continue;
+    }
+    b.rows.push_back(row);
+    *b.request.add_nominations() = std::move(*nomination);
+    if (b.rows.size() == NominationBatches::kSize) {
+      if (grpc::Status s = SendBatch(clients, b, progress); !s.ok()) return s;
+    }
+  }
+  return SendBatch(clients, b, progress);
+}
+
 // One line per created nomination, row,id,award_type,recipient,eligible, so
 // a script can approve the eligible ones; or a JSON array.
 void PrintNominatedRows(const Globals& globals,
@@ -248,29 +274,8 @@ void NominateFromFile(Globals& globals, Clients& clients,
   std::ifstream counting = OpenInput(path, "--file");
   const int64_t total = CountCsvRecords(counting);
   NominationBatches b;
-  grpc::Status status;
-  {
-    Progress progress("awards nominate", total);
-    const auto convert = [&campaign](CsvRow& row) {
-      return NominationFromCsv(campaign, row);
-    };
-    int row = 0;
-    std::optional<av1::Nomination> nomination;
-    while (status.ok() &&
-           NextCsvRow(reader, b.report, convert, &row, &nomination)) {
-      if (!nomination) {
-        ++b.rejected;
-        progress.Add(0, 1);
-        continue;
-      }
-      b.rows.push_back(row);
-      *b.request.add_nominations() = std::move(*nomination);
-      if (b.rows.size() == NominationBatches::kSize) {
-        status = SendBatch(clients, b, progress);
-      }
-    }
-    if (status.ok()) status = SendBatch(clients, b, progress);
-  }
+  const grpc::Status status =
+      SendNominations(clients, campaign, reader, total, b);
   if (!status.ok()) {
     globals.exit_code = ReportError(status);
     b.report.Add(0, "",

@@ -392,10 +392,74 @@ struct ImportFlags {
   int parallel = 4;
 };
 
-// Streams the rows of `flags.file` to ImportUnits, one at a time: rows that
-// cannot become a Unit are reported here and not sent; rows the server
-// rejects come back with their position in the stream, mapped back to file
-// rows.
+// What streaming a file's units to ImportUnits left behind.
+struct UnitStream {
+  grpc::Status status;
+  v1::ImportUnitsResponse response;
+  std::vector<int> sent_rows;  // the file row of each unit sent, in order
+  int refused_here = 0;        // rows that could not become a Unit
+};
+
+// Streams the rows of `reader` to ImportUnits one at a time, never holding
+// the file: rows that cannot become a Unit go to `report` and are not sent.
+UnitStream StreamUnits(Clients& clients, CsvReader& reader, int64_t total,
+                       ErrorReport& report) {
+  UnitStream stream;
+  auto& stub = clients.registry();
+  auto context = clients.StreamContext(total);
+  Progress progress("units import", total);
+  auto writer = stub.ImportUnits(context.get(), &stream.response);
+  int row = 0;
+  std::optional<v1::Unit> unit;
+  while (NextCsvRow(reader, report, UnitFromCsv, &row, &unit)) {
+    if (!unit) {
+      ++stream.refused_here;
+      progress.Add(0, 1);
+      continue;
+    }
+    v1::ImportUnitsRequest request;
+    *request.mutable_unit() = std::move(*unit);
+    if (!writer->Write(request)) break;  // the call ended: Finish says why
+    stream.sent_rows.push_back(row);
+    progress.Add(1);
+  }
+  writer->WritesDone();
+  stream.status = writer->Finish();
+  return stream;
+}
+
+// The server's errors, whose rows count the units sent, as file rows.
+void AddServerErrors(const UnitStream& stream, ErrorReport& report) {
+  const std::vector<int>& rows = stream.sent_rows;
+  for (const v1::ImportError& e : stream.response.errors()) {
+    const bool known = e.row() >= 1 && e.row() <= static_cast<int>(rows.size());
+    report.Add(known ? rows[e.row() - 1] : 0, e.field(), e.message());
+  }
+  if (stream.response.errors_omitted() > 0) {
+    report.Add(0, "",
+               absl::StrCat(stream.response.errors_omitted(),
+                            " more rows were rejected; the server reports the "
+                            "first ",
+                            stream.response.errors_size(), " only"));
+  }
+}
+
+// The counts of the whole file, with every error by file row.
+v1::ImportUnitsResponse ImportSummary(const UnitStream& stream,
+                                      const ErrorReport& report) {
+  v1::ImportUnitsResponse summary;
+  summary.set_created(stream.response.created());
+  summary.set_updated(stream.response.updated());
+  summary.set_rejected(stream.response.rejected() + stream.refused_here);
+  for (const ErrorReport::Entry& e : report.entries()) {
+    v1::ImportError* error = summary.add_errors();
+    error->set_row(e.row);
+    error->set_field(e.field);
+    error->set_message(e.message);
+  }
+  return summary;
+}
+
 void ImportUnits(Globals& globals, Clients& clients, const ImportFlags& flags) {
   const std::string report_path = ErrorReportPath(flags.file, flags.errors);
   std::ifstream in = OpenInput(flags.file, "FILE");
@@ -406,63 +470,18 @@ void ImportUnits(Globals& globals, Clients& clients, const ImportFlags& flags) {
     return;
   }
   std::ifstream counting = OpenInput(flags.file, "FILE");
-  const int64_t total = CountCsvRecords(counting);
   ErrorReport report;
-  int local_rejected = 0;
-  std::vector<int> sent_rows;  // file row of each unit sent, in stream order
-  v1::ImportUnitsResponse response;
-  auto context = clients.StreamContext(total);
-  auto& stub = clients.registry();
-  grpc::Status status;
-  {
-    Progress progress("units import", total);
-    auto writer = stub.ImportUnits(context.get(), &response);
-    int row = 0;
-    std::optional<v1::Unit> unit;
-    while (NextCsvRow(reader, report, UnitFromCsv, &row, &unit)) {
-      if (!unit) {
-        ++local_rejected;
-        progress.Add(0, 1);
-        continue;
-      }
-      v1::ImportUnitsRequest request;
-      *request.mutable_unit() = std::move(*unit);
-      if (!writer->Write(request)) break;  // the call ended: Finish says why
-      sent_rows.push_back(row);
-      progress.Add(1);
-    }
-    writer->WritesDone();
-    status = writer->Finish();
-  }
-  if (!status.ok()) {
-    globals.exit_code = ReportError(status);
+  const UnitStream stream =
+      StreamUnits(clients, reader, CountCsvRecords(counting), report);
+  if (!stream.status.ok()) {
+    globals.exit_code = ReportError(stream.status);
     std::cerr << "the import stopped; rows sent before the failure may be "
                  "written: running it again updates them\n";
     SaveErrorReport(globals, report, report_path);
     return;
   }
-  for (const v1::ImportError& e : response.errors()) {
-    const bool known =
-        e.row() >= 1 && e.row() <= static_cast<int>(sent_rows.size());
-    report.Add(known ? sent_rows[e.row() - 1] : 0, e.field(), e.message());
-  }
-  if (response.errors_omitted() > 0) {
-    report.Add(0, "",
-               absl::StrCat(response.errors_omitted(),
-                            " more rows were rejected; the server reports the "
-                            "first ",
-                            response.errors_size(), " only"));
-  }
-  v1::ImportUnitsResponse summary;
-  summary.set_created(response.created());
-  summary.set_updated(response.updated());
-  summary.set_rejected(response.rejected() + local_rejected);
-  for (const ErrorReport::Entry& e : report.entries()) {
-    v1::ImportError* error = summary.add_errors();
-    error->set_row(e.row);
-    error->set_field(e.field);
-    error->set_message(e.message);
-  }
+  AddServerErrors(stream, report);
+  const v1::ImportUnitsResponse summary = ImportSummary(stream, report);
   const bool saved = SaveErrorReport(globals, report, report_path);
   PrintImportSummary(globals, summary, report_path, saved);
   if (summary.rejected() > 0 && globals.exit_code == kOk) {
@@ -566,15 +585,7 @@ void AddUnitBulkCommands(CLI::App* units, Globals& globals, Clients& clients) {
   });
 }
 
-void AddUnitCommands(CLI::App& app, Globals& globals, Clients& client) {
-  CLI::App* units =
-      app.add_subcommand("units", "Units: agencies, enterprises, schools");
-  units->require_subcommand(1);
-  AddCreateUnit(units, globals, client);
-  AddUpdateUnit(units, globals, client);
-  AddUnitBulkCommands(units, globals, client);
-
-  // units get
+void AddGetUnit(CLI::App* units, Globals& globals, Clients& client) {
   auto get_id = std::make_shared<std::string>();
   CLI::App* get = units->add_subcommand("get", "Show one unit");
   get->add_option("id", *get_id, "Unit id")->required();
@@ -594,8 +605,9 @@ void AddUnitCommands(CLI::App& app, Globals& globals, Clients& client) {
     }
     std::cout << ToJson(unit) << "\n";
   });
+}
 
-  // units list
+void AddListUnits(CLI::App* units, Globals& globals, Clients& client) {
   struct ListFlags {
     std::string area, edition, kind, query, status;
     int page_size = 100;
@@ -655,8 +667,9 @@ void AddUnitCommands(CLI::App& app, Globals& globals, Clients& client) {
       std::cout << "\n";
     }
   });
+}
 
-  // units dissolve
+void AddDissolveUnit(CLI::App* units, Globals& globals, Clients& client) {
   struct DissolveFlags {
     std::string id, date, reason, etag;
   };
@@ -685,6 +698,18 @@ void AddUnitCommands(CLI::App& app, Globals& globals, Clients& client) {
     }
     PrintUnits(globals, {unit}, unit);
   });
+}
+
+void AddUnitCommands(CLI::App& app, Globals& globals, Clients& client) {
+  CLI::App* units =
+      app.add_subcommand("units", "Units: agencies, enterprises, schools");
+  units->require_subcommand(1);
+  AddCreateUnit(units, globals, client);
+  AddUpdateUnit(units, globals, client);
+  AddUnitBulkCommands(units, globals, client);
+  AddGetUnit(units, globals, client);
+  AddListUnits(units, globals, client);
+  AddDissolveUnit(units, globals, client);
 }
 
 // ------------------------------------------------------------ areas
@@ -1109,8 +1134,7 @@ void AddPersonBulkCommands(CLI::App* persons, Globals& globals,
   });
 }
 
-void AddGetAndUpdatePerson(CLI::App* persons, Globals& globals,
-                           Clients& clients) {
+void AddGetPerson(CLI::App* persons, Globals& globals, Clients& clients) {
   auto id = std::make_shared<std::string>();
   CLI::App* get = persons->add_subcommand("get", "Show one person");
   get->add_option("id", *id, "Person id")->required();
@@ -1125,7 +1149,9 @@ void AddGetAndUpdatePerson(CLI::App* persons, Globals& globals,
       PrintPersons(globals, {person}, person);
     }
   });
+}
 
+void AddUpdatePerson(CLI::App* persons, Globals& globals, Clients& clients) {
   struct Flags {
     std::string id, name, gender, unit, etag;
     int birth_year = 0;
@@ -1259,7 +1285,8 @@ void AddPersonCommands(CLI::App& app, Globals& globals, Clients& client) {
         std::vector<v1::Person>(all.persons().begin(), all.persons().end()),
         all);
   });
-  AddGetAndUpdatePerson(persons, globals, client);
+  AddGetPerson(persons, globals, client);
+  AddUpdatePerson(persons, globals, client);
   AddPersonBulkCommands(persons, globals, client);
 }
 
