@@ -148,22 +148,6 @@ void CsvRow::Fail(absl::string_view column, std::string message) {
   errors_.push_back({std::string(column), std::move(message)});
 }
 
-void AddCallFailure(ErrorReport& report, int row, const grpc::Status& status) {
-  const auto violations = FieldViolationsOf(FromGrpcStatus(status));
-  if (violations.empty()) {
-    report.Add(
-        row, "",
-        absl::StrCat(status.error_message(), " (",
-                     absl::StatusCodeToString(
-                         static_cast<absl::StatusCode>(status.error_code())),
-                     ")"));
-    return;
-  }
-  for (const auto& [field, description] : violations) {
-    report.Add(row, field, description);
-  }
-}
-
 std::string ErrorReportPath(const std::string& input, const std::string& flag) {
   return flag.empty() ? input + ".errors.csv" : flag;
 }

@@ -159,10 +159,6 @@ class CsvRow final {
   std::vector<CellError> errors_;
 };
 
-// Adds a failed call for data row `row` to `report`: one entry per field the
-// server named (google.rpc.BadRequest), or one with its message.
-void AddCallFailure(ErrorReport& report, int row, const grpc::Status& status);
-
 // Where a bulk command reading `input` writes its error report: `flag` when
 // given, else `input` + ".errors.csv".
 [[nodiscard]] std::string ErrorReportPath(const std::string& input,

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cli/bulk.h"
 #include "cli/csv.h"
 #include "cli/progress.h"
 #include "google/protobuf/struct.pb.h"
@@ -1000,7 +1001,7 @@ void CreatePersons(v1::RegistryService::Stub& stub, const Clients& clients,
       state.created.push_back({row, person.id(), person.full_name()});
       progress.Add(1);
     } else if (ExitCodeOf(status) != kServerError) {
-      AddCallFailure(state.report, row, status);
+      AddStatusToReport(row, status, &state.report);
       ++state.rejected;
       progress.Add(0, 1);
     } else if (state.fatal.ok()) {
