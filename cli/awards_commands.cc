@@ -1,15 +1,19 @@
 #include "cli/awards_commands.h"
 
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <mutex>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cli/bulk.h"
 #include "cli/csv.h"
 #include "cli/progress.h"
+#include "cli/table.h"
 
 namespace antt::cli {
 namespace {
@@ -47,6 +51,64 @@ template <typename Call>
 void ShowNomination(Globals& globals, Call&& call) {
   av1::Nomination n;
   if (Run(globals, [&] { return call(&n); })) PrintNominations(globals, {n}, n);
+}
+
+// Every nomination `request` matches, all pages; false after reporting a
+// failure.
+bool ListAllNominations(Globals& globals, Clients& clients,
+                        av1::ListNominationsRequest request,
+                        av1::ListNominationsResponse* all) {
+  request.set_page_size(1000);
+  while (true) {
+    av1::ListNominationsResponse page;
+    if (!Run(globals, [&] {
+          return clients.awards().ListNominations(clients.Context().get(),
+                                                  request, &page);
+        })) {
+      return false;
+    }
+    for (auto& n : *page.mutable_nominations())
+      *all->add_nominations() = std::move(n);
+    all->set_total_size(page.total_size());
+    if (page.next_page_token().empty()) return true;
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+// approve --eligible / reject --ineligible: every PROPOSED nomination of a
+// campaign (of one type, when given) whose eligibility is `eligible`, moved
+// by `move` on a few threads; a line per failure, a summary.
+void MoveProposed(
+    Globals& globals, Clients& clients, const std::string& campaign,
+    const std::string& type, bool eligible, const char* verb, const char* done,
+    const std::function<grpc::Status(const av1::Nomination&)>& move) {
+  av1::ListNominationsRequest list;
+  list.set_campaign_id(campaign);
+  list.set_award_type(type);
+  list.set_stage(av1::NOMINATION_STAGE_PROPOSED);
+  av1::ListNominationsResponse proposed;
+  if (!ListAllNominations(globals, clients, list, &proposed)) return;
+  std::vector<const av1::Nomination*> chosen;
+  for (const auto& n : proposed.nominations()) {
+    if (n.eligible() == eligible) chosen.push_back(&n);
+  }
+  Progress progress(absl::StrCat("awards ", verb),
+                    static_cast<int64_t>(chosen.size()));
+  std::mutex mu;
+  int failed = 0;
+  ParallelFor(chosen.size(), 4, [&](size_t i) {
+    const grpc::Status status = move(*chosen[i]);
+    progress.Add(status.ok() ? 1 : 0, status.ok() ? 0 : 1);
+    if (status.ok()) return;
+    std::lock_guard<std::mutex> lock(mu);
+    ++failed;
+    std::cerr << chosen[i]->id() << ": " << status.error_message() << "\n";
+  });
+  progress.Finish();
+  std::cout << chosen.size() - failed << " "
+            << (eligible ? "eligible" : "ineligible") << " nominations " << done
+            << ", " << failed << " failed\n";
+  if (failed > 0) globals.exit_code = kRejected;
 }
 
 void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
@@ -298,6 +360,7 @@ void AddNominationCommands(CLI::App* awards, Globals& globals,
   struct Flags {
     std::string campaign, type, unit, person, achievements, file, errors, id,
         reason, justification, etag;
+    bool all = false;  // approve --eligible, reject --ineligible
   };
   auto f = std::make_shared<Flags>();
   CLI::App* nominate =
@@ -355,12 +418,36 @@ void AddNominationCommands(CLI::App* awards, Globals& globals,
     Print(globals, table, response);
   });
 
-  CLI::App* approve = awards->add_subcommand("approve", "Approve a nomination");
-  approve->add_option("id", f->id)->required();
+  CLI::App* approve = awards->add_subcommand(
+      "approve", "Approve a nomination, or every eligible one of a campaign");
+  approve->add_option("id", f->id);
   approve->add_option("--justification", f->justification,
                       "Required to approve an ineligible nomination");
   approve->add_option("--etag", f->etag);
+  approve->add_option("--campaign", f->campaign,
+                      "With --eligible: the campaign");
+  approve->add_option("--type", f->type, "With --eligible: one award type");
+  approve->add_flag("--eligible", f->all,
+                    "Every proposed nomination of --campaign found eligible");
   approve->callback([&globals, &clients, f] {
+    if (f->all) {
+      if (f->campaign.empty() || !f->id.empty()) {
+        throw CLI::ValidationError("--eligible", "needs --campaign and no id");
+      }
+      MoveProposed(globals, clients, f->campaign, f->type, true, "approve",
+                   "approved", [&](const av1::Nomination& n) {
+                     av1::ApproveNominationRequest request;
+                     request.set_id(n.id());
+                     request.set_etag(n.etag());
+                     av1::Nomination out;
+                     return clients.awards().ApproveNomination(
+                         clients.Context().get(), request, &out);
+                   });
+      return;
+    }
+    if (f->id.empty()) {
+      throw CLI::ValidationError("id", "give a nomination id or --eligible");
+    }
     av1::ApproveNominationRequest request;
     request.set_id(f->id);
     request.set_override_justification(f->justification);
@@ -373,12 +460,51 @@ void AddNominationCommands(CLI::App* awards, Globals& globals,
   for (const char* verb : {"reject", "defer"}) {
     const bool reject = std::string(verb) == "reject";
     CLI::App* move = awards->add_subcommand(
-        verb, reject ? "Reject a nomination"
+        verb, reject ? "Reject a nomination, or every ineligible one"
                      : "Defer (discipline, complaint, inspection)");
-    move->add_option("id", f->id)->required();
-    move->add_option("--reason", f->reason)->required();
+    move->add_option("id", f->id, "Nomination id")->required(!reject);
+    move->add_option("--reason", f->reason,
+                     reject ? "Required, but for --ineligible (default: the "
+                              "rules that failed)"
+                            : "Required")
+        ->required(!reject);
     move->add_option("--etag", f->etag);
+    if (reject) {
+      move->add_option("--campaign", f->campaign,
+                       "With --ineligible: the campaign");
+      move->add_option("--type", f->type, "With --ineligible: one award type");
+      move->add_flag(
+          "--ineligible", f->all,
+          "Every proposed nomination of --campaign found ineligible");
+    }
     move->callback([&globals, &clients, f, reject] {
+      if (reject && f->all) {
+        if (f->campaign.empty() || !f->id.empty()) {
+          throw CLI::ValidationError("--ineligible",
+                                     "needs --campaign and no id");
+        }
+        MoveProposed(
+            globals, clients, f->campaign, f->type, false, "reject", "rejected",
+            [&](const av1::Nomination& n) {
+              av1::RejectNominationRequest request;
+              request.set_id(n.id());
+              request.set_etag(n.etag());
+              request.set_reason(
+                  !f->reason.empty()
+                      ? f->reason
+                      : TruncateToWidth(absl::StrCat("Không đủ điều kiện: ",
+                                                     FailedRules(n)),
+                                        500));
+              av1::Nomination out;
+              return clients.awards().RejectNomination(clients.Context().get(),
+                                                       request, &out);
+            });
+        return;
+      }
+      if (f->id.empty() || f->reason.empty()) {
+        throw CLI::ValidationError("--reason",
+                                   "give a nomination id and --reason");
+      }
       ShowNomination(globals, [&](av1::Nomination* out) {
         if (reject) {
           av1::RejectNominationRequest request;
@@ -436,20 +562,10 @@ void AddDecisionCommands(CLI::App* awards, Globals& globals, Clients& clients) {
       list.set_campaign_id(f->campaign);
       list.set_award_type(f->type);
       list.set_stage(av1::NOMINATION_STAGE_APPROVED);
-      list.set_page_size(1000);
-      while (true) {
-        av1::ListNominationsResponse page;
-        if (!Run(globals, [&] {
-              return clients.awards().ListNominations(clients.Context().get(),
-                                                      list, &page);
-            })) {
-          return;
-        }
-        for (const auto& n : page.nominations())
-          request.add_nomination_ids(n.id());
-        if (page.next_page_token().empty()) break;
-        list.set_page_token(page.next_page_token());
-      }
+      av1::ListNominationsResponse approved;
+      if (!ListAllNominations(globals, clients, list, &approved)) return;
+      for (const auto& n : approved.nominations())
+        request.add_nomination_ids(n.id());
     }
     if (request.nomination_ids().empty()) {
       throw CLI::ValidationError("ids", "no nominations to issue");
@@ -511,27 +627,13 @@ void AddReportingCommands(CLI::App* awards, Globals& globals,
     request.set_award_type(f->type);
     request.set_unit_id(f->unit);
     request.set_person_id(f->person);
-    request.set_page_size(1000);
     if (!f->stage.empty()) {
       request.set_stage(RequireEnum<av1::NominationStage>(
           av1::NominationStage_descriptor(), "NOMINATION_STAGE_", f->stage,
           "--stage"));
     }
     av1::ListNominationsResponse all;
-    while (true) {
-      av1::ListNominationsResponse page;
-      if (!Run(globals, [&] {
-            return clients.awards().ListNominations(clients.Context().get(),
-                                                    request, &page);
-          })) {
-        return;
-      }
-      for (auto& n : *page.mutable_nominations())
-        *all.add_nominations() = std::move(n);
-      all.set_total_size(page.total_size());
-      if (page.next_page_token().empty()) break;
-      request.set_page_token(page.next_page_token());
-    }
+    if (!ListAllNominations(globals, clients, request, &all)) return;
     PrintNominations(globals,
                      std::vector<av1::Nomination>(all.nominations().begin(),
                                                   all.nominations().end()),

@@ -1,13 +1,7 @@
 #include "cli/report_command.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <map>
 #include <tuple>
@@ -17,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "cli/csv.h"
 #include "cli/report.h"
 
 namespace antt::cli {
@@ -31,63 +26,6 @@ struct Flags {
   std::string edition = "2026-07";
   int from = 0, to = 0;
   std::string campaign, title, out;
-};
-
-// A file written whole or not at all: content goes to a temporary file in
-// the same directory, which replaces `path` only on Commit. Until then the
-// temporary file is removed when this goes out of scope.
-class AtomicFile final {
- public:
-  explicit AtomicFile(std::string path) : path_(std::move(path)) {}
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
-  ~AtomicFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!temp_.empty()) ::unlink(temp_.c_str());
-  }
-
-  // Creates the temporary file; false (and `error`) when the directory does
-  // not take it, so a bad --out fails before any call is made.
-  bool Open(std::string* error) {
-    std::string name = path_ + ".tmp-XXXXXX";
-    fd_ = ::mkstemp(name.data());
-    if (fd_ < 0) {
-      *error = std::strerror(errno);
-      return false;
-    }
-    temp_ = name;
-    // mkstemp makes it private; a report is for reading.
-    (void)::fchmod(fd_, 0644);
-    return true;
-  }
-
-  bool Commit(const std::string& content, std::string* error) {
-    size_t written = 0;
-    while (written < content.size()) {
-      const ssize_t n =
-          ::write(fd_, content.data() + written, content.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Fail(error);
-      written += static_cast<size_t>(n);
-    }
-    if (::fsync(fd_) != 0) return Fail(error);
-    const int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) return Fail(error);
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) return Fail(error);
-    temp_.clear();
-    return true;
-  }
-
- private:
-  bool Fail(std::string* error) {
-    *error = std::strerror(errno);
-    return false;
-  }
-
-  std::string path_;
-  std::string temp_;
-  int fd_ = -1;
 };
 
 std::string PeriodText(int from, int to) {
@@ -402,17 +340,17 @@ void AddReportCommand(CLI::App& app, Globals& globals, Clients& clients) {
                                  ? absl::StrCat("antt-report-", f->area, "-",
                                                 f->from, "-", f->to, ".html")
                                  : f->out;
-    AtomicFile file(path);
-    std::string error;
-    if (!file.Open(&error)) {
-      throw CLI::ValidationError(
-          "--out", absl::StrCat("cannot write ", path, ": ", error));
+    // Opened first, so a bad --out fails before any call is made.
+    AtomicOutputFile file(path);
+    if (absl::Status s = file.Open(); !s.ok()) {
+      throw CLI::ValidationError("--out", std::string(s.message()));
     }
     ReportData data;
     sv1::GetSafetyStatsResponse by_year;
     if (!Fetch(globals, clients, *f, &data, &by_year)) return;
-    if (!file.Commit(RenderReportHtml(data), &error)) {
-      std::cerr << "error: cannot write " << path << ": " << error << "\n";
+    file.stream() << RenderReportHtml(data);
+    if (absl::Status s = file.Commit(); !s.ok()) {
+      std::cerr << "error: " << s.message() << "\n";
       globals.exit_code = kServerError;
       return;
     }

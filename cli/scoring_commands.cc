@@ -755,7 +755,10 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
     }
     if (f.year != 0 && globals.output == "table") {
       std::cout << "decision " << f.decision << ": "
-                << response.assessments_size() << " assessments of " << f.year
+                << response.assessments_size()
+                << (response.assessments_size() == 1 ? " assessment"
+                                                     : " assessments")
+                << " of " << f.year
                 << (f.area.empty() ? "" : " in area " + f.area) << " "
                 << (f.refuse ? "not recognised" : "recognised") << "\n";
       return;

@@ -240,7 +240,7 @@ class Stages {
   DemoProvince p_;
 };
 
-// Runs `write` on --out (written whole, then renamed) or stdout.
+// Runs `write` on --out (written whole or not at all) or stdout.
 template <typename Write>
 void Emit(const std::string& out_path, Write&& write) {
   if (out_path.empty() || out_path == "-") {
@@ -249,16 +249,10 @@ void Emit(const std::string& out_path, Write&& write) {
     if (!std::cout) Fail("cannot write to stdout");
     return;
   }
-  const std::string temp = out_path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    write(out);
-    out.flush();
-    if (!out) Fail(absl::StrCat("cannot write ", temp));
-  }
-  if (std::rename(temp.c_str(), out_path.c_str()) != 0) {
-    Fail(absl::StrCat("cannot rename ", temp, " to ", out_path));
-  }
+  cli::AtomicOutputFile out(out_path);
+  if (absl::Status s = out.Open(); !s.ok()) Fail(std::string(s.message()));
+  write(out.stream());
+  if (absl::Status s = out.Commit(); !s.ok()) Fail(std::string(s.message()));
 }
 
 int Main(int argc, char** argv) {

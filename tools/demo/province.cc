@@ -598,7 +598,13 @@ class Builder {
       int person = -1;
       std::string why_not;
       if (i < 66) {  // leaders: 62 eligible, 2 with a police medal, 2 short
-        const int unit = TakeUnit(established_by(last - 11));
+        // The two short ones lead outside hardship areas, where their years
+        // would count double.
+        const bool short_service = i >= 64;
+        const int unit = TakeUnit([&](const rv1::Unit& u) {
+          return established_by(last - 11)(u) &&
+                 !(short_service && IsHardship(u.legacy_district_code()));
+        });
         if (unit < 0) return Shortage("KNC_ANTQ leaders");
         RecognizeEveryYear(unit);
         person = leader_of_[unit];

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# The demo province, end to end, through the real services and anttctl:
+#
+#   demo_province.sh BIN_DIR OUT_DIR [antt-demo-province flags...]
+#
+# Starts antt-registry, antt-scoring and antt-awards from BIN_DIR in
+# plaintext local mode on free loopback ports, their data in a temporary
+# directory; loads Quảng Trị (legacy province 45) as antt-demo-province
+# generates it — units, people, six years of assessments and the decisions
+# that recognise them, two award campaigns — only through anttctl; checks
+# every figure the services report against what the generator planned
+# (every year above 95 %, 94 / 58 / 41 awards); prints the five-year summary;
+# writes the HTML report to OUT_DIR; stops every process it started. Exits
+# non-zero on the first failed step or figure.
+#
+# scripts/demo runs it on the full province; the demo_province_e2e test on a
+# small one (fewer communes and enterprises, the same award figures).
+set -euo pipefail
+
+bin="$(cd "$1" && pwd)"
+out="$2"
+shift 2
+gen_flags=("$@")
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+first_year=2014
+last_year=2019
+edition=2025-06 # legacy edition: the districts of 2014-2019
+province=45
+
+work="$(mktemp -d -t antt-demo.XXXXXX)"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
+fail() {
+  echo "demo: $*" >&2
+  exit 1
+}
+
+# Starts server $1 (more flags after it) on a free loopback port, in this
+# shell so that `wait` works; sets server_pid and server_port, the port read
+# from the server's JSON "listening" log line.
+start_server() {
+  local name=$1
+  shift
+  "$bin/$name" --listen=127.0.0.1:0 --insecure "$@" 2>"$work/$name.log" &
+  server_pid=$!
+  pids+=("$server_pid")
+  server_port=""
+  for _ in $(seq 1 100); do
+    server_port="$(grep -o '"port":[0-9]*' "$work/$name.log" | head -1 | cut -d: -f2 || true)"
+    [ -n "$server_port" ] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$work/$name.log" >&2
+  fail "$name did not start"
+}
+
+ctl() { "$bin/anttctl" --insecure "$@"; }
+gen() { "$bin/antt-demo-province" "${gen_flags[@]}" "$@"; }
+# Column $2 (1-based) of CSV row $1 (1-based, after the header) on stdin;
+# for anttctl's own CSV, whose cells here hold no comma.
+cell() { sed -n "$(($1 + 1))p" | cut -d, -f"$2"; }
+
+step "starting the services (data in $work)"
+start_server antt-registry --db_path="$work/registry"
+export ANTT_REGISTRY="127.0.0.1:$server_port"
+start_server antt-scoring --db_path="$work/scoring" --registry_addr="$ANTT_REGISTRY" \
+  --registry_poll_ms=200
+export ANTT_SCORING="127.0.0.1:$server_port"
+start_server antt-awards --db_path="$work/awards" --registry_addr="$ANTT_REGISTRY" \
+  --scoring_addr="$ANTT_SCORING"
+export ANTT_AWARDS="127.0.0.1:$server_port"
+echo "registry $ANTT_REGISTRY, scoring $ANTT_SCORING, awards $ANTT_AWARDS"
+
+step "Quảng Trị: legacy province $province and its district-level units"
+ctl areas list --edition "$edition" --parent "$province"
+
+step "units: agencies, enterprises and schools of every district (generated, seeded)"
+gen units --out "$work/units.csv"
+ctl units import "$work/units.csv"
+ctl units export --area "$province" --edition "$edition" >"$work/units-export.csv"
+echo "$(($(wc -l <"$work/units-export.csv") - 1)) units in the registry"
+ctl units list --area 465 --edition "$edition" --kind education --page-size 8
+echo "search without accents: 'thpt le quy don'"
+ctl units list --query "thpt le quy don"
+
+step "people: every unit's leader, protection-team members"
+gen persons --units "$work/units-export.csv" --out "$work/persons.csv"
+ctl -o csv persons import "$work/persons.csv" >"$work/person-ids.csv"
+echo "$(($(wc -l <"$work/person-ids.csv") - 1)) persons registered"
+
+step "self-assessments $first_year-$last_year under Circular 23/2012 (entered late: flagged)"
+gen assessments --units "$work/units-export.csv" --out "$work/assessments.csv"
+ctl assess submit --file "$work/assessments.csv"
+
+step "police review of every submitted assessment"
+for year in $(seq "$first_year" "$last_year"); do
+  ctl assess review --approve --year "$year" --area "$province" --edition "$edition" \
+    --note "Đã thẩm định hồ sơ"
+done
+
+step "decisions of the Provincial People's Committee, one per district and year"
+gen decisions --out "$work/decisions.csv"
+while IFS=, read -r year area _ number date authority; do
+  ctl assess recognize --year "$year" --area "$area" --edition "$edition" \
+    --decision "$number" --date "$date" --authority "$authority"
+  ctl assess recognize --not-recognized --year "$year" --area "$area" --edition "$edition" \
+    --decision "$number" --date "$date" --authority "$authority"
+done < <(tail -n +2 "$work/decisions.csv")
+
+step "the five-year figures (scoring follows the registry's change feed)"
+gen expect --what years >"$work/expected-years.csv"
+expected_last="$(grep "^$last_year," "$work/expected-years.csv" | cut -d, -f2)"
+for _ in $(seq 1 100); do
+  got="$(ctl -o csv stats --from "$last_year" --to "$last_year" --area "$province" \
+    --edition "$edition" | cell 1 3)"
+  [ "$got" = "$expected_last" ] && break
+  sleep 0.2
+done
+ctl -o csv stats --from "$first_year" --to "$last_year" --area "$province" \
+  --edition "$edition" --by year >"$work/stats.csv"
+while IFS=, read -r year in_scope assessed recognized; do
+  row="$(grep ",$year," "$work/stats.csv" || true)"
+  [ -n "$row" ] || fail "no statistics for $year"
+  IFS=, read -r _ _ got_scope got_assessed got_recognized _ _ _ _ _ meets <<<"$row"
+  [ "$got_scope/$got_assessed/$got_recognized" = "$in_scope/$assessed/$recognized" ] ||
+    fail "$year: scoring reports $got_scope/$got_assessed/$got_recognized in scope/assessed/recognised, the province planned $in_scope/$assessed/$recognized"
+  [ "$meets" = "yes" ] || fail "$year: not above the 95 % target"
+done < <(tail -n +2 "$work/expected-years.csv")
+
+deadline="$(date -d '+60 days' +%F)"
+
+step "campaign $first_year: the yearly commendations (the medal needs an earlier one)"
+prior="$(ctl -o csv awards campaign create --deadline "$deadline" \
+  --title "Khen thưởng phong trào Toàn dân bảo vệ an ninh Tổ quốc năm $first_year" \
+  --from "$first_year" --to "$first_year" | cell 1 1)"
+gen nominations --campaign prior --units "$work/units-export.csv" \
+  --persons "$work/person-ids.csv" --out "$work/nominations-prior.csv"
+ctl awards nominate --campaign "$prior" --file "$work/nominations-prior.csv" >/dev/null
+ctl awards approve --campaign "$prior" --eligible
+ctl awards issue --campaign "$prior" --type GK_CAT --number "356/QĐ-CAT" \
+  --date "$first_year-12-26" --authority "Giám đốc Công an tỉnh Quảng Trị" \
+  --signer "Giám đốc Công an tỉnh"
+ctl awards campaign close "$prior" >/dev/null
+
+step "campaign: Sơ kết 5 năm thực hiện Chỉ thị 07 ($first_year–$last_year)"
+review="$(ctl -o csv awards campaign create --deadline "$deadline" \
+  --title "Sơ kết 5 năm thực hiện Chỉ thị 07 ($first_year–$last_year)" \
+  --from "$first_year" --to "$last_year" | cell 1 1)"
+gen nominations --campaign review --units "$work/units-export.csv" \
+  --persons "$work/person-ids.csv" --out "$work/nominations-review.csv"
+ctl awards nominate --campaign "$review" --file "$work/nominations-review.csv" >/dev/null
+ctl awards approve --campaign "$review" --eligible
+ctl awards reject --campaign "$review" --ineligible
+
+step "refused nominations, with the rule that failed"
+ctl awards list --campaign "$review" --stage rejected
+
+step "decisions: the medal by the Minister, certificates by their authorities"
+ctl awards issue --campaign "$review" --type KNC_ANTQ --number "6812/QĐ-BCA" \
+  --date "$((last_year + 1))-03-12" --authority "Bộ trưởng Bộ Công an" --signer "Bộ trưởng"
+ctl awards issue --campaign "$review" --type BK_BCA --number "6813/QĐ-BCA" \
+  --date "$((last_year + 1))-03-12" --authority "Bộ trưởng Bộ Công an" --signer "Bộ trưởng"
+ctl awards issue --campaign "$review" --type BK_UBND_TINH --number "412/QĐ-UBND" \
+  --date "$((last_year + 1))-02-20" --authority "Chủ tịch Ủy ban nhân dân tỉnh Quảng Trị" \
+  --signer "Chủ tịch UBND tỉnh"
+ctl awards issue --campaign "$review" --type GK_CAT --number "198/QĐ-CAT" \
+  --date "$((last_year + 1))-01-15" --authority "Giám đốc Công an tỉnh Quảng Trị" \
+  --signer "Giám đốc Công an tỉnh"
+
+ctl -o csv awards summary "$review" >"$work/summary.csv"
+issued() { # $1: type regex, $2: recipient kind
+  awk -F, -v type="$1" -v kind="$2" \
+    'NR > 1 && $1 ~ type && $2 == kind && $3 == "issued" { n += $4 } END { print n + 0 }' \
+    "$work/summary.csv"
+}
+knc="$(issued '^KNC_ANTQ$' individual)"
+collectives="$(issued '^(BK_BCA|BK_UBND_TINH|GK_CAT)$' collective)"
+individuals="$(issued '^(BK_BCA|BK_UBND_TINH|GK_CAT)$' individual)"
+IFS=, read -r want_knc want_collectives want_individuals _ \
+  < <(gen expect --what awards | tail -n +2)
+[ "$knc/$collectives/$individuals" = "$want_knc/$want_collectives/$want_individuals" ] ||
+  fail "awards issued $knc/$collectives/$individuals, the province planned $want_knc/$want_collectives/$want_individuals"
+
+report="$out/antt-report-quang-tri-$first_year-$last_year.html"
+ctl report --area "$province" --edition "$edition" --from "$first_year" --to "$last_year" \
+  --campaign "$review" --out "$report" >/dev/null
+
+step "five-year summary: Tỉnh Quảng Trị, $first_year–$last_year"
+ctl stats --from "$first_year" --to "$last_year" --area "$province" --edition "$edition" --by year
+echo
+ctl awards summary "$review"
+echo
+echo "Kỷ niệm chương \"Bảo vệ an ninh Tổ quốc\": $knc cá nhân"
+echo "Bằng khen, giấy khen: $collectives tập thể, $individuals cá nhân"
+echo "report: $report"
+
+step "stopping the services"
+for pid in "${pids[@]}"; do
+  kill -TERM "$pid"
+  wait "$pid" || fail "a service did not stop cleanly"
+done
+pids=()
