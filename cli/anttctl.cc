@@ -1,7 +1,7 @@
 // anttctl: the officers' command-line client of the ANTT services.
 //
 //   anttctl [--registry HOST:PORT] [--scoring HOST:PORT] [--awards HOST:PORT]
-//           [--insecure]
+//           [--insecure | --ca FILE] [--token TOKEN]
 //           [-o table|json|csv] RESOURCE VERB ...
 //
 // Exit codes: 0 success; 1 a server or connection error; 2 a usage error;
@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   globals.registry = EnvOr("ANTT_REGISTRY", "localhost:7001");
   globals.scoring = EnvOr("ANTT_SCORING", "localhost:7002");
   globals.awards = EnvOr("ANTT_AWARDS", "localhost:7003");
+  globals.token = EnvOr("ANTT_TOKEN", "");
+  globals.ca_file = EnvOr("ANTT_CA", "");
 
   CLI::App app{"anttctl: the ANTT command-line client"};
   app.require_subcommand(1);
@@ -35,6 +37,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--insecure", globals.insecure,
                "Plaintext, no authentication (local demo only)");
+  app.add_option("--token", globals.token,
+                 "Bearer token sent with every call (env ANTT_TOKEN)");
+  app.add_option("--ca", globals.ca_file,
+                 "CA certificates (PEM) for TLS (env ANTT_CA; default: the "
+                 "system's)");
   app.add_option("-o,--output", globals.output, "table | json | csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();

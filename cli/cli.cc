@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -214,15 +216,25 @@ void Print(const Globals& globals, const Table& table,
 
 std::shared_ptr<grpc::Channel> Clients::Channel(
     const std::string& address) const {
-  if (!globals_.insecure) {
-    throw CLI::ValidationError(
-        "--insecure",
-        "this build speaks plaintext only: pass --insecure (local use)");
+  if (globals_.insecure) {
+    return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   }
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::SslCredentialsOptions tls;
+  if (!globals_.ca_file.empty()) {
+    std::ifstream in(globals_.ca_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    if (!in || pem.str().empty()) {
+      throw CLI::ValidationError(
+          "--ca", absl::StrCat("cannot read the CA file ", globals_.ca_file));
+    }
+    tls.pem_root_certs = pem.str();
+  }
+  return grpc::CreateChannel(address, grpc::SslCredentials(tls));
 }
 
 registry::v1::RegistryService::Stub& Clients::registry() {
+  std::lock_guard<std::mutex> lock(mu_);
   if (registry_ == nullptr) {
     registry_ =
         registry::v1::RegistryService::NewStub(Channel(globals_.registry));
@@ -231,6 +243,7 @@ registry::v1::RegistryService::Stub& Clients::registry() {
 }
 
 scoring::v1::ScoringService::Stub& Clients::scoring() {
+  std::lock_guard<std::mutex> lock(mu_);
   if (scoring_ == nullptr) {
     scoring_ = scoring::v1::ScoringService::NewStub(Channel(globals_.scoring));
   }
@@ -238,10 +251,17 @@ scoring::v1::ScoringService::Stub& Clients::scoring() {
 }
 
 awards::v1::AwardsService::Stub& Clients::awards() {
+  std::lock_guard<std::mutex> lock(mu_);
   if (awards_ == nullptr) {
     awards_ = awards::v1::AwardsService::NewStub(Channel(globals_.awards));
   }
   return *awards_;
+}
+
+void Clients::Authorize(grpc::ClientContext* context) const {
+  if (!globals_.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + globals_.token);
+  }
 }
 
 std::unique_ptr<grpc::ClientContext> Clients::StreamContext(
@@ -250,6 +270,7 @@ std::unique_ptr<grpc::ClientContext> Clients::StreamContext(
   context->set_deadline(std::chrono::system_clock::now() +
                         std::chrono::seconds(globals_.timeout_seconds) +
                         std::chrono::seconds(items / 100));
+  Authorize(context.get());
   return context;
 }
 
@@ -257,6 +278,7 @@ std::unique_ptr<grpc::ClientContext> Clients::Context() const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() +
                         std::chrono::seconds(globals_.timeout_seconds));
+  Authorize(context.get());
   return context;
 }
 

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -39,6 +40,8 @@ struct Globals {
   std::string scoring;
   std::string awards;
   bool insecure = false;
+  std::string token;    // sent as "authorization: Bearer <token>" when set
+  std::string ca_file;  // PEM roots for TLS; empty: the system's
   std::string output = "table";
   int timeout_seconds = 30;
   int exit_code = kOk;  // set by a command that failed
@@ -220,7 +223,8 @@ bool NextCsvRow(CsvReader& reader, ErrorReport& report, Convert&& convert,
 void Print(const Globals& globals, const Table& table,
            const google::protobuf::Message& whole);
 
-// Stubs of the services, made on first use, and per-call contexts.
+// Stubs of the services, made on first use (safe from any thread), and
+// per-call contexts carrying the deadline and the bearer token.
 class Clients final {
  public:
   explicit Clients(const Globals& globals) : globals_(globals) {}
@@ -236,8 +240,10 @@ class Clients final {
 
  private:
   std::shared_ptr<grpc::Channel> Channel(const std::string& address) const;
+  void Authorize(grpc::ClientContext* context) const;
 
   const Globals& globals_;
+  std::mutex mu_;  // guards making the stubs
   std::unique_ptr<registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<scoring::v1::ScoringService::Stub> scoring_;
   std::unique_ptr<awards::v1::AwardsService::Stub> awards_;

@@ -99,8 +99,8 @@ class AnttctlTest : public ::testing::Test {
   // Runs anttctl with `args` after the connection flags and waits for it.
   Outcome Run(const std::vector<std::string>& args) {
     std::vector<std::string> all = {BinDir() + "/anttctl",
-                                    "--registry=" + address_, "--insecure",
-                                    "--timeout=20"};
+                                    "--registry=" + address_, "--timeout=20"};
+    if (insecure_) all.push_back("--insecure");
     if (!awards_address_.empty()) all.push_back("--awards=" + awards_address_);
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -174,6 +174,7 @@ class AnttctlTest : public ::testing::Test {
   }
 
   std::string dir_;
+  bool insecure_ = true;  // Run passes --insecure
   std::string address_;
   std::string awards_address_;
   std::unique_ptr<ChildProcess> registry_;
@@ -224,6 +225,21 @@ TEST_F(AnttctlTest, ServerDownExitsOneWithAClearMessage) {
   const Outcome o = Run({"units", "get", "U0000000001"});
   EXPECT_EQ(o.exit_code, 1) << o;
   EXPECT_TRUE(absl::StrContains(o.err, "cannot reach the service")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "UNAVAILABLE")) << o;
+}
+
+TEST_F(AnttctlTest, AnUnreadableCaFileIsAUsageErrorNamingTheFlag) {
+  insecure_ = false;
+  const Outcome o =
+      Run({"--ca", dir_ + "/no-such-ca.pem", "units", "get", "U0000000001"});
+  EXPECT_EQ(o.exit_code, 2) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "--ca")) << o;
+}
+
+TEST_F(AnttctlTest, WithoutInsecureItSpeaksTlsWhichAPlaintextServerRefuses) {
+  insecure_ = false;
+  const Outcome o = Run({"units", "get", "U0000000001"});
+  EXPECT_EQ(o.exit_code, 1) << o;
   EXPECT_TRUE(absl::StrContains(o.err, "UNAVAILABLE")) << o;
 }
 
