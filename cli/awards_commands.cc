@@ -1,5 +1,6 @@
 #include "cli/awards_commands.h"
 
+#include <atomic>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -94,21 +95,18 @@ void MoveProposed(
   }
   Progress progress(absl::StrCat("awards ", verb),
                     static_cast<int64_t>(chosen.size()));
-  std::mutex mu;
-  int failed = 0;
-  ParallelFor(chosen.size(), 4, [&](size_t i) {
-    const grpc::Status status = move(*chosen[i]);
-    progress.Add(status.ok() ? 1 : 0, status.ok() ? 0 : 1);
-    if (status.ok()) return;
-    std::lock_guard<std::mutex> lock(mu);
-    ++failed;
-    std::cerr << chosen[i]->id() << ": " << status.error_message() << "\n";
-  });
-  progress.Finish();
+  std::atomic<int> failed{0};
+  const int code = RunEach(
+      chosen.size(), 4, progress, [&](size_t i) { return chosen[i]->id(); },
+      [&](size_t i) {
+        grpc::Status status = move(*chosen[i]);
+        if (!status.ok()) ++failed;
+        return status;
+      });
   std::cout << chosen.size() - failed << " "
             << (eligible ? "eligible" : "ineligible") << " nominations " << done
             << ", " << failed << " failed\n";
-  if (failed > 0) globals.exit_code = kRejected;
+  if (code != kOk) globals.exit_code = code;
 }
 
 void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {

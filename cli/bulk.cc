@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <iostream>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/field_violations.h"
 #include "common/grpc_status.h"
 
@@ -20,14 +23,26 @@ void ParallelFor(size_t n, int parallel,
     return;
   }
   std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::exception_ptr first_error;
   std::vector<std::thread> workers;
   workers.reserve(threads);
   for (size_t t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
-      for (size_t i = next++; i < n; i = next++) fn(i);
+      for (size_t i = next++; i < n; i = next++) {
+        try {
+          fn(i);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!first_error) first_error = std::current_exception();
+          next = n;  // nobody takes more work
+          return;
+        }
+      }
     });
   }
   for (std::thread& worker : workers) worker.join();
+  if (first_error) std::rethrow_exception(first_error);
 }
 
 void AddStatusToReport(int row, const grpc::Status& status,
@@ -45,6 +60,60 @@ void AddStatusToReport(int row, const grpc::Status& status,
   for (const auto& [field, description] : violations) {
     report->Add(row, field, description);
   }
+}
+
+int RunEach(size_t n, int parallel, Progress& progress,
+            const std::function<std::string(size_t)>& name,
+            const std::function<grpc::Status(size_t)>& call) {
+  std::mutex mu;  // guards failures and stop
+  std::vector<std::pair<size_t, grpc::Status>> failures;
+  bool stop = false;
+  ParallelFor(n, parallel, [&](size_t i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (stop) return;
+    }
+    const grpc::Status status = call(i);
+    progress.Add(status.ok() ? 1 : 0, status.ok() ? 0 : 1);
+    if (status.ok()) return;
+    std::lock_guard<std::mutex> lock(mu);
+    failures.emplace_back(i, status);
+    if (ExitCodeOf(status) == kServerError) stop = true;
+  });
+  progress.Finish();
+  int exit_code = kOk;
+  for (const auto& [i, status] : failures) {
+    std::cerr << name(i) << ": ";
+    const int code = ReportError(status);
+    if (exit_code == kOk || code == kServerError) exit_code = code;
+  }
+  if (stop)
+    std::cerr << "stopped at a server error; run it again for the rest\n";
+  return exit_code;
+}
+
+std::vector<std::string> RowCells(
+    const CsvRow& row, const std::vector<absl::string_view>& columns) {
+  std::vector<std::string> cells;
+  cells.reserve(columns.size());
+  for (absl::string_view column : columns) cells.push_back(row.Text(column));
+  return cells;
+}
+
+std::string RowKeys::KeyOf(const std::vector<std::string>& cells) {
+  // FNV-1a 64: the same on every machine and in every run (absl::Hash is
+  // not: it is seeded per process).
+  uint64_t h = 14695981039346656037ULL;
+  for (const std::string& cell : cells) {
+    for (unsigned char c : cell) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0x1f) * 1099511628211ULL;  // the unit separator between cells
+  }
+  int occurrence = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    occurrence = seen_[h]++;
+  }
+  return absl::StrFormat("%s-%016x-%d", prefix_, h, occurrence);
 }
 
 }  // namespace antt::cli

@@ -5,7 +5,6 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -877,29 +876,11 @@ std::vector<std::string> PersonCsvRow(const v1::Person& p) {
           absl::StrJoin(positions, ";")};
 }
 
-// The idempotency key of an imported row: a hash of its cells (in a fixed
-// column order, so neither the file's name nor its column order matter) and
-// its row number. Running the same file again repeats the keys, so the server
-// creates nothing twice; editing one row changes that row's key alone.
-std::string ImportRequestId(const CsvRow& row,
-                            const std::vector<absl::string_view>& columns) {
-  uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
-  const auto mix = [&hash](unsigned char c) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  };
-  for (absl::string_view column : columns) {
-    for (char c : row.Text(column)) mix(static_cast<unsigned char>(c));
-    mix(0x1f);  // unit separator: "ab","c" differs from "a","bc"
-  }
-  return absl::StrFormat("import-%016x-%d", hash, row.row());
-}
-
 // The CreatePersonRequest a CSV row describes; bad cells in row.errors().
 // role, title, since, until and hardship describe one position at unit_id.
-v1::CreatePersonRequest PersonFromCsv(CsvRow& row) {
+v1::CreatePersonRequest PersonFromCsv(CsvRow& row, RowKeys& keys) {
   v1::CreatePersonRequest request;
-  request.set_request_id(ImportRequestId(row, PersonImportColumns()));
+  request.set_request_id(keys.KeyOf(RowCells(row, PersonImportColumns())));
   v1::Person* p = request.mutable_person();
   p->set_full_name(row.Text("full_name"));
   p->set_gender(
@@ -964,52 +945,6 @@ void PrintCreatedPersons(const Globals& globals,
   }
 }
 
-// What the workers of a persons import share, under mu.
-struct PersonImportState {
-  std::mutex mu;
-  CsvReader* reader = nullptr;
-  ErrorReport report;
-  std::vector<CreatedPerson> created;
-  int rejected = 0;
-  grpc::Status fatal;  // a failure that is not about a row stops every worker
-};
-
-// A worker: takes the next row, calls CreatePerson, records the outcome.
-void CreatePersons(v1::RegistryService::Stub& stub, const Clients& clients,
-                   Progress& progress, PersonImportState& state) {
-  while (true) {
-    int row = 0;
-    std::optional<v1::CreatePersonRequest> request;
-    {
-      std::lock_guard<std::mutex> lock(state.mu);
-      if (!state.fatal.ok()) return;
-      if (!NextCsvRow(*state.reader, state.report, PersonFromCsv, &row,
-                      &request)) {
-        return;
-      }
-      if (!request) {
-        ++state.rejected;
-        progress.Add(0, 1);
-        continue;
-      }
-    }
-    v1::Person person;
-    const grpc::Status status =
-        stub.CreatePerson(clients.Context().get(), *request, &person);
-    std::lock_guard<std::mutex> lock(state.mu);
-    if (status.ok()) {
-      state.created.push_back({row, person.id(), person.full_name()});
-      progress.Add(1);
-    } else if (ExitCodeOf(status) != kServerError) {
-      AddStatusToReport(row, status, &state.report);
-      ++state.rejected;
-      progress.Add(0, 1);
-    } else if (state.fatal.ok()) {
-      state.fatal = status;
-    }
-  }
-}
-
 void ImportPersons(Globals& globals, Clients& clients,
                    const ImportFlags& flags) {
   const std::string report_path = ErrorReportPath(flags.file, flags.errors);
@@ -1025,35 +960,42 @@ void ImportPersons(Globals& globals, Clients& clients,
   std::ifstream counting = OpenInput(flags.file, "FILE");
   const int64_t total = CountCsvRecords(counting);
   v1::RegistryService::Stub& stub = clients.registry();  // made once, shared
-  PersonImportState state;
-  state.reader = &reader;
-  {
-    Progress progress("persons import", total);
-    std::vector<std::thread> workers;
-    for (int i = 0; i < flags.parallel; ++i) {
-      workers.emplace_back(
-          [&] { CreatePersons(stub, clients, progress, state); });
-    }
-    for (std::thread& worker : workers) worker.join();
-  }
-  std::sort(state.created.begin(), state.created.end(),
+  RowKeys keys("import");
+  ErrorReport report;
+  std::mutex mu;  // guards created
+  std::vector<CreatedPerson> created;
+  Progress progress("persons import", total);
+  const BulkOutcome outcome = RunRows<v1::CreatePersonRequest>(
+      reader, report, progress, flags.parallel,
+      [&keys](CsvRow& row) { return PersonFromCsv(row, keys); },
+      [&](int row, const v1::CreatePersonRequest& request) {
+        v1::Person person;
+        grpc::Status status =
+            stub.CreatePerson(clients.Context().get(), request, &person);
+        if (status.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          created.push_back({row, person.id(), person.full_name()});
+        }
+        return status;
+      });
+  std::sort(created.begin(), created.end(),
             [](const CreatedPerson& a, const CreatedPerson& b) {
               return a.row < b.row;
             });
-  if (!state.fatal.ok()) {
-    globals.exit_code = ReportError(state.fatal);
+  if (!outcome.fatal.ok()) {
+    globals.exit_code = ReportError(outcome.fatal);
     std::cerr << "the import stopped; running it again creates only the "
                  "persons not created yet\n";
   }
-  const bool saved = SaveErrorReport(globals, state.report, report_path);
-  PrintCreatedPersons(globals, state.created);
-  std::cerr << "persons import: " << state.created.size()
+  const bool saved = SaveErrorReport(globals, report, report_path);
+  PrintCreatedPersons(globals, created);
+  std::cerr << "persons import: " << created.size()
             << " created (or found, created by an earlier run of the same "
                "rows), "
-            << state.rejected << " rejected";
+            << outcome.rejected << " rejected";
   if (saved) std::cerr << "; errors in " << report_path;
   std::cerr << "\n";
-  if (state.rejected > 0 && globals.exit_code == kOk) {
+  if (outcome.rejected > 0 && globals.exit_code == kOk) {
     globals.exit_code = kRejected;
   }
 }

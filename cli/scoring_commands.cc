@@ -1,5 +1,6 @@
 #include "cli/scoring_commands.h"
 
+#include <atomic>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -196,144 +197,55 @@ std::vector<std::string> SplitList(absl::string_view cell) {
   return absl::StrSplit(cell, ';', absl::SkipWhitespace());
 }
 
-// The answers of one CSV row; an error names the column.
-absl::Status RowAnswers(const CsvReader& reader, const CsvRecord& record,
-                        AnswerFlags* f) {
-  f->unit = std::string(reader.Get(record, "unit_id"));
-  if (f->unit.empty())
-    return absl::InvalidArgumentError("unit_id: is required");
-  if (!absl::SimpleAtoi(reader.Get(record, "year"), &f->year)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "year: want a year, got \"", reader.Get(record, "year"), "\""));
+// One row of `assess submit --file`, before its unit and set are looked up.
+struct SubmitRow {
+  AnswerFlags answers;
+  std::string request_id;
+};
+
+// The answers of one CSV row; every bad cell is reported with its column.
+SubmitRow SubmitRowFromCsv(CsvRow& row, RowKeys& keys) {
+  SubmitRow r;
+  AnswerFlags& f = r.answers;
+  f.unit = row.Text("unit_id");
+  if (f.unit.empty()) row.Fail("unit_id", "is required");
+  if (row.Text("year").empty()) row.Fail("year", "is required");
+  f.year = row.IntCell("year");
+  f.set = row.Text("criteria_set_id");
+  if (!row.Text("points_total").empty()) {
+    f.points_total = row.IntCell("points_total");
   }
-  f->set = std::string(reader.Get(record, "criteria_set_id"));
-  const absl::string_view total = reader.Get(record, "points_total");
-  if (!total.empty() && !absl::SimpleAtoi(total, &f->points_total)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("points_total: want a number, got \"", total, "\""));
+  f.not_met = SplitList(row.Text("not_met"));
+  f.events = SplitList(row.Text("events"));
+  for (const std::string& event : f.events) {
+    const std::string type_date = event.substr(0, event.find('='));
+    const size_t at = type_date.find('@');
+    if (at != std::string::npos && !ParseDate(type_date.substr(at + 1))) {
+      row.Fail("events",
+               "want TYPE[@YYYY-MM-DD][=description], got \"" + event + "\"");
+    }
   }
-  f->not_met = SplitList(reader.Get(record, "not_met"));
-  f->events = SplitList(reader.Get(record, "events"));
-  f->points = SplitList(reader.Get(record, "points"));
-  return absl::OkStatus();
+  f.points = SplitList(row.Text("points"));
+  for (const std::string& entry : f.points) {
+    const size_t eq = entry.find('=');
+    int n = 0;
+    if (eq == std::string::npos ||
+        !absl::SimpleAtoi(entry.substr(eq + 1), &n)) {
+      row.Fail("points", "want ITEM=N, got \"" + entry + "\"");
+    }
+  }
+  r.request_id = row.Text("request_id");
+  if (r.request_id.empty()) {
+    r.request_id = keys.KeyOf(RowCells(row, kSubmitColumns));
+  }
+  return r;
 }
 
-// FNV-1a: a key that is the same for the same row in every run, so running
-// an import again submits nothing twice.
-std::string RowKey(const std::vector<std::string>& fields) {
-  uint64_t h = 14695981039346656037ULL;
-  for (const std::string& field : fields) {
-    for (unsigned char c : field) h = (h ^ c) * 1099511628211ULL;
-    h = (h ^ 0x1f) * 1099511628211ULL;  // a separator between fields
-  }
-  return absl::StrFormat("csv-%016x", h);
-}
-
-// Data rows of the CSV file at `path` (a first pass, for the progress bar).
-int64_t CountRows(const std::string& path) {
-  std::ifstream in(path);
-  CsvReader reader(in);
-  if (!reader.ReadHeader().ok()) return 0;
-  CsvRecord record;
-  absl::Status error;
-  int64_t rows = 0;
-  while (reader.Next(&record, &error)) ++rows;
-  return rows;
-}
-
-// assess submit --file: every row of a CSV file, on `parallel` threads.
-class BulkSubmit final {
+// The kinds of units, asked of the registry once per unit. Thread-safe.
+class UnitKinds final {
  public:
-  BulkSubmit(Clients& clients, std::istream& in, int64_t rows)
-      : clients_(clients), reader_(in), progress_("submitting", rows) {}
-
-  absl::Status ReadHeader() {
-    if (absl::Status s = reader_.ReadHeader(); !s.ok()) return s;
-    if (absl::Status s = reader_.RejectUnknown(kSubmitColumns); !s.ok())
-      return s;
-    return reader_.Require({"unit_id", "year"});
-  }
-
-  void Run(int parallel) {
-    // Stubs are made on first use; make them before the threads share them.
-    (void)clients_.scoring();
-    (void)clients_.registry();
-    ParallelFor(static_cast<size_t>(std::max(parallel, 1)), parallel,
-                [this](size_t) {
-                  CsvRecord record;
-                  while (NextRecord(&record)) Submit(record);
-                });
-    progress_.Finish();
-  }
-
-  int submitted() const { return submitted_; }
-  int late() const { return late_; }
-  const ErrorReport& errors() const { return errors_; }
-
- private:
-  // The next well-formed record; a malformed one is reported and skipped.
-  bool NextRecord(CsvRecord* record) {
-    std::lock_guard<std::mutex> lock(mu_);
-    absl::Status error;
-    while (reader_.Next(record, &error)) {
-      if (error.ok()) return true;
-      errors_.Add(record->row, "", std::string(error.message()));
-      progress_.Add(0, 1);
-    }
-    return false;
-  }
-
-  void Fail(int row, std::string field, std::string message) {
-    std::lock_guard<std::mutex> lock(mu_);
-    errors_.Add(row, std::move(field), std::move(message));
-    progress_.Add(0, 1);
-  }
-
-  void Fail(int row, const grpc::Status& status) {
-    std::lock_guard<std::mutex> lock(mu_);
-    AddStatusToReport(row, status, &errors_);
-    progress_.Add(0, 1);
-  }
-
-  void Submit(const CsvRecord& record) {
-    AnswerFlags f;
-    if (absl::Status s = RowAnswers(reader_, record, &f); !s.ok()) {
-      return Fail(record.row, "", std::string(s.message()));
-    }
-    rv1::UnitKind kind = rv1::UNIT_KIND_UNSPECIFIED;
-    if (grpc::Status s = KindOf(f.unit, &kind); !s.ok()) {
-      return Fail(record.row, s);
-    }
-    sv1::CriteriaSet set;
-    if (grpc::Status s = sets_.Get(clients_, kind, f.year, f.set, &set);
-        !s.ok()) {
-      return Fail(record.row, s);
-    }
-    sv1::SubmitAssessmentRequest request;
-    sv1::Assessment* a = request.mutable_assessment();
-    a->set_unit_id(f.unit);
-    a->set_year(f.year);
-    a->set_criteria_set_id(f.set);
-    try {
-      FillAnswers(f, set, a);
-    } catch (const CLI::ValidationError& e) {
-      return Fail(record.row, "", e.what());
-    }
-    const absl::string_view given = reader_.Get(record, "request_id");
-    request.set_request_id(given.empty() ? RowKey(record.fields)
-                                         : std::string(given));
-    sv1::Assessment submitted;
-    grpc::Status status = clients_.scoring().SubmitAssessment(
-        clients_.Context().get(), request, &submitted);
-    if (!status.ok()) return Fail(record.row, status);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++submitted_;
-    if (submitted.late()) ++late_;
-    progress_.Add(1);
-  }
-
-  // The kind of unit `id`, asked of the registry once per unit.
-  grpc::Status KindOf(const std::string& id, rv1::UnitKind* kind) {
+  grpc::Status Get(Clients& clients, const std::string& id,
+                   rv1::UnitKind* kind) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = kinds_.find(id);
@@ -346,7 +258,7 @@ class BulkSubmit final {
     request.set_id(id);
     rv1::Unit unit;
     grpc::Status status =
-        clients_.registry().GetUnit(clients_.Context().get(), request, &unit);
+        clients.registry().GetUnit(clients.Context().get(), request, &unit);
     if (!status.ok()) return status;
     *kind = unit.kind();
     std::lock_guard<std::mutex> lock(mu_);
@@ -354,44 +266,84 @@ class BulkSubmit final {
     return grpc::Status::OK;
   }
 
-  Clients& clients_;
-  SetCache sets_;
-  std::mutex mu_;  // guards everything below, and reader_
-  CsvReader reader_;
-  Progress progress_;
-  ErrorReport errors_;
+ private:
+  std::mutex mu_;
   std::map<std::string, rv1::UnitKind> kinds_;
-  int submitted_ = 0;
-  int late_ = 0;
 };
 
-void SubmitFromFile(Globals& globals, Clients& clients, const std::string& path,
-                    std::string errors_path, int parallel) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "error: cannot read " << path << "\n";
-    globals.exit_code = kUsage;
+struct SubmitFileFlags {
+  std::string file, errors;
+  int parallel = 4;
+};
+
+// assess submit --file: one SubmitAssessment per row, on a few threads.
+void SubmitFromFile(Globals& globals, Clients& clients,
+                    const SubmitFileFlags& flags) {
+  const std::string report_path = ErrorReportPath(flags.file, flags.errors);
+  std::ifstream in = OpenInput(flags.file, "--file");
+  CsvReader reader(in);
+  if (absl::Status s =
+          CheckCsvHeader(reader, {"unit_id", "year"}, kSubmitColumns);
+      !s.ok()) {
+    RefuseInputFile(globals, flags.file, report_path, s);
     return;
   }
-  BulkSubmit bulk(clients, in, CountRows(path));
-  if (absl::Status s = bulk.ReadHeader(); !s.ok()) {
-    std::cerr << "error: " << path << ": " << s.message() << "\n";
-    globals.exit_code = kUsage;
-    return;
+  std::ifstream counting = OpenInput(flags.file, "--file");
+  Progress progress("submitting", CountCsvRecords(counting));
+  // Stubs are made on first use; make them before the threads share them.
+  (void)clients.scoring();
+  (void)clients.registry();
+  RowKeys keys("csv");
+  UnitKinds kinds;
+  SetCache sets;
+  ErrorReport report;
+  std::mutex mu;  // guards the counts
+  int submitted = 0, late = 0;
+  const BulkOutcome outcome = RunRows<SubmitRow>(
+      reader, report, progress, flags.parallel,
+      [&keys](CsvRow& row) { return SubmitRowFromCsv(row, keys); },
+      [&](int, const SubmitRow& row) {
+        const AnswerFlags& f = row.answers;
+        rv1::UnitKind kind = rv1::UNIT_KIND_UNSPECIFIED;
+        if (grpc::Status s = kinds.Get(clients, f.unit, &kind); !s.ok()) {
+          return s;
+        }
+        sv1::CriteriaSet set;
+        if (grpc::Status s = sets.Get(clients, kind, f.year, f.set, &set);
+            !s.ok()) {
+          return s;
+        }
+        sv1::SubmitAssessmentRequest request;
+        sv1::Assessment* a = request.mutable_assessment();
+        a->set_unit_id(f.unit);
+        a->set_year(f.year);
+        a->set_criteria_set_id(f.set);
+        FillAnswers(f, set, a);  // its input was checked by SubmitRowFromCsv
+        request.set_request_id(row.request_id);
+        sv1::Assessment done;
+        grpc::Status status = clients.scoring().SubmitAssessment(
+            clients.Context().get(), request, &done);
+        if (status.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          ++submitted;
+          if (done.late()) ++late;
+        }
+        return status;
+      });
+  if (!outcome.fatal.ok()) {
+    globals.exit_code = ReportError(outcome.fatal);
+    std::cerr << "the submission stopped; running it again submits only the "
+                 "rows not submitted yet\n";
   }
-  bulk.Run(parallel);
-  std::cout << bulk.submitted() << " submitted (" << bulk.late()
-            << " after the deadline, flagged late), " << bulk.errors().size()
-            << " errors\n";
-  if (bulk.errors().size() == 0) return;
-  if (errors_path.empty()) errors_path = path + ".errors.csv";
-  if (absl::Status s = bulk.errors().WriteTo(errors_path); !s.ok()) {
-    std::cerr << "error: " << s.message() << "\n";
-    globals.exit_code = kServerError;
-    return;
+  const bool saved = SaveErrorReport(globals, report, report_path);
+  std::cout << submitted << " submitted (" << late
+            << " after the deadline, flagged late), " << outcome.rejected
+            << " rows rejected";
+  if (saved) std::cout << "; errors in " << report_path;
+  std::cout << "\n";
+  if (outcome.rejected > 0 && globals.exit_code == kOk) {
+    globals.exit_code = kRejected;
   }
-  std::cout << "rows in error: " << errors_path << "\n";
-  globals.exit_code = kRejected;
 }
 
 std::string ClassName(int c) {
@@ -408,8 +360,7 @@ void PrintResult(const Globals& globals, const sv1::ScoreResult& r) {
   std::cout << "\nFailures:\n";
   Table failures({"ID", "TEXT", "REASON"});
   for (const auto& f : r.failures()) {
-    std::string text = f.text();
-    if (text.size() > 120) text = text.substr(0, 117) + "...";
+    const std::string text = TruncateToWidth(f.text(), 120);
     failures.AddRow({f.id(), text, f.reason()});
   }
   failures.PrintAligned(std::cout);
@@ -542,8 +493,8 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
   // assess submit
   struct SubmitFlags {
     AnswerFlags answers;
-    std::string request_id, etag, file, errors;
-    int parallel = 4;
+    std::string request_id, etag;
+    SubmitFileFlags bulk;
   };
   auto submit_flags = std::make_shared<SubmitFlags>();
   CLI::App* submit = assess->add_subcommand(
@@ -551,14 +502,15 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
   submit->add_option("--unit", submit_flags->answers.unit, "Unit id");
   AddAnswerFlags(submit, &submit_flags->answers);
   auto* file = submit->add_option(
-      "--file", submit_flags->file,
+      "--file", submit_flags->bulk.file,
       "CSV: unit_id,year[,criteria_set_id,points_total,points,not_met,"
       "events,request_id]; lists separated by ';'");
-  submit->add_option("--errors", submit_flags->errors,
+  submit->add_option("--errors", submit_flags->bulk.errors,
                      "Error report CSV (default FILE.errors.csv)");
   submit
-      ->add_option("--parallel", submit_flags->parallel,
+      ->add_option("--parallel", submit_flags->bulk.parallel,
                    "Calls in flight with --file")
+      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   file->excludes(submit->get_option("--unit"));
   submit->add_option(
@@ -568,9 +520,8 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
       "--etag", submit_flags->etag,
       "For a resubmission: fail if it changed since this version");
   submit->callback([&globals, &clients, submit_flags] {
-    if (!submit_flags->file.empty()) {
-      SubmitFromFile(globals, clients, submit_flags->file, submit_flags->errors,
-                     submit_flags->parallel);
+    if (!submit_flags->bulk.file.empty()) {
+      SubmitFromFile(globals, clients, submit_flags->bulk);
       return;
     }
     const AnswerFlags& f = submit_flags->answers;
@@ -660,26 +611,25 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
     std::vector<sv1::Assessment> submitted;
     if (!ListAllAssessments(globals, clients, list, &submitted)) return;
     Progress progress("reviewing", static_cast<int64_t>(submitted.size()));
-    std::mutex mu;
-    int failed = 0;
-    ParallelFor(submitted.size(), f.parallel, [&](size_t i) {
-      sv1::ReviewAssessmentRequest one = request;
-      one.set_id(submitted[i].id());
-      one.set_etag(submitted[i].etag());  // nobody changed it since the list
-      sv1::Assessment reviewed;
-      grpc::Status status = clients.scoring().ReviewAssessment(
-          clients.Context().get(), one, &reviewed);
-      progress.Add(status.ok() ? 1 : 0, status.ok() ? 0 : 1);
-      if (status.ok()) return;
-      std::lock_guard<std::mutex> lock(mu);
-      ++failed;
-      std::cerr << submitted[i].id() << ": " << status.error_message() << "\n";
-    });
-    progress.Finish();
+    std::atomic<int> failed{0};
+    const int code = RunEach(
+        submitted.size(), f.parallel, progress,
+        [&](size_t i) { return submitted[i].id(); },
+        [&](size_t i) {
+          sv1::ReviewAssessmentRequest one = request;
+          one.set_id(submitted[i].id());
+          // The version listed: a change since then is refused (ABORTED).
+          one.set_etag(submitted[i].etag());
+          sv1::Assessment reviewed;
+          grpc::Status status = clients.scoring().ReviewAssessment(
+              clients.Context().get(), one, &reviewed);
+          if (!status.ok()) ++failed;
+          return status;
+        });
     std::cout << submitted.size() - failed << " of " << submitted.size()
               << " submitted assessments "
               << (f.approve ? "approved" : "returned") << "\n";
-    if (failed > 0) globals.exit_code = kRejected;
+    if (code != kOk) globals.exit_code = code;
   });
 
   // assess recognize: listed ids, or every reviewed assessment of a year

@@ -102,6 +102,9 @@ class AnttctlTest : public ::testing::Test {
                                     "--registry=" + address_, "--timeout=20"};
     if (insecure_) all.push_back("--insecure");
     if (!awards_address_.empty()) all.push_back("--awards=" + awards_address_);
+    if (!scoring_address_.empty()) {
+      all.push_back("--scoring=" + scoring_address_);
+    }
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& arg : all) argv.push_back(arg.data());
@@ -162,21 +165,47 @@ class AnttctlTest : public ::testing::Test {
 
   // Adds antt-scoring and antt-awards beside the registry.
   void StartAwards() {
-    const std::string scoring = StartServer(
+    scoring_address_ = StartServer(
         "antt-scoring",
         {"--db_path=" + Path("scoring"), "--registry_addr=" + address_},
         &scoring_);
     awards_address_ = StartServer(
         "antt-awards",
         {"--db_path=" + Path("awards"), "--registry_addr=" + address_,
-         "--scoring_addr=" + scoring},
+         "--scoring_addr=" + scoring_address_},
         &awards_);
+  }
+
+  // Submits 2019 for `safe` (95 points) and `fire` (a serious fire: fails)
+  // from a CSV file, reviews the year and decides it: `safe` recognised,
+  // `fire` not.
+  void AssessAndDecide2019(const std::string& safe, const std::string& fire) {
+    const std::string csv = Path("decide.csv");
+    WriteFile(csv, absl::StrCat("unit_id,year,points_total,events\n", safe,
+                                ",2019,95,\n", fire,
+                                ",2019,80,7.3.4@2019-03-01=Cháy kho\n"));
+    ASSERT_EQ(Run({"assess", "submit", "--file", csv}).exit_code, 0);
+    ASSERT_EQ(
+        Run({"assess", "review", "--approve", "--year", "2019", "--area", "44"})
+            .exit_code,
+        0);
+    for (const char* refuse : {"", "--not-recognized"}) {
+      std::vector<std::string> args = {
+          "assess", "recognize",  "--year",      "2019",
+          "--area", "44",         "--decision",  "2103/QĐ-UBND",
+          "--date", "2019-12-10", "--authority", "UBND tỉnh Quảng Trị"};
+      if (*refuse != '\0') args.push_back(refuse);
+      const Outcome o = Run(args);
+      ASSERT_EQ(o.exit_code, 0) << o;
+      ASSERT_TRUE(absl::StrContains(o.out, "1 assessment of 2019")) << o;
+    }
   }
 
   std::string dir_;
   bool insecure_ = true;  // Run passes --insecure
   std::string address_;
   std::string awards_address_;
+  std::string scoring_address_;
   std::unique_ptr<ChildProcess> registry_;
   std::unique_ptr<ChildProcess> scoring_;
   std::unique_ptr<ChildProcess> awards_;
@@ -477,6 +506,111 @@ TEST_F(AnttctlTest, NominateFromFileReportsRowsAndPrintsEachNomination) {
   ASSERT_EQ(errors.size(), 3u) << ReadFile(report);
   EXPECT_TRUE(absl::StartsWith(errors[1], "2,unit_id,")) << errors[1];
   EXPECT_TRUE(absl::StartsWith(errors[2], "3,,")) << errors[2];
+}
+
+TEST_F(AnttctlTest,
+       SubmitFileReportsBadRowsByColumnAndRunsTwiceSubmittingOnce) {
+  ASSERT_NO_FATAL_FAILURE(StartAwards());
+  const std::string a = CreateAgency("Sở Tư pháp", "A1");
+  const std::string b = CreateAgency("Sở Y tế", "A2");
+  // Row 1 and 2: good; row 3: a year anttctl cannot read; row 4: an event
+  // type the criteria set lacks (refused by the server).
+  const std::string csv = Path("assessments.csv");
+  WriteFile(csv, absl::StrCat("unit_id,year,points_total,events\n", a,
+                              ",2019,95,\n", b, ",2019,80,\n", a, ",20x9,90,\n",
+                              b, ",2018,80,9.9.9@2018-03-01=x\n"));
+  const std::string report = Path("assessments.errors.csv");
+  for (int run = 0; run < 2; ++run) {
+    const Outcome o =
+        Run({"assess", "submit", "--file", csv, "--errors", report});
+    EXPECT_EQ(o.exit_code, 4) << o;
+    EXPECT_TRUE(absl::StrContains(o.out, "2 submitted")) << o;
+    EXPECT_TRUE(absl::StrContains(o.out, "2 rows rejected")) << o;
+    const std::vector<std::string> errors = Lines(ReadFile(report));
+    ASSERT_EQ(errors.size(), 3u) << ReadFile(report);
+    EXPECT_TRUE(absl::StartsWith(errors[1], "3,year,")) << errors[1];
+    EXPECT_TRUE(absl::StartsWith(errors[2], "4,")) << errors[2];
+    EXPECT_TRUE(absl::StrContains(errors[2], "9.9.9")) << errors[2];
+  }
+  const Outcome list = Run({"-o", "csv", "assess", "list", "--all"});
+  EXPECT_EQ(Lines(list.out).size(), 3u)
+      << "the second run submitted nothing " << list;
+}
+
+TEST_F(AnttctlTest, ReviewAndRecognizeAWholeYearDecideEachByItsResult) {
+  ASSERT_NO_FATAL_FAILURE(StartAwards());
+  const std::string safe = CreateAgency("Sở Tư pháp", "A1");
+  const std::string fire = CreateAgency("Sở Y tế", "A2");
+  ASSERT_NO_FATAL_FAILURE(AssessAndDecide2019(safe, fire));
+  const Outcome recognized = Run({"-o", "csv", "assess", "list", "--year",
+                                  "2019", "--stage", "recognized"});
+  EXPECT_TRUE(absl::StrContains(recognized.out, safe)) << recognized;
+  EXPECT_FALSE(absl::StrContains(recognized.out, fire)) << recognized;
+  const Outcome refused = Run({"-o", "csv", "assess", "list", "--year", "2019",
+                               "--stage", "not-recognized"});
+  EXPECT_TRUE(absl::StrContains(refused.out, fire)) << refused;
+  // Nothing is left to review.
+  const Outcome again =
+      Run({"assess", "review", "--approve", "--year", "2019", "--area", "44"});
+  EXPECT_EQ(again.exit_code, 0) << again;
+  EXPECT_TRUE(absl::StrContains(again.out, "0 of 0")) << again;
+}
+
+TEST_F(AnttctlTest, SubmitFileStopsAtAServerErrorAndExitsOne) {
+  ASSERT_NO_FATAL_FAILURE(StartAwards());
+  const std::string a = CreateAgency("Sở Tư pháp", "A1");
+  const std::string csv = Path("assessments.csv");
+  WriteFile(csv, absl::StrCat("unit_id,year,points_total\n", a, ",2018,95\n", a,
+                              ",2019,95\n"));
+  EXPECT_EQ(scoring_->Stop(SIGTERM), 0);
+  const Outcome o = Run({"assess", "submit", "--file", csv});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "UNAVAILABLE")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "stopped")) << o;
+}
+
+TEST_F(AnttctlTest, ApproveEligibleAndRejectIneligibleWithTheFailedRule) {
+  ASSERT_NO_FATAL_FAILURE(StartAwards());
+  const std::string safe = CreateAgency("Sở Tư pháp", "A1");
+  const std::string fire = CreateAgency("Sở Y tế", "A2");
+  ASSERT_NO_FATAL_FAILURE(AssessAndDecide2019(safe, fire));
+  const int next_year =
+      absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1;
+  const Outcome campaign =
+      Run({"-o", "json", "awards", "campaign", "create", "--title",
+           "Khen thưởng năm 2019", "--from", "2019", "--to", "2019",
+           "--deadline", absl::StrCat(next_year, "-12-31")});
+  ASSERT_EQ(campaign.exit_code, 0) << campaign;
+  const std::string id = nlohmann::json::parse(campaign.out).value("id", "");
+  const std::string csv = Path("nominations.csv");
+  WriteFile(csv, absl::StrCat("award_type,unit_id\nGK_CAT,", safe, "\nGK_CAT,",
+                              fire, "\n"));
+  ASSERT_EQ(
+      Run({"awards", "nominate", "--campaign", id, "--file", csv}).exit_code,
+      0);
+
+  const Outcome approve =
+      Run({"awards", "approve", "--campaign", id, "--eligible"});
+  EXPECT_EQ(approve.exit_code, 0) << approve;
+  EXPECT_TRUE(absl::StrContains(approve.out, "1 eligible nominations approved"))
+      << approve;
+  const Outcome reject =
+      Run({"awards", "reject", "--campaign", id, "--ineligible"});
+  EXPECT_EQ(reject.exit_code, 0) << reject;
+  const Outcome rejected = Run({"-o", "json", "awards", "list", "--campaign",
+                                id, "--stage", "rejected"});
+  const auto nominations = nlohmann::json::parse(rejected.out)
+                               .value("nominations", nlohmann::json::array());
+  ASSERT_EQ(nominations.size(), 1u) << rejected;
+  EXPECT_EQ(nominations[0].value("unit_id", ""), fire);
+  EXPECT_TRUE(absl::StrContains(nominations[0].value("stage_reason", ""),
+                                "GK_CAT.recognized_last_years"))
+      << rejected;
+  // The id and --eligible exclude each other: a usage error.
+  EXPECT_EQ(
+      Run({"awards", "approve", "N0000000001", "--campaign", id, "--eligible"})
+          .exit_code,
+      2);
 }
 
 }  // namespace
