@@ -61,9 +61,14 @@ std::string Day(absl::CivilDay day) {
 
 std::string Bool(bool b) { return b ? "true" : "false"; }
 
+// A failed stage: Main prints it and exits 1, after the stack unwinds (so a
+// half-written --out file is removed).
+struct StageError {
+  std::string message;
+};
+
 [[noreturn]] void Fail(const std::string& message) {
-  std::cerr << "antt-demo-province: " << message << "\n";
-  std::exit(1);
+  throw StageError{message};
 }
 
 // column → value for each row of a CSV file, keyed by `key_column`; column
@@ -166,13 +171,23 @@ class Stages {
     }
   }
 
+  // The demo script reads this file with the shell (IFS=,), so no field may
+  // need CSV quoting; a name that would is refused rather than misread.
   void Decisions(std::ostream& out) const {
     WriteCsvRecord(
         out, {"year", "area", "area_name", "number", "date", "authority"});
     for (const Decision& d : p_.decisions) {
-      WriteCsvRecord(out,
-                     {absl::StrCat(d.year), d.district_code, d.district_name,
-                      d.number, Day(d.date), d.authority});
+      const std::vector<std::string> fields = {
+          absl::StrCat(d.year), d.district_code, d.district_name, d.number,
+          Day(d.date),          d.authority};
+      for (const std::string& field : fields) {
+        if (cli::CsvField(field) != field) {
+          Fail(absl::StrCat("decision field \"", field,
+                            "\" needs CSV quoting, which the demo script "
+                            "does not read"));
+        }
+      }
+      WriteCsvRecord(out, fields);
     }
   }
 
@@ -330,4 +345,11 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace antt::demo
 
-int main(int argc, char** argv) { return antt::demo::Main(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return antt::demo::Main(argc, argv);
+  } catch (const antt::demo::StageError& e) {
+    std::cerr << "antt-demo-province: " << e.message << "\n";
+    return 1;
+  }
+}
