@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cli/table.h"
 
 namespace antt::cli {
 namespace {
@@ -55,32 +56,6 @@ void ForEachChar(absl::string_view text, F&& f) {
   }
 }
 
-size_t Columns(absl::string_view text) {
-  size_t columns = 0;
-  ForEachChar(text, [&](const Char& c) { columns += c.columns; });
-  return columns;
-}
-
-// `text` cut to at most `max_columns`, ending in "…" when cut; combining marks
-// stay with their letter.
-std::string TruncateToColumns(absl::string_view text, size_t max_columns) {
-  if (Columns(text) <= max_columns) return std::string(text);
-  const size_t budget = max_columns > 0 ? max_columns - 1 : 0;
-  std::string out;
-  size_t used = 0;
-  bool full = false;
-  ForEachChar(text, [&](const Char& c) {
-    if (full) return;
-    if (c.columns > 0 && used + c.columns > budget) {
-      full = true;
-      return;
-    }
-    absl::StrAppend(&out, c.bytes);
-    used += c.columns;
-  });
-  return absl::StrCat(absl::StripTrailingAsciiWhitespace(out), kEllipsis);
-}
-
 // `text` broken at spaces into lines of at most `max_columns`; at most
 // `max_lines` of them, the last one cut with "…" when the text is longer.
 std::vector<std::string> WrapToColumns(absl::string_view text,
@@ -88,10 +63,10 @@ std::vector<std::string> WrapToColumns(absl::string_view text,
   std::vector<std::string> lines;
   std::string line;
   for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
-    std::string fitted = TruncateToColumns(word, max_columns);
+    std::string fitted = TruncateToWidth(word, max_columns);
     if (line.empty()) {
       line = std::move(fitted);
-    } else if (Columns(line) + 1 + Columns(fitted) <= max_columns) {
+    } else if (DisplayWidth(line) + 1 + DisplayWidth(fitted) <= max_columns) {
       absl::StrAppend(&line, " ", fitted);
     } else {
       lines.push_back(std::move(line));
@@ -102,20 +77,21 @@ std::vector<std::string> WrapToColumns(absl::string_view text,
   if (max_lines > 0 && lines.size() > max_lines) {
     std::vector<std::string> rest(lines.begin() + (max_lines - 1), lines.end());
     lines.resize(max_lines - 1);
-    lines.push_back(TruncateToColumns(absl::StrJoin(rest, " "), max_columns));
+    lines.push_back(TruncateToWidth(absl::StrJoin(rest, " "), max_columns));
   }
   return lines;
 }
 
-// As WrapToColumns, with lines as even as the same number of lines allows
-// ("Bằng khen của Bộ trưởng / Bộ Công an", not "... Bộ Công / an").
+// As WrapToColumns, with lines as even as the same number of lines allows:
+// "Bằng khen của Bộ / trưởng Bộ Công an", not "Bằng khen của Bộ trưởng Bộ /
+// Công an". It balances widths only; it does not know where a phrase ends.
 std::vector<std::string> WrapEvenly(absl::string_view text, size_t max_columns,
                                     size_t max_lines) {
   std::vector<std::string> best = WrapToColumns(text, max_columns, max_lines);
   if (best.size() <= 1) return best;
   size_t longest_word = 1;
   for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
-    longest_word = std::max(longest_word, Columns(word));
+    longest_word = std::max(longest_word, DisplayWidth(word));
   }
   for (size_t width = max_columns - 1; width >= longest_word; --width) {
     std::vector<std::string> narrower = WrapToColumns(text, width, 0);
@@ -331,7 +307,7 @@ void Legend(Svg& svg, double x, double y,
   for (const auto& [cls, name] : entries) {
     svg.Rect(x, y - 11, 14, 14, cls);
     svg.Text(x + 20, y, name, "lbl");
-    x += 20 + static_cast<double>(Columns(name)) * 12 * 0.6 + 28;
+    x += 20 + static_cast<double>(DisplayWidth(name)) * 12 * 0.6 + 28;
   }
 }
 
@@ -487,7 +463,7 @@ std::string AreaChart(const ReportData& data) {
   for (size_t i = 0; i < areas.size(); ++i) {
     const ReportArea& a = *areas[i];
     const double mid = kTop + kRow * (static_cast<double>(i) + 0.5);
-    const std::string shown = TruncateToColumns(a.name, label_columns);
+    const std::string shown = TruncateToWidth(a.name, label_columns);
     svg.Text(kLabelWidth, mid + 4, shown, "lbl", Anchor::kEnd, false,
              shown == a.name ? absl::string_view() : a.name);
     std::optional<double> rate = RateOf(a.in_scope, a.rate);
