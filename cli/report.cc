@@ -20,7 +20,6 @@ namespace antt::cli {
 namespace {
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
-constexpr char kEllipsis[] = "…";
 constexpr char kNoValue[] = "—";
 
 // ------------------------------------------------------------------ text

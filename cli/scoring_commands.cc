@@ -436,11 +436,8 @@ void AddCriteriaCommands(CLI::App& app, Globals& globals, Clients& clients) {
   });
 }
 
-void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
-  CLI::App* assess = app.add_subcommand("assess", "Yearly ANTT assessments");
-  assess->require_subcommand(1);
-
-  // assess score: a dry run, stores nothing.
+// assess score: a dry run, stores nothing.
+void AddAssessScore(CLI::App* assess, Globals& globals, Clients& clients) {
   auto score_flags = std::make_shared<AnswerFlags>();
   CLI::App* score =
       assess->add_subcommand("score", "Score answers (a dry run)");
@@ -489,8 +486,10 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
       PrintResult(globals, result);
     }
   });
+}
 
-  // assess submit
+// assess submit: one self-assessment from flags, or a CSV file of them.
+void AddAssessSubmit(CLI::App* assess, Globals& globals, Clients& clients) {
   struct SubmitFlags {
     AnswerFlags answers;
     std::string request_id, etag;
@@ -555,8 +554,10 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
       PrintAssessments(globals, {submitted}, submitted);
     }
   });
+}
 
-  // assess review: one assessment, or every submitted one of a year.
+// assess review: one assessment, or every submitted one of a year.
+void AddAssessReview(CLI::App* assess, Globals& globals, Clients& clients) {
   struct ReviewFlags {
     std::string id, note, etag, area, edition;
     int year = 0, parallel = 4;
@@ -631,9 +632,11 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
               << (f.approve ? "approved" : "returned") << "\n";
     if (code != kOk) globals.exit_code = code;
   });
+}
 
-  // assess recognize: listed ids, or every reviewed assessment of a year
-  // (and area) whose result the decision is about.
+// assess recognize: listed ids, or every reviewed assessment of a year
+// (and area) whose result the decision is about.
+void AddAssessRecognize(CLI::App* assess, Globals& globals, Clients& clients) {
   struct RecognizeFlags {
     std::vector<std::string> ids;
     std::string decision, date, authority, area, edition;
@@ -719,8 +722,10 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
                                      response.assessments().end()),
         response);
   });
+}
 
-  // assess list
+// assess list
+void AddAssessList(CLI::App* assess, Globals& globals, Clients& clients) {
   struct ListFlags {
     std::string unit, area, edition, stage, classification;
     int year = 0, page_size = 100;
@@ -781,8 +786,10 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
                 << " assessments\n";
     }
   });
+}
 
-  // assess history
+// assess history
+void AddAssessHistory(CLI::App* assess, Globals& globals, Clients& clients) {
   struct HistoryFlags {
     std::string unit;
     int up_to = 0;
@@ -818,6 +825,17 @@ void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
                 << response.consecutive_recognized_years() << "\n";
     }
   });
+}
+
+void AddAssessCommands(CLI::App& app, Globals& globals, Clients& clients) {
+  CLI::App* assess = app.add_subcommand("assess", "Yearly ANTT assessments");
+  assess->require_subcommand(1);
+  AddAssessScore(assess, globals, clients);
+  AddAssessSubmit(assess, globals, clients);
+  AddAssessReview(assess, globals, clients);
+  AddAssessRecognize(assess, globals, clients);
+  AddAssessList(assess, globals, clients);
+  AddAssessHistory(assess, globals, clients);
 }
 
 void AddStatsCommand(CLI::App& app, Globals& globals, Clients& clients) {
