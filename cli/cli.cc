@@ -24,18 +24,6 @@ std::string EnvOr(const char* name, const char* fallback) {
   return value != nullptr && *value != '\0' ? value : fallback;
 }
 
-std::string EnumName(const google::protobuf::EnumDescriptor* descriptor,
-                     const std::string& prefix, int number) {
-  const auto* value = descriptor->FindValueByNumber(number);
-  if (value == nullptr || number == 0) return "";
-  std::string name = value->name();
-  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
-  for (char& c : name) {
-    if (c == '_') c = '-';
-  }
-  return absl::AsciiStrToLower(name);
-}
-
 std::string EnumChoices(const google::protobuf::EnumDescriptor* descriptor,
                         const std::string& prefix) {
   std::vector<std::string> names;

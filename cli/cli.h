@@ -21,6 +21,7 @@
 #include "antt/registry/v1/registry.grpc.pb.h"
 #include "antt/scoring/v1/scoring.grpc.pb.h"
 #include "cli/csv.h"
+#include "cli/enum_name.h"  // EnumName, the form ParseEnum reads
 #include "cli/table.h"
 #include "google/protobuf/message.h"
 #include "google/type/date.pb.h"
@@ -84,12 +85,6 @@ Enum RequireEnum(const google::protobuf::EnumDescriptor* descriptor,
   }
   return *value;
 }
-
-// UNIT_KIND_AGENCY → "agency", EDUCATION_LEVEL_UPPER_SECONDARY →
-// "upper-secondary": the form flags and CSV cells take (ParseEnum reads it).
-[[nodiscard]] std::string EnumName(
-    const google::protobuf::EnumDescriptor* descriptor,
-    const std::string& prefix, int number);
 
 // "2019-11-28" → a Date; nullopt unless YYYY-MM-DD with a month of 1–12 and a
 // day of 1–31 (the server checks the calendar).

@@ -28,8 +28,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "cli/csv.h"
+#include "cli/enum_name.h"
 #include "common/data_dir.h"
 #include "services/registry/area_catalog.h"
 #include "tools/demo/province.h"
@@ -40,19 +40,11 @@ namespace {
 namespace rv1 = registry::v1;
 using cli::WriteCsvRecord;
 
-// UNIT_KIND_AGENCY → "agency", as anttctl's flags and CSV files write it.
+// UNIT_KIND_AGENCY → "agency": the form anttctl's CSV files take.
+template <typename Enum>
 std::string Short(const google::protobuf::EnumDescriptor* descriptor,
-                  int number) {
-  const auto* value = descriptor->FindValueByNumber(number);
-  if (value == nullptr || number == 0) return "";
-  // The prefix is the enum's name in upper snake case: UnitKind → UNIT_KIND_.
-  std::string prefix;
-  for (char c : descriptor->name()) {
-    if (absl::ascii_isupper(c) && !prefix.empty()) prefix += '_';
-    prefix += absl::ascii_toupper(c);
-  }
-  std::string name = value->name().substr(prefix.size() + 1);
-  return absl::StrReplaceAll(absl::AsciiStrToLower(name), {{"_", "-"}});
+                  const std::string& prefix, Enum value) {
+  return cli::EnumName(descriptor, prefix, static_cast<int>(value));
 }
 
 std::string Day(absl::CivilDay day) {
@@ -120,13 +112,16 @@ class Stages {
       const rv1::Unit& u = demo.unit;
       WriteCsvRecord(
           out, {u.external_id(), u.name(),
-                Short(rv1::UnitKind_descriptor(), u.kind()),
-                Short(rv1::EnterpriseSize_descriptor(), u.enterprise_size()),
-                Short(rv1::EducationLevel_descriptor(), u.education_level()),
+                Short(rv1::UnitKind_descriptor(), "UNIT_KIND_", u.kind()),
+                Short(rv1::EnterpriseSize_descriptor(), "ENTERPRISE_SIZE_",
+                      u.enterprise_size()),
+                Short(rv1::EducationLevel_descriptor(), "EDUCATION_LEVEL_",
+                      u.education_level()),
                 Bool(u.armed_forces()), u.tax_code(), u.province_code(),
                 u.legacy_province_code(), u.legacy_district_code(),
                 u.legacy_commune_code(),
-                Short(rv1::ManagingLevel_descriptor(), u.managing_level()),
+                Short(rv1::ManagingLevel_descriptor(), "MANAGING_LEVEL_",
+                      u.managing_level()),
                 absl::StrFormat("%04d-%02d-%02d", u.established_date().year(),
                                 u.established_date().month(),
                                 u.established_date().day()),
@@ -145,10 +140,11 @@ class Stages {
     for (const DemoPerson& person : p_.persons) {
       WriteCsvRecord(
           out,
-          {person.full_name, Short(rv1::Gender_descriptor(), person.gender),
+          {person.full_name,
+           Short(rv1::Gender_descriptor(), "GENDER_", person.gender),
            absl::StrCat(person.birth_year), UnitId(ids, person.unit),
-           Short(rv1::PositionRole_descriptor(), person.role), person.title,
-           Day(person.since), "", Bool(person.hardship),
+           Short(rv1::PositionRole_descriptor(), "POSITION_ROLE_", person.role),
+           person.title, Day(person.since), "", Bool(person.hardship),
            Bool(person.police_medal)});
     }
   }
