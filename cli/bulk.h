@@ -56,8 +56,8 @@ class RowKeys final {
 // Runs call(i) for each of `n` listed items on `parallel` threads, counting
 // them in `progress`. A refused item is printed after the run on stderr with
 // name(i) and every field the server named; a server error (ExitCodeOf) stops
-// the items not started yet. Returns kOk, kRejected when an item was
-// refused, or the server error's code.
+// the items not started yet. Returns kOk, or the exit code of the worst
+// failure (a server error over a refusal).
 int RunEach(size_t n, int parallel, Progress& progress,
             const std::function<std::string(size_t)>& name,
             const std::function<grpc::Status(size_t)>& call);

@@ -152,28 +152,29 @@ while IFS=, read -r year in_scope assessed recognized; do
 done < <(tail -n +2 "$work/expected-years.csv")
 
 deadline="$(date -d '+60 days' +%F)"
+# Opens campaign $1 (title $2, years $3-$4), nominates what the generator
+# plans for it, approves the eligible; sets `campaign` to its id.
+open_campaign() {
+  campaign="$(ctl -o csv awards campaign create --deadline "$deadline" \
+    --title "$2" --from "$3" --to "$4" | cell 1 1)"
+  gen nominations --campaign "$1" --units "$work/units-export.csv" \
+    --persons "$work/person-ids.csv" --out "$work/nominations-$1.csv"
+  ctl awards nominate --campaign "$campaign" --file "$work/nominations-$1.csv" >/dev/null
+  ctl awards approve --campaign "$campaign" --eligible
+}
 
 step "campaign $first_year: the yearly commendations (the medal needs an earlier one)"
-prior="$(ctl -o csv awards campaign create --deadline "$deadline" \
-  --title "Khen thưởng phong trào Toàn dân bảo vệ an ninh Tổ quốc năm $first_year" \
-  --from "$first_year" --to "$first_year" | cell 1 1)"
-gen nominations --campaign prior --units "$work/units-export.csv" \
-  --persons "$work/person-ids.csv" --out "$work/nominations-prior.csv"
-ctl awards nominate --campaign "$prior" --file "$work/nominations-prior.csv" >/dev/null
-ctl awards approve --campaign "$prior" --eligible
-ctl awards issue --campaign "$prior" --type GK_CAT --number "356/QĐ-CAT" \
+open_campaign prior "Khen thưởng phong trào Toàn dân bảo vệ an ninh Tổ quốc năm $first_year" \
+  "$first_year" "$first_year"
+ctl awards issue --campaign "$campaign" --type GK_CAT --number "356/QĐ-CAT" \
   --date "$first_year-12-26" --authority "Giám đốc Công an tỉnh Quảng Trị" \
   --signer "Giám đốc Công an tỉnh"
-ctl awards campaign close "$prior" >/dev/null
+ctl awards campaign close "$campaign" >/dev/null
 
 step "campaign: Sơ kết 5 năm thực hiện Chỉ thị 07 ($first_year–$last_year)"
-review="$(ctl -o csv awards campaign create --deadline "$deadline" \
-  --title "Sơ kết 5 năm thực hiện Chỉ thị 07 ($first_year–$last_year)" \
-  --from "$first_year" --to "$last_year" | cell 1 1)"
-gen nominations --campaign review --units "$work/units-export.csv" \
-  --persons "$work/person-ids.csv" --out "$work/nominations-review.csv"
-ctl awards nominate --campaign "$review" --file "$work/nominations-review.csv" >/dev/null
-ctl awards approve --campaign "$review" --eligible
+open_campaign review "Sơ kết 5 năm thực hiện Chỉ thị 07 ($first_year–$last_year)" \
+  "$first_year" "$last_year"
+review="$campaign"
 ctl awards reject --campaign "$review" --ineligible
 
 step "refused nominations, with the rule that failed"
