@@ -315,15 +315,11 @@ void PrintNominatedRows(const Globals& globals,
 void NominateFromFile(Globals& globals, Clients& clients,
                       const std::string& campaign, const std::string& path,
                       const std::string& errors_flag) {
-  const std::string report_path = ErrorReportPath(path, errors_flag);
-  std::ifstream in = OpenInput(path, "--file");
-  CsvReader reader(in);
-  if (absl::Status s =
-          CheckCsvHeader(reader, {"award_type"}, NominationColumns());
-      !s.ok()) {
-    RefuseInputFile(globals, path, report_path, s);
-    return;
-  }
+  const auto input = OpenBulkInput(globals, path, "--file", errors_flag,
+                                   {"award_type"}, NominationColumns());
+  if (input == nullptr) return;
+  CsvReader& reader = input->reader;
+  const std::string& report_path = input->report_path;
   if (reader.Column("unit_id") < 0 && reader.Column("person_id") < 0) {
     RefuseInputFile(
         globals, path, report_path,
@@ -331,8 +327,7 @@ void NominateFromFile(Globals& globals, Clients& clients,
             "header: missing column unit_id or person_id (one is needed)"));
     return;
   }
-  std::ifstream counting = OpenInput(path, "--file");
-  const int64_t total = CountCsvRecords(counting);
+  const int64_t total = input->rows;
   NominationBatches b;
   const grpc::Status status =
       SendNominations(clients, campaign, reader, total, b);

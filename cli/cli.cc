@@ -180,6 +180,22 @@ std::ifstream OpenInput(const std::string& path, const std::string& flag) {
   return in;
 }
 
+std::unique_ptr<BulkInput> OpenBulkInput(
+    Globals& globals, const std::string& path, const std::string& flag,
+    const std::string& errors_flag,
+    std::initializer_list<absl::string_view> required,
+    const std::vector<absl::string_view>& known) {
+  auto input = std::make_unique<BulkInput>(path, flag, errors_flag);
+  if (absl::Status s = CheckCsvHeader(input->reader, required, known);
+      !s.ok()) {
+    RefuseInputFile(globals, path, input->report_path, s);
+    return nullptr;
+  }
+  std::ifstream counting = OpenInput(path, flag);
+  input->rows = CountCsvRecords(counting);
+  return input;
+}
+
 std::string ToJson(const google::protobuf::Message& message,
                    bool with_defaults) {
   std::string json;

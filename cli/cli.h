@@ -209,6 +209,34 @@ bool NextCsvRow(CsvReader& reader, ErrorReport& report, Convert&& convert,
 [[nodiscard]] std::ifstream OpenInput(const std::string& path,
                                       const std::string& flag);
 
+// The CSV file a bulk command reads, with its header read and checked, its
+// data rows counted (for the progress bar) and where its error report goes.
+struct BulkInput {
+  BulkInput(const std::string& path, const std::string& flag,
+            const std::string& errors_flag)
+      : path(path),
+        report_path(ErrorReportPath(path, errors_flag)),
+        in(OpenInput(path, flag)),
+        reader(in) {}
+  BulkInput(const BulkInput&) = delete;
+  BulkInput& operator=(const BulkInput&) = delete;
+
+  const std::string path;
+  const std::string report_path;
+  std::ifstream in;
+  CsvReader reader;  // reads `in`
+  int64_t rows = 0;
+};
+
+// Opens `path` (throws CLI::ValidationError naming `flag` when it cannot),
+// checks its header as CheckCsvHeader does and counts its rows; nullptr
+// after RefuseInputFile when the header is refused.
+[[nodiscard]] std::unique_ptr<BulkInput> OpenBulkInput(
+    Globals& globals, const std::string& path, const std::string& flag,
+    const std::string& errors_flag,
+    std::initializer_list<absl::string_view> required,
+    const std::vector<absl::string_view>& known);
+
 // `message` as JSON with proto field names; `with_defaults` prints fields at
 // their zero value too (a summary's "created": 0).
 [[nodiscard]] std::string ToJson(const google::protobuf::Message& message,

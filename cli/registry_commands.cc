@@ -461,18 +461,13 @@ v1::ImportUnitsResponse ImportSummary(const UnitStream& stream,
 }
 
 void ImportUnits(Globals& globals, Clients& clients, const ImportFlags& flags) {
-  const std::string report_path = ErrorReportPath(flags.file, flags.errors);
-  std::ifstream in = OpenInput(flags.file, "FILE");
-  CsvReader reader(in);
-  if (absl::Status s = CheckCsvHeader(reader, {"name", "kind"}, UnitColumns());
-      !s.ok()) {
-    RefuseInputFile(globals, flags.file, report_path, s);
-    return;
-  }
-  std::ifstream counting = OpenInput(flags.file, "FILE");
+  const auto input = OpenBulkInput(globals, flags.file, "FILE", flags.errors,
+                                   {"name", "kind"}, UnitColumns());
+  if (input == nullptr) return;
+  const std::string& report_path = input->report_path;
   ErrorReport report;
   const UnitStream stream =
-      StreamUnits(clients, reader, CountCsvRecords(counting), report);
+      StreamUnits(clients, input->reader, input->rows, report);
   if (!stream.status.ok()) {
     globals.exit_code = ReportError(stream.status);
     std::cerr << "the import stopped; rows sent before the failure may be "
@@ -947,26 +942,19 @@ void PrintCreatedPersons(const Globals& globals,
 
 void ImportPersons(Globals& globals, Clients& clients,
                    const ImportFlags& flags) {
-  const std::string report_path = ErrorReportPath(flags.file, flags.errors);
-  std::ifstream in = OpenInput(flags.file, "FILE");
-  CsvReader reader(in);
-  if (absl::Status s = CheckCsvHeader(
-          reader, {"full_name", "gender", "birth_year", "unit_id"},
-          PersonImportColumns());
-      !s.ok()) {
-    RefuseInputFile(globals, flags.file, report_path, s);
-    return;
-  }
-  std::ifstream counting = OpenInput(flags.file, "FILE");
-  const int64_t total = CountCsvRecords(counting);
+  const auto input = OpenBulkInput(
+      globals, flags.file, "FILE", flags.errors,
+      {"full_name", "gender", "birth_year", "unit_id"}, PersonImportColumns());
+  if (input == nullptr) return;
+  const std::string& report_path = input->report_path;
   v1::RegistryService::Stub& stub = clients.registry();  // made once, shared
   RowKeys keys("import");
   ErrorReport report;
   std::mutex mu;  // guards created
   std::vector<CreatedPerson> created;
-  Progress progress("persons import", total);
+  Progress progress("persons import", input->rows);
   const BulkOutcome outcome = RunRows<v1::CreatePersonRequest>(
-      reader, report, progress, flags.parallel,
+      input->reader, report, progress, flags.parallel,
       [&keys](CsvRow& row) { return PersonFromCsv(row, keys); },
       [&](int row, const v1::CreatePersonRequest& request) {
         v1::Person person;

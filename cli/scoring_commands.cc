@@ -7,7 +7,6 @@
 #include <mutex>
 #include <utility>
 
-#include "absl/hash/hash.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -279,17 +278,10 @@ struct SubmitFileFlags {
 // assess submit --file: one SubmitAssessment per row, on a few threads.
 void SubmitFromFile(Globals& globals, Clients& clients,
                     const SubmitFileFlags& flags) {
-  const std::string report_path = ErrorReportPath(flags.file, flags.errors);
-  std::ifstream in = OpenInput(flags.file, "--file");
-  CsvReader reader(in);
-  if (absl::Status s =
-          CheckCsvHeader(reader, {"unit_id", "year"}, kSubmitColumns);
-      !s.ok()) {
-    RefuseInputFile(globals, flags.file, report_path, s);
-    return;
-  }
-  std::ifstream counting = OpenInput(flags.file, "--file");
-  Progress progress("submitting", CountCsvRecords(counting));
+  const auto input = OpenBulkInput(globals, flags.file, "--file", flags.errors,
+                                   {"unit_id", "year"}, kSubmitColumns);
+  if (input == nullptr) return;
+  Progress progress("submitting", input->rows);
   // Stubs are made on first use; make them before the threads share them.
   (void)clients.scoring();
   (void)clients.registry();
@@ -300,7 +292,7 @@ void SubmitFromFile(Globals& globals, Clients& clients,
   std::mutex mu;  // guards the counts
   int submitted = 0, late = 0;
   const BulkOutcome outcome = RunRows<SubmitRow>(
-      reader, report, progress, flags.parallel,
+      input->reader, report, progress, flags.parallel,
       [&keys](CsvRow& row) { return SubmitRowFromCsv(row, keys); },
       [&](int, const SubmitRow& row) {
         const AnswerFlags& f = row.answers;
@@ -335,11 +327,11 @@ void SubmitFromFile(Globals& globals, Clients& clients,
     std::cerr << "the submission stopped; running it again submits only the "
                  "rows not submitted yet\n";
   }
-  const bool saved = SaveErrorReport(globals, report, report_path);
+  const bool saved = SaveErrorReport(globals, report, input->report_path);
   std::cout << submitted << " submitted (" << late
             << " after the deadline, flagged late), " << outcome.rejected
             << " rows rejected";
-  if (saved) std::cout << "; errors in " << report_path;
+  if (saved) std::cout << "; errors in " << input->report_path;
   std::cout << "\n";
   if (outcome.rejected > 0 && globals.exit_code == kOk) {
     globals.exit_code = kRejected;
