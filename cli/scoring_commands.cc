@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -47,7 +48,37 @@ void AddAnswerFlags(CLI::App* command, AnswerFlags* f) {
                       "Points spread over the items in order");
 }
 
-// Fills conditions, events and points of `a` against `set`.
+constexpr absl::string_view kEventForm = "TYPE[@YYYY-MM-DD][=description]";
+
+// "6.3.g@2024-03-10=Cháy kho" → an Event; nullopt for a bad date.
+std::optional<sv1::Event> ParseEvent(absl::string_view entry) {
+  std::pair<std::string, std::string> kv =
+      absl::StrSplit(entry, absl::MaxSplits('=', 1));
+  std::pair<std::string, std::string> type_date =
+      absl::StrSplit(kv.first, absl::MaxSplits('@', 1));
+  sv1::Event event;
+  event.set_type(type_date.first);
+  if (!type_date.second.empty()) {
+    std::optional<google::type::Date> date = ParseDate(type_date.second);
+    if (!date) return std::nullopt;
+    *event.mutable_date() = *date;
+  }
+  event.set_description(kv.second);
+  return event;
+}
+
+// "510.1=3" → (item, points); nullopt unless N is a whole number.
+std::optional<std::pair<std::string, int>> ParsePoints(
+    absl::string_view entry) {
+  std::pair<std::string, std::string> kv =
+      absl::StrSplit(entry, absl::MaxSplits('=', 1));
+  int n = 0;
+  if (!absl::SimpleAtoi(kv.second, &n)) return std::nullopt;
+  return std::make_pair(kv.first, n);
+}
+
+// Fills conditions, events and points of `a` against `set`; throws
+// CLI::ValidationError for an event or points entry it cannot read.
 void FillAnswers(const AnswerFlags& f, const sv1::CriteriaSet& set,
                  sv1::Assessment* a) {
   std::map<std::string, std::string> not_met;
@@ -65,16 +96,13 @@ void FillAnswers(const AnswerFlags& f, const sv1::CriteriaSet& set,
     if (it != not_met.end()) answer->set_note(it->second);
   }
   for (const std::string& entry : f.events) {
-    std::pair<std::string, std::string> kv =
-        absl::StrSplit(entry, absl::MaxSplits('=', 1));
-    std::pair<std::string, std::string> type_date =
-        absl::StrSplit(kv.first, absl::MaxSplits('@', 1));
-    sv1::Event* event = a->add_events();
-    event->set_type(type_date.first);
-    if (!type_date.second.empty()) {
-      *event->mutable_date() = RequireDate(type_date.second, "--event");
+    std::optional<sv1::Event> event = ParseEvent(entry);
+    if (!event) {
+      throw CLI::ValidationError(
+          "--event",
+          absl::StrCat("want ", kEventForm, ", got \"", entry, "\""));
     }
-    event->set_description(kv.second);
+    *a->add_events() = *std::move(event);
   }
   std::map<std::string, int> given;
   int left = f.points_total;
@@ -84,14 +112,12 @@ void FillAnswers(const AnswerFlags& f, const sv1::CriteriaSet& set,
     left -= given[item.id()];
   }
   for (const std::string& entry : f.points) {
-    std::pair<std::string, std::string> kv =
-        absl::StrSplit(entry, absl::MaxSplits('=', 1));
-    int n = 0;
-    if (!absl::SimpleAtoi(kv.second, &n)) {
+    std::optional<std::pair<std::string, int>> item = ParsePoints(entry);
+    if (!item) {
       throw CLI::ValidationError("--points",
                                  "want ITEM=N, got \"" + entry + "\"");
     }
-    given[kv.first] = n;
+    given[item->first] = item->second;
   }
   for (const auto& [item, n] : given) {
     sv1::ItemPoints* p = a->add_points();
@@ -215,21 +241,17 @@ SubmitRow SubmitRowFromCsv(CsvRow& row, RowKeys& keys) {
     f.points_total = row.IntCell("points_total");
   }
   f.not_met = SplitList(row.Text("not_met"));
+  // Checked here, so FillAnswers cannot throw for this row later.
   f.events = SplitList(row.Text("events"));
   for (const std::string& event : f.events) {
-    const std::string type_date = event.substr(0, event.find('='));
-    const size_t at = type_date.find('@');
-    if (at != std::string::npos && !ParseDate(type_date.substr(at + 1))) {
+    if (!ParseEvent(event)) {
       row.Fail("events",
-               "want TYPE[@YYYY-MM-DD][=description], got \"" + event + "\"");
+               absl::StrCat("want ", kEventForm, ", got \"", event, "\""));
     }
   }
   f.points = SplitList(row.Text("points"));
   for (const std::string& entry : f.points) {
-    const size_t eq = entry.find('=');
-    int n = 0;
-    if (eq == std::string::npos ||
-        !absl::SimpleAtoi(entry.substr(eq + 1), &n)) {
+    if (!ParsePoints(entry)) {
       row.Fail("points", "want ITEM=N, got \"" + entry + "\"");
     }
   }
