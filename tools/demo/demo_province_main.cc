@@ -26,8 +26,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "cli/csv.h"
 #include "cli/enum_name.h"
 #include "common/data_dir.h"
@@ -47,8 +47,11 @@ std::string Short(const google::protobuf::EnumDescriptor* descriptor,
   return cli::EnumName(descriptor, prefix, static_cast<int>(value));
 }
 
-std::string Day(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+// 2014-12-05, as anttctl reads dates.
+std::string Day(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+std::string Day(const google::type::Date& date) {
+  return Day(absl::CivilDay(date.year(), date.month(), date.day()));
 }
 
 std::string Bool(bool b) { return b ? "true" : "false"; }
@@ -122,11 +125,8 @@ class Stages {
                 u.legacy_commune_code(),
                 Short(rv1::ManagingLevel_descriptor(), "MANAGING_LEVEL_",
                       u.managing_level()),
-                absl::StrFormat("%04d-%02d-%02d", u.established_date().year(),
-                                u.established_date().month(),
-                                u.established_date().day()),
-                u.managing_body(), u.address(), absl::StrCat(u.headcount()),
-                Bool(u.has_party_organization()),
+                Day(u.established_date()), u.managing_body(), u.address(),
+                absl::StrCat(u.headcount()), Bool(u.has_party_organization()),
                 absl::StrCat(u.security_force_size()),
                 absl::StrJoin(u.models(), ";")});
     }
