@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "services/registry/tax_code.h"
+#include "services/registry/unit_rules.h"
 #include "tools/demo/words.h"
 
 namespace antt::demo {
@@ -345,17 +346,11 @@ class Builder {
     }
   }
 
-  static bool InScope(const rv1::Unit& unit) {
-    if (unit.armed_forces()) return false;
-    if (unit.kind() == rv1::UNIT_KIND_ENTERPRISE) {
-      return unit.enterprise_size() != rv1::ENTERPRISE_SIZE_MICRO &&
-             unit.enterprise_size() != rv1::ENTERPRISE_SIZE_SMALL;
-    }
-    if (unit.kind() == rv1::UNIT_KIND_EDUCATION) {
-      return unit.education_level() != rv1::EDUCATION_LEVEL_PRIMARY &&
-             unit.education_level() != rv1::EDUCATION_LEVEL_KINDERGARTEN;
-    }
-    return true;
+  // The registry's own rule (Circular 124/2021 art. 1), applied to a copy:
+  // the units written out carry client-settable fields only.
+  static bool InScope(rv1::Unit unit) {
+    registry::ComputeScope(&unit);
+    return unit.in_scope();
   }
 
   // A recognised year: class drawn 38 / 47 / 13 / 2 % excellent / good /
