@@ -126,11 +126,43 @@ void FillAnswers(const AnswerFlags& f, const sv1::CriteriaSet& set,
   }
 }
 
-// Criteria sets read from scoring, by id or by (kind, year), kept for the
-// rest of the command. Thread-safe.
+// The criteria set `set_id`, or the one for `kind` in `year` when `set_id`
+// is empty (NOT_FOUND when none applies), read from scoring.
+grpc::Status GetSet(Clients& clients, rv1::UnitKind kind, int year,
+                    const std::string& set_id, sv1::CriteriaSet* set) {
+  if (!set_id.empty()) {
+    sv1::GetCriteriaSetRequest request;
+    request.set_id(set_id);
+    return clients.scoring().GetCriteriaSet(clients.Context().get(), request,
+                                            set);
+  }
+  sv1::ListCriteriaSetsRequest request;
+  request.set_kind(kind);
+  request.set_year(year);
+  sv1::ListCriteriaSetsResponse response;
+  grpc::Status status = clients.scoring().ListCriteriaSets(
+      clients.Context().get(), request, &response);
+  if (!status.ok()) return status;
+  if (response.criteria_sets().empty()) {
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        absl::StrCat("no criteria set applies to ",
+                     EnumName(rv1::UnitKind_descriptor(), "UNIT_KIND_", kind),
+                     " in ", year));
+  }
+  *set = response.criteria_sets(0);
+  return grpc::Status::OK;
+}
+
+// As GetSet, reporting a failure; false after one.
+bool FetchSet(Globals& globals, Clients& clients, rv1::UnitKind kind, int year,
+              const std::string& set_id, sv1::CriteriaSet* set) {
+  return Run(globals, [&] { return GetSet(clients, kind, year, set_id, set); });
+}
+
+// GetSet's answers kept for the rest of a bulk command. Thread-safe.
 class SetCache final {
  public:
-  // The set `set_id`, or the one for `kind` in `year` when `set_id` is empty.
   grpc::Status Get(Clients& clients, rv1::UnitKind kind, int year,
                    const std::string& set_id, sv1::CriteriaSet* set) {
     const std::string key =
@@ -144,7 +176,7 @@ class SetCache final {
         return grpc::Status::OK;
       }
     }
-    grpc::Status status = Fetch(clients, kind, year, set_id, set);
+    grpc::Status status = GetSet(clients, kind, year, set_id, set);
     if (status.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       sets_.emplace(key, *set);
@@ -153,43 +185,9 @@ class SetCache final {
   }
 
  private:
-  static grpc::Status Fetch(Clients& clients, rv1::UnitKind kind, int year,
-                            const std::string& set_id, sv1::CriteriaSet* set) {
-    if (!set_id.empty()) {
-      sv1::GetCriteriaSetRequest request;
-      request.set_id(set_id);
-      return clients.scoring().GetCriteriaSet(clients.Context().get(), request,
-                                              set);
-    }
-    sv1::ListCriteriaSetsRequest request;
-    request.set_kind(kind);
-    request.set_year(year);
-    sv1::ListCriteriaSetsResponse response;
-    grpc::Status status = clients.scoring().ListCriteriaSets(
-        clients.Context().get(), request, &response);
-    if (!status.ok()) return status;
-    if (response.criteria_sets().empty()) {
-      return grpc::Status(
-          grpc::StatusCode::NOT_FOUND,
-          absl::StrCat("no criteria set applies to ",
-                       EnumName(rv1::UnitKind_descriptor(), "UNIT_KIND_", kind),
-                       " in ", year));
-    }
-    *set = response.criteria_sets(0);
-    return grpc::Status::OK;
-  }
-
   std::mutex mu_;
   std::map<std::string, sv1::CriteriaSet> sets_;
 };
-
-// As SetCache::Get, reporting a failure; false after one.
-bool FetchSet(Globals& globals, Clients& clients, rv1::UnitKind kind, int year,
-              const std::string& set_id, sv1::CriteriaSet* set) {
-  SetCache cache;
-  return Run(globals,
-             [&] { return cache.Get(clients, kind, year, set_id, set); });
-}
 
 // Every assessment `request` matches, all pages; false after reporting a
 // failure.
