@@ -506,16 +506,17 @@ class ExportOutput final {
   std::optional<AtomicOutputFile> file_;
 };
 
-void ExportUnits(Globals& globals, Clients& clients, const ExportFlags& flags) {
-  v1::ListUnitsRequest request;
-  request.set_area_code(flags.area);
-  request.set_edition(flags.edition);
-  request.set_kind(FlagEnum<v1::UnitKind>(v1::UnitKind_descriptor(),
-                                          "UNIT_KIND_", flags.kind, "--kind"));
-  request.set_status(FlagEnum<v1::UnitStatus>(
-      v1::UnitStatus_descriptor(), "UNIT_STATUS_", flags.status, "--status"));
+// Writes every page `list(request, &page)` returns as CSV to `file` (or
+// stdout): the header `columns` once the first page has arrived, then
+// `row(item)` for each of `items(page)`. A failed call writes nothing: a file
+// export leaves nothing behind.
+template <typename Response, typename Request, typename List, typename Items,
+          typename Row>
+void ExportPages(Globals& globals, const std::string& file, const char* label,
+                 Request request, const std::vector<absl::string_view>& columns,
+                 List&& list, Items&& items, Row&& row) {
   request.set_page_size(1000);
-  ExportOutput out(flags.file);
+  ExportOutput out(file);
   if (absl::Status s = out.Open(); !s.ok()) {
     std::cerr << "error: " << s.message() << "\n";
     globals.exit_code = kServerError;
@@ -523,23 +524,17 @@ void ExportUnits(Globals& globals, Clients& clients, const ExportFlags& flags) {
   }
   std::unique_ptr<Progress> progress;
   while (true) {
-    v1::ListUnitsResponse page;
-    if (!Run(globals, [&] {
-          return clients.registry().ListUnits(clients.Context().get(), request,
-                                              &page);
-        })) {
-      return;  // a file export leaves nothing behind
-    }
+    Response page;
+    if (!Run(globals, [&] { return list(request, &page); })) return;
     if (progress == nullptr) {  // the first page: nothing written before it
-      progress = std::make_unique<Progress>("units export", page.total_size());
-      WriteCsvRecord(
-          out.stream(),
-          std::vector<std::string>(UnitColumns().begin(), UnitColumns().end()));
+      progress = std::make_unique<Progress>(label, page.total_size());
+      WriteCsvRecord(out.stream(),
+                     std::vector<std::string>(columns.begin(), columns.end()));
     }
-    for (const v1::Unit& unit : page.units()) {
-      WriteCsvRecord(out.stream(), UnitCsvRow(unit));
+    for (const auto& item : items(page)) {
+      WriteCsvRecord(out.stream(), row(item));
     }
-    progress->Add(page.units_size());
+    progress->Add(items(page).size());
     if (page.next_page_token().empty()) break;
     request.set_page_token(page.next_page_token());
   }
@@ -548,6 +543,25 @@ void ExportUnits(Globals& globals, Clients& clients, const ExportFlags& flags) {
     std::cerr << "error: " << s.message() << "\n";
     globals.exit_code = kServerError;
   }
+}
+
+void ExportUnits(Globals& globals, Clients& clients, const ExportFlags& flags) {
+  v1::ListUnitsRequest request;
+  request.set_area_code(flags.area);
+  request.set_edition(flags.edition);
+  request.set_kind(FlagEnum<v1::UnitKind>(v1::UnitKind_descriptor(),
+                                          "UNIT_KIND_", flags.kind, "--kind"));
+  request.set_status(FlagEnum<v1::UnitStatus>(
+      v1::UnitStatus_descriptor(), "UNIT_STATUS_", flags.status, "--status"));
+  ExportPages<v1::ListUnitsResponse>(
+      globals, flags.file, "units export", request, UnitColumns(),
+      [&](const v1::ListUnitsRequest& r, v1::ListUnitsResponse* page) {
+        return clients.registry().ListUnits(clients.Context().get(), r, page);
+      },
+      [](const v1::ListUnitsResponse& page) -> const auto& {
+        return page.units();
+      },
+      UnitCsvRow);
 }
 
 void AddUnitBulkCommands(CLI::App* units, Globals& globals, Clients& clients) {
@@ -992,41 +1006,15 @@ void ExportPersons(Globals& globals, Clients& clients, const std::string& unit,
                    const std::string& file) {
   v1::ListPersonsRequest request;
   request.set_unit_id(unit);
-  request.set_page_size(1000);
-  ExportOutput out(file);
-  if (absl::Status s = out.Open(); !s.ok()) {
-    std::cerr << "error: " << s.message() << "\n";
-    globals.exit_code = kServerError;
-    return;
-  }
-  std::unique_ptr<Progress> progress;
-  while (true) {
-    v1::ListPersonsResponse page;
-    if (!Run(globals, [&] {
-          return clients.registry().ListPersons(clients.Context().get(),
-                                                request, &page);
-        })) {
-      return;
-    }
-    if (progress == nullptr) {  // the first page: nothing written before it
-      progress =
-          std::make_unique<Progress>("persons export", page.total_size());
-      WriteCsvRecord(out.stream(),
-                     std::vector<std::string>(PersonExportColumns().begin(),
-                                              PersonExportColumns().end()));
-    }
-    for (const v1::Person& person : page.persons()) {
-      WriteCsvRecord(out.stream(), PersonCsvRow(person));
-    }
-    progress->Add(page.persons_size());
-    if (page.next_page_token().empty()) break;
-    request.set_page_token(page.next_page_token());
-  }
-  progress->Finish();
-  if (absl::Status s = out.Commit(); !s.ok()) {
-    std::cerr << "error: " << s.message() << "\n";
-    globals.exit_code = kServerError;
-  }
+  ExportPages<v1::ListPersonsResponse>(
+      globals, file, "persons export", request, PersonExportColumns(),
+      [&](const v1::ListPersonsRequest& r, v1::ListPersonsResponse* page) {
+        return clients.registry().ListPersons(clients.Context().get(), r, page);
+      },
+      [](const v1::ListPersonsResponse& page) -> const auto& {
+        return page.persons();
+      },
+      PersonCsvRow);
 }
 
 void AddPersonBulkCommands(CLI::App* persons, Globals& globals,
