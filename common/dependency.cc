@@ -9,13 +9,14 @@
 
 namespace antt {
 
-std::shared_ptr<grpc::Channel> DependencyChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> DependencyChannel(
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   args);
+  return grpc::CreateCustomChannel(address, std::move(credentials), args);
 }
 
 std::unique_ptr<grpc::ClientContext> DependencyContext(
@@ -41,6 +42,14 @@ absl::Status DependencyError(const grpc::Status& status,
     case grpc::StatusCode::NOT_FOUND:
     case grpc::StatusCode::INVALID_ARGUMENT:
       return FromGrpcStatus(status);
+    // Our own credentials were refused: a configuration error the operator
+    // must see as such, not an outage.
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return absl::InternalError(
+          absl::StrCat("the ", service, " at ", address,
+                       " refused this service's credentials: ",
+                       status.error_message()));
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return absl::UnavailableError(

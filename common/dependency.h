@@ -16,11 +16,14 @@
 
 namespace antt {
 
-// A plaintext channel to `address` whose reconnect backoff stays short (at
-// most two seconds, not gRPC's two minutes), so calls work again soon after
-// the dependency comes back, without a restart.
+// A channel to `address` with `credentials` (ServerSecurity's dependency
+// credentials: mutual TLS and the service's token, or plaintext in insecure
+// mode) whose reconnect backoff stays short (at most two seconds, not
+// gRPC's two minutes), so calls work again soon after the dependency comes
+// back, without a restart.
 [[nodiscard]] std::shared_ptr<grpc::Channel> DependencyChannel(
-    const std::string& address);
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> credentials);
 
 // A client context with `deadline` from now, or the deadline of the call
 // this thread is serving when that comes first.

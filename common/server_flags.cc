@@ -1,11 +1,26 @@
 #include "common/server_flags.h"
 
+#include <tuple>
+
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 
 ABSL_FLAG(bool, insecure, false,
           "plaintext gRPC without authentication: local demo only");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain of this server");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of this server");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA certificate: clients must present a certificate it signed "
+          "(mutual TLS), and this server trusts it when calling others");
+ABSL_FLAG(std::string, principals_file, "",
+          "JSON file of the callers' names, roles, areas and token hashes; "
+          "reloaded on SIGHUP");
+ABSL_FLAG(std::string, service_token_file, "",
+          "file holding the bearer token this server sends on its calls to "
+          "other ANTT services");
 ABSL_FLAG(int, max_threads, 64,
           "upper bound on gRPC handler threads; past it calls are shed with "
           "RESOURCE_EXHAUSTED");
@@ -13,13 +28,74 @@ ABSL_FLAG(int, drain_seconds, 20,
           "on SIGTERM, how long in-flight calls may take to finish");
 
 namespace antt {
+absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(
+    bool calls_other_services) {
+  ServerSecurity security;
+  security.insecure = absl::GetFlag(FLAGS_insecure);
+  security.tls.cert = absl::GetFlag(FLAGS_tls_cert);
+  security.tls.key = absl::GetFlag(FLAGS_tls_key);
+  security.tls.ca = absl::GetFlag(FLAGS_tls_ca);
+  const std::string principals = absl::GetFlag(FLAGS_principals_file);
+  const std::string token_file = absl::GetFlag(FLAGS_service_token_file);
+
+  if (security.insecure) {
+    if (!security.tls.empty() || !principals.empty() || !token_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--insecure cannot be combined with --tls_cert, --tls_key, "
+          "--tls_ca, --principals_file or --service_token_file: choose TLS "
+          "or the plaintext demo mode");
+    }
+    security.authenticator = Authenticator::Insecure();
+    security.dependency_credentials = grpc::InsecureChannelCredentials();
+    return security;
+  }
+  if (security.tls.cert.empty() || security.tls.key.empty()) {
+    return absl::InvalidArgumentError(
+        "no transport security configured: pass --tls_cert and --tls_key "
+        "(and --tls_ca for mutual TLS), or --insecure for a local plaintext "
+        "demo server");
+  }
+  absl::StatusOr<std::unique_ptr<Authenticator>> authenticator =
+      Authenticator::FromFile(principals);
+  if (!authenticator.ok()) return authenticator.status();
+  security.authenticator = *std::move(authenticator);
+
+  if (calls_other_services) {
+    if (token_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--service_token_file is required: this server calls other ANTT "
+          "services");
+    }
+    absl::StatusOr<std::string> token =
+        ReadPemFile(token_file, "--service_token_file");
+    if (!token.ok()) return token.status();
+    const std::string bearer(absl::StripAsciiWhitespace(*token));
+    grpc::SslCredentialsOptions ssl;
+    const std::tuple<const std::string*, std::string*, const char*> pems[] = {
+        {&security.tls.ca, &ssl.pem_root_certs, "--tls_ca"},
+        {&security.tls.cert, &ssl.pem_cert_chain, "--tls_cert"},
+        {&security.tls.key, &ssl.pem_private_key, "--tls_key"}};
+    for (const auto& [path, pem, flag] : pems) {
+      if (path->empty()) continue;  // no CA: the system's roots
+      absl::StatusOr<std::string> text = ReadPemFile(*path, flag);
+      if (!text.ok()) return text.status();
+      *pem = *std::move(text);
+    }
+    security.dependency_credentials = grpc::CompositeChannelCredentials(
+        grpc::SslCredentials(ssl), grpc::AccessTokenCredentials(bearer));
+  }
+  return security;
+}
 
 ServerOptions ServerOptionsFromFlags(std::string service_name,
-                                     std::string listen) {
+                                     std::string listen,
+                                     const ServerSecurity& security) {
   ServerOptions options;
   options.service_name = std::move(service_name);
   options.listen = std::move(listen);
-  options.insecure = absl::GetFlag(FLAGS_insecure);
+  options.insecure = security.insecure;
+  options.tls = security.tls;
+  options.authenticator = security.authenticator.get();
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
   return options;
@@ -31,12 +107,21 @@ int StartupFailure(absl::string_view what, const absl::Status& status) {
 }
 
 int ServeUntilSignal(const ServerOptions& options,
-                     const std::vector<grpc::Service*>& services) {
+                     const std::vector<grpc::Service*>& services,
+                     Authenticator* authenticator) {
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
       GrpcServer::Start(options, services);
   if (!server.ok())
     return StartupFailure("cannot start server", server.status());
-  const std::string signal = WaitForTerminationSignal();
+  const std::string signal = WaitForTerminationSignal([&] {
+    if (authenticator == nullptr || authenticator->insecure()) return;
+    if (absl::Status s = authenticator->Reload(); !s.ok()) {
+      LogError("principals not reloaded; the previous ones stay in force",
+               {{"error", s.ToString()}});
+    } else {
+      LogInfo("principals reloaded");
+    }
+  });
   LogInfo("shutting down", {{"signal", signal}});
   (*server)->Shutdown(absl::Now() + options.drain_timeout);
   return 0;

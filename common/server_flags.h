@@ -1,32 +1,57 @@
 #ifndef ANTT_COMMON_SERVER_FLAGS_H_
 #define ANTT_COMMON_SERVER_FLAGS_H_
 
-// The flags every ANTT server shares (--insecure, --max_threads,
+// The flags every ANTT server shares (--insecure, --tls_cert, --tls_key,
+// --tls_ca, --principals_file, --service_token_file, --max_threads,
 // --drain_seconds) and the loop every main() runs. Each binary defines its
 // own --listen, whose default port differs.
 
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/auth.h"
 #include "common/server_runner.h"
 
 namespace antt {
 
+// How a server admits callers and calls other services, from the flags.
+struct ServerSecurity {
+  bool insecure = false;
+  TlsFiles tls;
+  // Who may call: the principals file, or everyone in insecure mode.
+  std::unique_ptr<Authenticator> authenticator;
+  // For calls to other ANTT services: TLS with this server's certificate as
+  // the client certificate, --tls_ca as the root, and the bearer token of
+  // --service_token_file; plaintext in insecure mode.
+  std::shared_ptr<grpc::ChannelCredentials> dependency_credentials;
+};
+
+// Reads the security flags. `calls_other_services` makes
+// --service_token_file required (outside insecure mode).
+[[nodiscard]] absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(
+    bool calls_other_services);
+
 // Options from the shared flags, for `service_name` listening on `listen`.
-[[nodiscard]] ServerOptions ServerOptionsFromFlags(std::string service_name,
-                                                   std::string listen);
+[[nodiscard]] ServerOptions ServerOptionsFromFlags(
+    std::string service_name, std::string listen,
+    const ServerSecurity& security);
 
 // Logs a start-up failure ("cannot open store", …) and returns exit code 1.
 int StartupFailure(absl::string_view what, const absl::Status& status);
 
 // Starts `services`, serves until SIGTERM or SIGINT, then drains (health
-// NOT_SERVING, in-flight calls finish within the drain time). Returns the
-// exit code: 0, or 1 when the server could not start. The caller closes its
-// store afterwards.
+// NOT_SERVING, in-flight calls finish within the drain time). SIGHUP
+// reloads the principals file. Returns the exit code: 0, or 1 when the
+// server could not start. The caller closes its store afterwards.
 int ServeUntilSignal(const ServerOptions& options,
-                     const std::vector<grpc::Service*>& services);
+                     const std::vector<grpc::Service*>& services,
+                     Authenticator* authenticator);
 
 }  // namespace antt
 

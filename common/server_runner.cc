@@ -7,6 +7,9 @@
 #include <signal.h>
 
 #include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -21,6 +24,10 @@ namespace antt {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
+
+constexpr char kInsecureWarning[] =
+    "INSECURE MODE: plaintext gRPC, no authentication. Local demo only; "
+    "never expose this port.";
 
 // Reads a top-level string field `request_id` from a request message, when the
 // method is one of ours (so the message is a generated protobuf message).
@@ -37,8 +44,9 @@ std::string RequestIdOf(const google::protobuf::Message& message) {
 // Writes one JSON line per call: method, code, latency, caller, request id.
 class CallLogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit CallLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : info_(info), start_(absl::Now()) {}
+  CallLogInterceptor(grpc::experimental::ServerRpcInfo* info,
+                     const ServerOptions* options)
+      : info_(info), options_(options), start_(absl::Now()) {}
 
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -50,6 +58,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
       if (it != metadata->end()) {
         request_id_.assign(it->second.data(), it->second.size());
       }
+      caller_ = CallerName(*metadata);
     }
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_MESSAGE) &&
@@ -79,18 +88,40 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
           {"method", std::string(method)},
           {"code", static_cast<int>(status.error_code())},
           {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},
-          {"caller", info_->server_context()->peer()},
+          {"caller", caller_},
+          {"peer", info_->server_context()->peer()},
       };
       if (!request_id_.empty()) fields["request_id"] = request_id_;
       if (!status.ok()) fields["error"] = status.error_message();
-      LogInfo("call", std::move(fields));
+      // Whoever watches health checks must see that this port is open.
+      if (options_->insecure && absl::StartsWith(method, "/grpc.health.")) {
+        fields["warning"] = kInsecureWarning;
+        LogWarning("call", std::move(fields));
+      } else {
+        LogInfo("call", std::move(fields));
+      }
     }
     methods->Proceed();
   }
 
  private:
+  // The principal's name for the log; never the token.
+  std::string CallerName(
+      const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+    if (options_->authenticator == nullptr) return "";
+    auto it = metadata.find("authorization");
+    std::string header;
+    if (it != metadata.end()) header.assign(it->second.data(), it->second.size());
+    absl::StatusOr<Principal> principal =
+        options_->authenticator->AuthenticateHeader(
+            it == metadata.end() ? nullptr : &header);
+    return principal.ok() ? principal->name : "unauthenticated";
+  }
+
   grpc::experimental::ServerRpcInfo* info_;
+  const ServerOptions* options_;
   absl::Time start_;
+  std::string caller_;
   std::string request_id_;
   bool unparsable_ = false;
 };
@@ -98,11 +129,52 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
 class CallLogInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
+  // `options` outlives the server (GrpcServer holds it).
+  explicit CallLogInterceptorFactory(const ServerOptions* options)
+      : options_(options) {}
+
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new CallLogInterceptor(info);
+    return new CallLogInterceptor(info, options_);
   }
+
+ private:
+  const ServerOptions* options_;
 };
+
+// TLS, mutual when a CA is given; plaintext only when asked for.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const ServerOptions& options) {
+  if (options.insecure) {
+    if (!options.tls.empty()) {
+      return absl::InvalidArgumentError(
+          "--insecure cannot be combined with --tls_cert, --tls_key or "
+          "--tls_ca: choose TLS or the plaintext demo mode");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls.cert.empty() || options.tls.key.empty()) {
+    return absl::FailedPreconditionError(
+        "no transport security configured: pass --tls_cert and --tls_key "
+        "(and --tls_ca for mutual TLS), or --insecure for a local plaintext "
+        "demo server");
+  }
+  absl::StatusOr<std::string> cert = ReadPemFile(options.tls.cert, "--tls_cert");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPemFile(options.tls.key, "--tls_key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl(
+      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!options.tls.ca.empty()) {
+    absl::StatusOr<std::string> ca = ReadPemFile(options.tls.ca, "--tls_ca");
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
 
 // Protobuf writes its own warnings (e.g. a string field that is not UTF-8)
 // to stderr; route them into the JSON log so every line stays parseable.
@@ -125,21 +197,31 @@ sigset_t TerminationSignals() {
 
 }  // namespace
 
+absl::StatusOr<std::string> ReadPemFile(const std::string& path,
+                                        absl::string_view flag) {
+  std::ifstream in(path);
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  // Never the contents in a message: only the flag and the file.
+  if (!in || text.str().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": cannot read ", path, " (or it is empty)"));
+  }
+  return text.str();
+}
+
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     const ServerOptions& options, const std::vector<grpc::Service*>& services) {
-  if (!options.insecure) {
-    return absl::FailedPreconditionError(
-        "no transport security configured: pass --insecure for a local "
-        "plaintext server");
-  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentials(options);
+  if (!credentials.ok()) return credentials.status();
   google::protobuf::SetLogHandler(&ProtobufLogToJson);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &port);
+  builder.AddListeningPort(options.listen, *credentials, &port);
   grpc::ResourceQuota quota(options.service_name);
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
@@ -148,33 +230,38 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
-  interceptors.push_back(std::make_unique<CallLogInterceptorFactory>());
+  // The interceptors read the options the GrpcServer keeps, so it exists
+  // before the server starts.
+  std::unique_ptr<GrpcServer> running(new GrpcServer(options));
+  interceptors.push_back(
+      std::make_unique<CallLogInterceptorFactory>(&running->options_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
+  running->server_ = builder.BuildAndStart();
+  if (running->server_ == nullptr || port == 0) {
+    running->shut_down_ = true;
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen));
   }
+  running->port_ = port;
+  grpc::Server* server = running->server_.get();
   auto* health = server->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(options.service_name, true);
-  LogInfo("listening", {{"service", options.service_name},
-                        {"listen", options.listen},
-                        {"port", port}});
+  LogInfo("listening",
+          {{"service", options.service_name},
+           {"listen", options.listen},
+           {"port", port},
+           {"transport", options.insecure         ? "plaintext"
+                         : options.tls.ca.empty() ? "tls"
+                                                  : "mutual tls"}});
   if (options.insecure) {
-    LogWarning(
-        "INSECURE MODE: plaintext gRPC, no authentication. Local demo only; "
-        "never expose this port.",
-        {{"service", options.service_name}});
+    LogWarning(kInsecureWarning, {{"service", options.service_name}});
   }
-  return std::unique_ptr<GrpcServer>(
-      new GrpcServer(options, std::move(server), port));
+  return running;
 }
 
-GrpcServer::GrpcServer(ServerOptions options,
-                       std::unique_ptr<grpc::Server> server, int port)
-    : options_(std::move(options)), server_(std::move(server)), port_(port) {}
+GrpcServer::GrpcServer(ServerOptions options) : options_(std::move(options)) {}
 
 GrpcServer::~GrpcServer() { Shutdown(absl::Now()); }
 
@@ -194,12 +281,15 @@ void BlockTerminationSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-std::string WaitForTerminationSignal() {
+std::string WaitForTerminationSignal(const std::function<void()>& on_hangup) {
   sigset_t set = TerminationSignals();
   while (true) {
     int signal_number = 0;
     if (sigwait(&set, &signal_number) != 0) continue;
-    if (signal_number == SIGHUP) continue;  // reload hooks arrive later
+    if (signal_number == SIGHUP) {
+      if (on_hangup) on_hangup();
+      continue;
+    }
     return signal_number == SIGTERM ? "SIGTERM" : "SIGINT";
   }
 }

@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/audit_service.h"
 #include "common/data_dir.h"
 #include "common/log.h"
 #include "common/server_flags.h"
@@ -25,21 +26,28 @@ ABSL_FLAG(std::string, areas_dir, "",
           "directory of the area code lists (default: share/antt/areas next "
           "to the binary)");
 
-namespace {}  // namespace
-
 int main(int argc, char** argv) {
   antt::BlockTerminationSignals();
   // Debian builds Abseil with mutex deadlock detection on; it costs every
   // lock (gRPC's too) several per cent of CPU in production. Tests keep it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
-      "antt-registry --db_path=DIR [--listen=HOST:PORT] [--insecure]");
+      "antt-registry --db_path=DIR [--listen=HOST:PORT] "
+      "(--tls_cert=PEM --tls_key=PEM [--tls_ca=PEM] --principals_file=JSON | "
+      "--insecure)");
   absl::ParseCommandLine(argc, argv);
 
   const std::string db_path = absl::GetFlag(FLAGS_db_path);
   if (db_path.empty()) {
     return antt::StartupFailure(
         "bad flags", absl::InvalidArgumentError("--db_path is required"));
+  }
+  absl::StatusOr<antt::ServerSecurity> security =
+      antt::ServerSecurityFromFlags(/*calls_other_services=*/false);
+  if (!security.ok()) return antt::StartupFailure("bad flags", security.status());
+  if (absl::Status s = antt::registry::RegistryAccessPolicy().Validate();
+      !s.ok()) {
+    return antt::StartupFailure("bad access policy", s);
   }
   std::string areas_dir = absl::GetFlag(FLAGS_areas_dir);
   if (areas_dir.empty()) areas_dir = antt::InstalledDataPath("areas");
@@ -55,12 +63,15 @@ int main(int argc, char** argv) {
     return antt::StartupFailure("cannot open store", store.status());
 
   antt::registry::Registry registry(areas->get(), store->get());
-  antt::registry::RegistryServiceImpl service(&registry);
+  antt::registry::RegistryServiceImpl service(
+      &registry, security->authenticator.get());
+  antt::AuditServiceImpl audit_service((*store)->audit_log(),
+                                       security->authenticator.get());
 
   const int code = antt::ServeUntilSignal(
       antt::ServerOptionsFromFlags("antt.registry.v1.RegistryService",
-                                   absl::GetFlag(FLAGS_listen)),
-      {&service});
+                                   absl::GetFlag(FLAGS_listen), *security),
+      {&service, &audit_service}, security->authenticator.get());
   store->reset();  // flush and close the store after the last call
   antt::LogInfo("store closed", {{"db_path", db_path}});
   return code;

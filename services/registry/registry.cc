@@ -11,6 +11,7 @@
 #include "common/paging.h"
 #include "common/request_id.h"
 #include "common/text.h"
+#include "services/registry/area_scope.h"
 #include "services/registry/person_rules.h"
 #include "services/registry/unit_rules.h"
 
@@ -47,27 +48,34 @@ absl::CivilDay Registry::VietnamToday() {
 }
 
 absl::StatusOr<v1::Unit> Registry::CreateUnit(
-    const v1::CreateUnitRequest& request) {
+    const Principal& caller, const v1::CreateUnitRequest& request) {
   if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return s;
   v1::Unit unit = request.unit();
   ClearOutputOnlyFields(&unit);
   if (absl::Status s = NormalizeAndValidateUnit(*areas_, &unit); !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckUnitInScope(caller, unit); !s.ok()) return s;
   return store_->CreateUnit(std::move(unit), request.request_id());
 }
 
-absl::StatusOr<v1::Unit> Registry::GetUnit(const v1::GetUnitRequest& request) {
+absl::StatusOr<v1::Unit> Registry::GetUnit(const Principal& caller,
+                                           const v1::GetUnitRequest& request) {
   if (absl::Status s = CheckId(request.id(), "id"); !s.ok()) return s;
-  return store_->GetUnit(request.id());
+  absl::StatusOr<v1::Unit> unit = store_->GetUnit(request.id());
+  if (!unit.ok()) return unit.status();
+  if (absl::Status s = CheckUnitInScope(caller, *unit); !s.ok()) return s;
+  return unit;
 }
 
 absl::StatusOr<v1::Unit> Registry::UpdateUnit(
-    const v1::UpdateUnitRequest& request) {
+    const Principal& caller, const v1::UpdateUnitRequest& request) {
   if (absl::Status s = CheckId(request.unit().id(), "unit.id"); !s.ok()) {
     return s;
   }
   return store_->UpdateUnit(request.unit().id(), [&](v1::Unit* unit) {
+    // Scope first: a caller outside the unit's area learns nothing of it.
+    if (absl::Status s = CheckUnitInScope(caller, *unit); !s.ok()) return s;
     if (absl::Status s = CheckEtag(request.unit().etag(), unit->etag(),
                                    absl::StrCat("unit ", unit->id()));
         !s.ok()) {
@@ -82,12 +90,16 @@ absl::StatusOr<v1::Unit> Registry::UpdateUnit(
         !s.ok()) {
       return s;
     }
-    return NormalizeAndValidateUnit(*areas_, unit);
+    if (absl::Status s = NormalizeAndValidateUnit(*areas_, unit); !s.ok()) {
+      return s;
+    }
+    // Nor may it move the unit out of its area.
+    return CheckUnitInScope(caller, *unit);
   });
 }
 
 absl::StatusOr<v1::Unit> Registry::DissolveUnit(
-    const v1::DissolveUnitRequest& request) {
+    const Principal& caller, const v1::DissolveUnitRequest& request) {
   FieldViolations v;
   if (request.id().empty()) v.Add("id", "is required");
   if (!request.has_dissolve_date() || IsEmptyDate(request.dissolve_date())) {
@@ -104,6 +116,7 @@ absl::StatusOr<v1::Unit> Registry::DissolveUnit(
   if (!v.empty()) return v.ToStatus();
 
   return store_->UpdateUnit(request.id(), [&](v1::Unit* unit) {
+    if (absl::Status s = CheckUnitInScope(caller, *unit); !s.ok()) return s;
     if (absl::Status s = CheckEtag(request.etag(), unit->etag(),
                                    absl::StrCat("unit ", unit->id()));
         !s.ok()) {
@@ -139,7 +152,7 @@ absl::Status Registry::CheckEdition(const std::string& edition,
 }
 
 absl::StatusOr<v1::ListUnitsResponse> Registry::ListUnits(
-    const v1::ListUnitsRequest& request) {
+    const Principal& caller, const v1::ListUnitsRequest& request) {
   FieldViolations v;
   UnitQuery query;
   query.edition = request.edition().empty() ? std::string(kCurrentEdition)
@@ -174,6 +187,11 @@ absl::StatusOr<v1::ListUnitsResponse> Registry::ListUnits(
   absl::StatusOr<int> page_size = ResolvePageSize(request.page_size());
   if (!page_size.ok()) v.Add("page_size", "must be between 1 and 1000");
   if (!v.empty()) return v.ToStatus();
+  if (absl::Status s =
+          CheckAreaFilter(caller, *areas_, query.edition, query.area_code);
+      !s.ok()) {
+    return s;
+  }
 
   query.kind = request.kind();
   query.managing_level = request.managing_level();
@@ -205,7 +223,8 @@ absl::StatusOr<v1::ListUnitsResponse> Registry::ListUnits(
   return response;
 }
 
-absl::Status Registry::ImportRow(int row, const v1::Unit& unit,
+absl::Status Registry::ImportRow(const Principal& caller, int row,
+                                 const v1::Unit& unit,
                                  v1::ImportUnitsResponse* response) {
   v1::Unit incoming = unit;
   ClearOutputOnlyFields(&incoming);
@@ -218,9 +237,18 @@ absl::Status Registry::ImportRow(int row, const v1::Unit& unit,
         "unit by it");
   }
   if (status.ok()) {
+    if (absl::Status s = CheckUnitInScope(caller, incoming); !s.ok()) {
+      return s;
+    }
     absl::StatusOr<std::pair<v1::Unit, UpsertOutcome>> written =
         store_->UpsertUnit(
             incoming, [&](const v1::Unit* existing, v1::Unit* result) {
+              if (existing != nullptr) {
+                if (absl::Status s = CheckUnitInScope(caller, *existing);
+                    !s.ok()) {
+                  return s;
+                }
+              }
               if (existing == nullptr) {
                 *result = incoming;
                 return absl::OkStatus();
@@ -255,7 +283,7 @@ absl::Status Registry::ImportRow(int row, const v1::Unit& unit,
     }
     status = written.status();
     // A rule the row breaks is the row's error; anything else (storage
-    // trouble) stops the import.
+    // trouble, a unit outside the caller's area) stops the import.
     if (status.code() != absl::StatusCode::kAlreadyExists &&
         status.code() != absl::StatusCode::kFailedPrecondition) {
       return status;
@@ -379,8 +407,23 @@ absl::Status Registry::CheckPersonUnits(const v1::Person& person) {
   return v.ToStatus();
 }
 
+absl::Status Registry::CheckPersonInScope(const Principal& caller,
+                                          const v1::Person& person) {
+  if (!caller.limited_to_area()) return absl::OkStatus();
+  const std::string who =
+      person.id().empty() ? "a person" : absl::StrCat("person ", person.id());
+  if (person.unit_id().empty()) {
+    return OutsideArea(caller, absl::StrCat(who, " with no current unit"));
+  }
+  absl::StatusOr<v1::Unit> unit = store_->GetUnit(person.unit_id());
+  if (!unit.ok()) return unit.status();
+  if (UnitInScope(caller, *unit)) return absl::OkStatus();
+  return OutsideArea(caller,
+                     absl::StrCat(who, " of unit ", person.unit_id()));
+}
+
 absl::StatusOr<v1::Person> Registry::CreatePerson(
-    const v1::CreatePersonRequest& request) {
+    const Principal& caller, const v1::CreatePersonRequest& request) {
   if (absl::Status s = CheckRequestId(request.request_id()); !s.ok()) return s;
   v1::Person person = request.person();
   ClearOutputOnlyFields(&person);
@@ -389,23 +432,30 @@ absl::StatusOr<v1::Person> Registry::CreatePerson(
   }
   // Units are never deleted, so a unit found here still exists at the write.
   if (absl::Status s = CheckPersonUnits(person); !s.ok()) return s;
+  if (absl::Status s = CheckPersonInScope(caller, person); !s.ok()) return s;
   return store_->CreatePerson(std::move(person), request.request_id());
 }
 
 absl::StatusOr<v1::Person> Registry::GetPerson(
-    const v1::GetPersonRequest& request) {
+    const Principal& caller, const v1::GetPersonRequest& request) {
   if (absl::Status s = CheckId(request.id(), "id"); !s.ok()) return s;
-  return store_->GetPerson(request.id());
+  absl::StatusOr<v1::Person> person = store_->GetPerson(request.id());
+  if (!person.ok()) return person.status();
+  if (absl::Status s = CheckPersonInScope(caller, *person); !s.ok()) return s;
+  return person;
 }
 
 absl::StatusOr<v1::Person> Registry::UpdatePerson(
-    const v1::UpdatePersonRequest& request) {
+    const Principal& caller, const v1::UpdatePersonRequest& request) {
   if (absl::Status s = CheckId(request.person().id(), "person.id"); !s.ok()) {
     return s;
   }
   const absl::CivilDay today = today_();
   return store_->UpdatePerson(request.person().id(), [&](v1::Person* person) {
     const v1::PersonStatus stored_status = person->status();
+    if (absl::Status s = CheckPersonInScope(caller, *person); !s.ok()) {
+      return s;
+    }
     if (absl::Status s = CheckEtag(request.person().etag(), person->etag(),
                                    absl::StrCat("person ", person->id()));
         !s.ok()) {
@@ -422,13 +472,14 @@ absl::StatusOr<v1::Person> Registry::UpdatePerson(
     if (absl::Status s = NormalizeAndValidatePerson(person, today); !s.ok()) {
       return s;
     }
-    // Reads do not take the store's write lock, so this may run under it.
-    return CheckPersonUnits(*person);
+    // Reads do not take the store's write lock, so these may run under it.
+    if (absl::Status s = CheckPersonUnits(*person); !s.ok()) return s;
+    return CheckPersonInScope(caller, *person);
   });
 }
 
 absl::StatusOr<v1::ListPersonsResponse> Registry::ListPersons(
-    const v1::ListPersonsRequest& request) {
+    const Principal& caller, const v1::ListPersonsRequest& request) {
   FieldViolations v;
   absl::StatusOr<std::string> folded = FoldQuery(request.query(), "query");
   if (!folded.ok()) {
@@ -442,6 +493,11 @@ absl::StatusOr<v1::ListPersonsResponse> Registry::ListPersons(
   if (!request.unit_id().empty()) {
     absl::StatusOr<v1::Unit> unit = store_->GetUnit(request.unit_id());
     if (!unit.ok()) return unit.status();
+    if (absl::Status s = CheckUnitInScope(caller, *unit); !s.ok()) return s;
+  } else if (caller.limited_to_area()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        caller.Describe(), " must list the persons of one unit in its area "
+        "(unit_id)"));
   }
   PersonQuery query;
   query.unit_id = request.unit_id();

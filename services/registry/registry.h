@@ -6,13 +6,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "antt/registry/v1/registry.pb.h"
+#include "common/auth.h"
 #include "services/registry/area_catalog.h"
 #include "services/registry/registry_store.h"
 
 namespace antt::registry {
 
 // The registry's use cases, one method per RPC: validate the request, apply
-// the rules of SPEC section 1, call the store. No gRPC here; the service
+// the rules of SPEC section 1 and the caller's area scope, call the store. No gRPC here; the service
 // adapter only translates statuses. Thread-safe (the store is).
 class Registry final {
  public:
@@ -22,19 +23,22 @@ class Registry final {
            std::function<absl::CivilDay()> today = VietnamToday);
 
   [[nodiscard]] absl::StatusOr<v1::Unit> CreateUnit(
-      const v1::CreateUnitRequest& request);
+      const Principal& caller, const v1::CreateUnitRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Unit> GetUnit(
-      const v1::GetUnitRequest& request);
+      const Principal& caller, const v1::GetUnitRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Unit> UpdateUnit(
-      const v1::UpdateUnitRequest& request);
+      const Principal& caller, const v1::UpdateUnitRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Unit> DissolveUnit(
-      const v1::DissolveUnitRequest& request);
+      const Principal& caller, const v1::DissolveUnitRequest& request);
   [[nodiscard]] absl::StatusOr<v1::ListUnitsResponse> ListUnits(
-      const v1::ListUnitsRequest& request);
+      const Principal& caller, const v1::ListUnitsRequest& request);
   // Upserts row `row` (1-based) of an import into `response`: counts it as
   // created, updated or rejected (with one error naming the field). A storage
   // failure is returned instead, so the caller can stop the import.
-  [[nodiscard]] absl::Status ImportRow(int row, const v1::Unit& unit,
+  // A row outside an area-limited caller's area fails the call with
+  // PERMISSION_DENIED (rows before it stay written, as on cancellation).
+  [[nodiscard]] absl::Status ImportRow(const Principal& caller, int row,
+                                       const v1::Unit& unit,
                                        v1::ImportUnitsResponse* response);
   [[nodiscard]] absl::StatusOr<v1::ListChangesResponse> ListChanges(
       const v1::ListChangesRequest& request);
@@ -45,13 +49,13 @@ class Registry final {
       const v1::ListAreasRequest& request);
 
   [[nodiscard]] absl::StatusOr<v1::Person> CreatePerson(
-      const v1::CreatePersonRequest& request);
+      const Principal& caller, const v1::CreatePersonRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Person> GetPerson(
-      const v1::GetPersonRequest& request);
+      const Principal& caller, const v1::GetPersonRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Person> UpdatePerson(
-      const v1::UpdatePersonRequest& request);
+      const Principal& caller, const v1::UpdatePersonRequest& request);
   [[nodiscard]] absl::StatusOr<v1::ListPersonsResponse> ListPersons(
-      const v1::ListPersonsRequest& request);
+      const Principal& caller, const v1::ListPersonsRequest& request);
 
   // Today's date in Vietnam (UTC+7).
   static absl::CivilDay VietnamToday();
@@ -60,6 +64,10 @@ class Registry final {
   // InvalidArgument naming `field` for each unit a person refers to that does
   // not exist.
   absl::Status CheckPersonUnits(const v1::Person& person);
+  // PERMISSION_DENIED unless the person's current unit is in the caller's
+  // area (a person without one is outside every area).
+  absl::Status CheckPersonInScope(const Principal& caller,
+                                  const v1::Person& person);
   absl::Status CheckEdition(const std::string& edition,
                             const std::string& field) const;
 

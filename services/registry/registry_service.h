@@ -2,9 +2,13 @@
 #define ANTT_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
 #include "antt/registry/v1/registry.grpc.pb.h"
+#include "common/auth.h"
 #include "services/registry/registry.h"
 
 namespace antt::registry {
+
+// Which roles may call each RegistryService method (README, "Roles").
+[[nodiscard]] const AccessPolicy& RegistryAccessPolicy();
 
 // The gRPC adapter: each handler calls the Registry and maps its status. The
 // sync API with a bounded thread pool (ServerOptions::max_threads): GetUnit
@@ -13,7 +17,10 @@ namespace antt::registry {
 // "Threading model").
 class RegistryServiceImpl final : public v1::RegistryService::Service {
  public:
-  explicit RegistryServiceImpl(Registry* registry) : registry_(registry) {}
+  // Neither is owned; both must outlive the service.
+  RegistryServiceImpl(Registry* registry, const Authenticator* authenticator)
+      : registry_(registry),
+        access_{authenticator, &RegistryAccessPolicy()} {}
 
   grpc::Status CreateUnit(grpc::ServerContext* context,
                           const v1::CreateUnitRequest* request,
@@ -57,6 +64,7 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
 
  private:
   Registry* registry_;
+  AccessControl access_;
 };
 
 }  // namespace antt::registry

@@ -61,7 +61,8 @@ using UnitUpserter =
 // Contract for every method:
 // - Thread-safe. Reads see a consistent snapshot; writes are serialized, and
 //   everything one call changes (record, indexes, id counter, change-feed
-//   entry, request-id entry) is committed in one atomic write, or nothing is.
+//   entry, request-id entry, and the audit record of the call being served,
+//   common/audit.h) is committed in one atomic write, or nothing is.
 // - A returned OK means the write is in the write-ahead log: it survives a
 //   crash of the process.
 // - NotFound is the answer for an unknown id. AlreadyExists means a unique key

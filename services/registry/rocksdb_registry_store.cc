@@ -145,10 +145,15 @@ RocksDbRegistryStore::Open(const std::string& path,
                            const RocksDbOptions& options) {
   std::unique_ptr<RocksDbRegistryStore> store(new RocksDbRegistryStore());
   absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(
-      path, {"default", "units", "persons", "changes", "requests", "index"},
+      path,
+      {"default", "units", "persons", "changes", "requests", "index", "audit"},
       options);
   if (!db.ok()) return db.status();
   store->db_ = *std::move(db);
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(store->db_.get(), kAudit);
+  if (!audit.ok()) return audit.status();
+  store->audit_ = *std::move(audit);
   if (absl::Status c = store->LoadCounters(); !c.ok()) return c;
   return store;
 }
@@ -250,7 +255,7 @@ absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
   }
   if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
 
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {after.id()}); !s.ok()) return s;
   ++last_change_;
   if (before == nullptr) ++next_unit_;
   return after;
@@ -497,7 +502,7 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::WritePersonLocked(
               RocksDb::EncodeUint64(next_person_ + 1));
   }
   if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {after.id()}); !s.ok()) return s;
   ++last_change_;
   if (before == nullptr) ++next_person_;
   return after;

@@ -17,6 +17,7 @@
 //             uw\0<name word>\0<unit id>            → attributes + folded name
 //             pu\0<unit id>\0<person id>            → ""
 //             pw\0<name word>\0<person id>          → folded name
+//   audit     <uint64 sequence>                     → antt.audit.v1.AuditRecord
 // clang-format on
 // Unit attributes are 4 bytes (kind, managing level, status, in scope), so
 // ListUnits filters and counts from the index without reading records.
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/audit.h"
 #include "common/rocksdb_db.h"
 #include "services/registry/registry_store.h"
 
@@ -58,6 +60,9 @@ class RocksDbRegistryStore final : public RegistryStore {
                                           const PersonMutator& mutate) override;
   absl::StatusOr<PersonPage> ListPersons(const PersonQuery& query) override;
 
+  // The audit chain, written with every mutation (common/audit.h).
+  [[nodiscard]] AuditLog* audit_log() { return audit_.get(); }
+
   // RocksDB's estimate of the live data size in bytes, for metrics.
   [[nodiscard]] uint64_t ApproximateSizeBytes();
 
@@ -69,6 +74,7 @@ class RocksDbRegistryStore final : public RegistryStore {
     kChanges,
     kRequests,
     kIndex,
+    kAudit,
     kNumCf
   };
 
@@ -97,6 +103,7 @@ class RocksDbRegistryStore final : public RegistryStore {
                     const std::string& id, v1::ChangeType type, absl::Time now);
 
   std::unique_ptr<RocksDb> db_;
+  std::unique_ptr<AuditLog> audit_;
 
   absl::Mutex write_mu_;
   uint64_t next_unit_ ABSL_GUARDED_BY(write_mu_) = 1;

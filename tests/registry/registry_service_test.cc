@@ -49,7 +49,8 @@ class RegistryServiceTest : public ::testing::Test {
     store_ = *std::move(store);
     registry_ = std::make_unique<Registry>(
         &Areas(), store_.get(), [] { return absl::CivilDay(2026, 11, 28); });
-    service_ = std::make_unique<RegistryServiceImpl>(registry_.get());
+    service_ = std::make_unique<RegistryServiceImpl>(registry_.get(),
+                                                     authenticator_.get());
     ServerOptions options;
     options.service_name = "antt.registry.v1.RegistryService";
     options.listen = "127.0.0.1:0";
@@ -112,6 +113,7 @@ class RegistryServiceTest : public ::testing::Test {
     return date;
   }
 
+  std::unique_ptr<Authenticator> authenticator_ = Authenticator::Insecure();
   std::unique_ptr<RocksDbRegistryStore> store_;
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<RegistryServiceImpl> service_;

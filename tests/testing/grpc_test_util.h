@@ -53,13 +53,17 @@ inline bool PollUntil(std::chrono::steady_clock::duration timeout,
   }
 }
 
-// Polls the health service at `address` until SERVING, for at most 20 s.
-inline bool WaitServing(const std::string& address) {
+// Polls the health service at `address` until SERVING, for at most 20 s,
+// over `credentials` (plaintext when none).
+inline bool WaitServing(
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr) {
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   return PollUntil(std::chrono::seconds(20), [&] {
     // A fresh channel each time: a channel that failed to connect backs off
     // for seconds before it tries again.
     auto health = grpc::health::v1::Health::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+        grpc::CreateChannel(address, credentials));
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(200));

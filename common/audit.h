@@ -1,0 +1,93 @@
+#ifndef ANTT_COMMON_AUDIT_H_
+#define ANTT_COMMON_AUDIT_H_
+
+// The hash-chained audit log each service keeps in its own store (SPEC
+// section 4): every mutating call appends one record in the same RocksDB
+// write as the change, so a change is never stored without its record nor a
+// record without its change.
+//
+// Record n's hash is the SHA-256 of its fields, length-prefixed in this order:
+// "antt.audit.v1", sequence (decimal), time (seconds and nanos, decimal),
+// caller, method, the count of target ids and each id, request_sha256 and
+// previous_hash (record n-1's hash; 64 zeros for record 1). Changing any
+// stored byte of a record breaks its own hash; removing or reordering records
+// breaks the links after them. Verify() finds the first record that fails.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "antt/audit/v1/audit.pb.h"
+#include "common/rocksdb_db.h"
+#include "rocksdb/write_batch.h"
+
+namespace antt {
+
+// The call a thread is serving, as the audit log records it. Set by Handle()
+// for each call (after its caller is authenticated) and read by
+// AuditLog::Write; a sync-API handler runs on one thread, as for the call
+// deadline.
+struct AuditCall {
+  std::string caller;          // principal name, never a token
+  std::string method;          // "antt.registry.v1.RegistryService/CreateUnit"
+  std::string request_sha256;  // hex digest of the request message
+};
+
+// nullptr when the thread serves no call.
+[[nodiscard]] const AuditCall* CurrentAuditCall();
+
+class ScopedAuditCall final {
+ public:
+  explicit ScopedAuditCall(AuditCall call);
+  ~ScopedAuditCall();
+  ScopedAuditCall(const ScopedAuditCall&) = delete;
+  ScopedAuditCall& operator=(const ScopedAuditCall&) = delete;
+
+ private:
+  AuditCall call_;
+  const AuditCall* previous_;
+};
+
+class AuditLog final {
+ public:
+  // The chain in column family `cf` of `db` (not owned); reads its head.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<AuditLog>> Open(
+      RocksDb* db, int cf);
+
+  // Commits `batch` atomically with one audit record for the current call
+  // naming `target_ids`. A write made while no call is served (the scoring
+  // service's mirror of the registry, start-up work) is not a mutating RPC
+  // and is committed without a record. Writes are serialized here, so
+  // records are in commit order.
+  [[nodiscard]] absl::Status Write(rocksdb::WriteBatch* batch,
+                                   const std::vector<std::string>& target_ids,
+                                   bool sync = false);
+
+  // Records with sequence > after_sequence, at most `limit`; `*more` says
+  // whether any follow.
+  [[nodiscard]] absl::StatusOr<std::vector<audit::v1::AuditRecord>> List(
+      uint64_t after_sequence, int limit, bool* more);
+
+  // Walks the whole chain from record 1.
+  [[nodiscard]] absl::StatusOr<audit::v1::VerifyAuditChainResponse> Verify();
+
+  // The hash `record` should carry (its own `hash` field is ignored).
+  [[nodiscard]] static std::string HashOf(
+      const audit::v1::AuditRecord& record);
+  [[nodiscard]] static std::string KeyOf(uint64_t sequence);
+
+ private:
+  AuditLog(RocksDb* db, int cf) : db_(db), cf_(cf) {}
+
+  RocksDb* db_;
+  int cf_;
+  absl::Mutex mu_;
+  uint64_t last_sequence_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string last_hash_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace antt
+
+#endif  // ANTT_COMMON_AUDIT_H_

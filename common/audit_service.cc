@@ -1,0 +1,58 @@
+#include "common/audit_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/field_violations.h"
+#include "common/grpc_handler.h"
+#include "common/paging.h"
+
+namespace antt {
+
+const AccessPolicy& AuditAccessPolicy() {
+  static const AccessPolicy* const policy =
+      new AccessPolicy(audit::v1::AuditService::service_full_name(),
+                       {{"ListAuditRecords", kAdminOnly},
+                        {"VerifyAuditChain", kAdminOnly}});
+  return *policy;
+}
+
+grpc::Status AuditServiceImpl::ListAuditRecords(
+    grpc::ServerContext* context,
+    const audit::v1::ListAuditRecordsRequest* request,
+    audit::v1::ListAuditRecordsResponse* response) {
+  return Handle(
+      access_, *context, *request, response,
+      [&]() -> absl::StatusOr<audit::v1::ListAuditRecordsResponse> {
+        absl::StatusOr<int> page_size = ResolvePageSize(request->page_size());
+        if (!page_size.ok()) return page_size.status();
+        const std::string filters = absl::StrCat(request->after_sequence());
+        absl::StatusOr<std::string> position =
+            DecodePageToken(request->page_token(), filters);
+        if (!position.ok()) return position.status();
+        uint64_t after = request->after_sequence();
+        if (!position->empty() && !absl::SimpleAtoi(*position, &after)) {
+          return InvalidField("page_token", "not a page token of this list");
+        }
+        bool more = false;
+        absl::StatusOr<std::vector<audit::v1::AuditRecord>> records =
+            log_->List(after, *page_size, &more);
+        if (!records.ok()) return records.status();
+        audit::v1::ListAuditRecordsResponse page;
+        for (auto& record : *records) *page.add_records() = std::move(record);
+        if (more) {
+          page.set_next_page_token(EncodePageToken(
+              absl::StrCat(page.records().rbegin()->sequence()), filters));
+        }
+        return page;
+      });
+}
+
+grpc::Status AuditServiceImpl::VerifyAuditChain(
+    grpc::ServerContext* context,
+    const audit::v1::VerifyAuditChainRequest* request,
+    audit::v1::VerifyAuditChainResponse* response) {
+  return Handle(access_, *context, *request, response,
+                [&] { return log_->Verify(); });
+}
+
+}  // namespace antt
