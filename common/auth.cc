@@ -1,5 +1,6 @@
 #include "common/auth.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -232,7 +233,10 @@ AccessPolicy::AccessPolicy(const google::protobuf::ServiceDescriptor* service,
                            std::vector<std::pair<std::string, Roles>> rules)
     : service_(service) {
   // A policy for a service that is not linked in is a programming error.
-  if (service_ == nullptr) std::abort();
+  if (service_ == nullptr) {
+    std::fputs("AccessPolicy: service descriptor not found\n", stderr);
+    std::abort();
+  }
   for (auto& [method, roles] : rules) {
     if (service_->FindMethodByName(method) == nullptr) {
       unknown_.push_back(method);

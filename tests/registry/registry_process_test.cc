@@ -13,6 +13,8 @@
 #include "antt/registry/v1/registry.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/registry/fixtures.h"
+#include "tests/testing/credentials.h"
+#include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_util.h"
 
@@ -28,41 +30,23 @@ class RegistryProcessTest : public ::testing::Test {
 
   // Starts the server on a port of its choosing (no race with other tests
   // for a port picked in advance) and waits until it serves.
-  std::unique_ptr<ChildProcess> Start() {
+  // With `security` flags (default: --insecure) and `credentials` to match.
+  std::unique_ptr<ChildProcess> Start(
+      std::vector<std::string> security = {"--insecure"},
+      std::shared_ptr<grpc::ChannelCredentials> credentials =
+          grpc::InsecureChannelCredentials()) {
     log_ = absl::StrCat(dir_, "/server-", ++starts_, ".log");
-    auto child = std::make_unique<ChildProcess>(
-        BinDir() + "/antt-registry",
-        std::vector<std::string>{"--db_path=" + dir_ + "/db",
-                                 "--listen=127.0.0.1:0", "--insecure"},
-        log_);
+    std::vector<std::string> args = {"--db_path=" + dir_ + "/db",
+                                     "--listen=127.0.0.1:0"};
+    args.insert(args.end(), security.begin(), security.end());
+    auto child = std::make_unique<ChildProcess>(BinDir() + "/antt-registry",
+                                                args, log_);
     address_ =
-        absl::StrCat("127.0.0.1:", antt::testing::WaitForListeningPort(log_));
-    EXPECT_TRUE(WaitServing()) << Log();
-    channel_ =
-        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+        absl::StrCat("localhost:", antt::testing::WaitForListeningPort(log_));
+    EXPECT_TRUE(antt::testing::WaitServing(address_, credentials)) << Log();
+    channel_ = grpc::CreateChannel(address_, credentials);
     stub_ = v1::RegistryService::NewStub(channel_);
     return child;
-  }
-
-  // Polls the health service until SERVING, for at most 20 seconds.
-  bool WaitServing() {
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      // A fresh channel each time: a channel that failed to connect backs off
-      // for seconds before it tries again.
-      auto health = grpc::health::v1::Health::NewStub(
-          grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() +
-                           std::chrono::milliseconds(100));
-      grpc::health::v1::HealthCheckRequest request;
-      grpc::health::v1::HealthCheckResponse response;
-      if (health->Check(&context, request, &response).ok() &&
-          response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
-        return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
   }
 
   std::string Log() {
@@ -149,6 +133,103 @@ TEST_F(RegistryProcessTest, RefusesToStartWithoutTransportChoice) {
                       log_);
   EXPECT_EQ(server.WaitExit(20), 1) << Log();
   EXPECT_NE(Log().find("--insecure"), std::string::npos) << Log();
+}
+
+TEST_F(RegistryProcessTest, InsecureModeWarnsAtStartAndOnEveryHealthCheck) {
+  auto server = Start();
+  stub_.reset();
+  channel_.reset();
+  EXPECT_EQ(server->Stop(SIGTERM), 0);
+  std::istringstream lines(Log());
+  std::string line;
+  int health_checks = 0;
+  bool start_warning = false;
+  while (std::getline(lines, line)) {
+    if (line.find("\"msg\":\"INSECURE MODE") != std::string::npos) {
+      start_warning = true;
+    }
+    if (line.find("/grpc.health.v1.Health/Check") != std::string::npos) {
+      ++health_checks;
+      EXPECT_NE(line.find("\"warning\":\"INSECURE MODE"), std::string::npos)
+          << line;
+      EXPECT_NE(line.find("\"level\":\"warning\""), std::string::npos)
+          << line;
+    }
+  }
+  EXPECT_TRUE(start_warning) << Log();
+  EXPECT_GT(health_checks, 0) << Log();
+}
+
+TEST_F(RegistryProcessTest, RefusesInsecureTogetherWithTls) {
+  log_ = dir_ + "/server.log";
+  ChildProcess server(BinDir() + "/antt-registry",
+                      {"--db_path=" + dir_ + "/db", "--listen=127.0.0.1:0",
+                       "--insecure", "--tls_cert=" + dir_ + "/server.crt"},
+                      log_);
+  EXPECT_EQ(server.WaitExit(20), 1) << Log();
+  EXPECT_NE(Log().find("--insecure cannot be combined"), std::string::npos)
+      << Log();
+}
+
+TEST_F(RegistryProcessTest, RefusesTlsWithoutAPrincipalsFile) {
+  antt::testing::TestPki pki(dir_ + "/pki");
+  pki.IssueCert("registry");
+  log_ = dir_ + "/server.log";
+  ChildProcess server(BinDir() + "/antt-registry",
+                      {"--db_path=" + dir_ + "/db", "--listen=127.0.0.1:0",
+                       "--tls_cert=" + pki.cert("registry"),
+                       "--tls_key=" + pki.key("registry")},
+                      log_);
+  EXPECT_EQ(server.WaitExit(20), 1) << Log();
+  EXPECT_NE(Log().find("--principals_file is required"), std::string::npos)
+      << Log();
+}
+
+// A new token for a principal is in force after SIGHUP, without a restart;
+// a broken principals file is refused and the previous one stays in force.
+TEST_F(RegistryProcessTest, SighupReloadsPrincipals) {
+  antt::testing::TestPki pki(dir_ + "/pki");
+  pki.IssueCert("registry");
+  pki.IssueCert("client");
+  const std::string old_token = pki.IssueToken("officer", "OFFICER");
+  pki.IssueToken("monitor", "VIEWER");  // the health probe needs no token
+  auto server = Start(pki.ServerFlags("registry"),
+                      pki.Credentials("client", ""));
+  const auto call = [&](const std::string& token) {
+    auto stub = v1::RegistryService::NewStub(
+        grpc::CreateChannel(address_, pki.Credentials("client", token)));
+    v1::GetAreaRequest request;
+    request.set_edition("2025-06");
+    request.set_code("45");
+    v1::Area area;
+    return stub->GetArea(Context().get(), request, &area).error_code();
+  };
+  ASSERT_EQ(call(old_token), grpc::StatusCode::OK) << Log();
+
+  const std::string new_token = pki.IssueToken("officer", "OFFICER");
+  EXPECT_EQ(call(new_token), grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_EQ(kill(server->pid(), SIGHUP), 0);
+  EXPECT_TRUE(antt::testing::PollUntil(std::chrono::seconds(10), [&] {
+    return call(new_token) == grpc::StatusCode::OK;
+  })) << Log();
+  EXPECT_EQ(call(old_token), grpc::StatusCode::UNAUTHENTICATED);
+
+  std::ofstream(pki.principals()) << "{not json";
+  ASSERT_EQ(kill(server->pid(), SIGHUP), 0);
+  EXPECT_TRUE(antt::testing::PollUntil(std::chrono::seconds(10), [&] {
+    return Log().find("principals not reloaded") != std::string::npos;
+  })) << Log();
+  EXPECT_EQ(call(new_token), grpc::StatusCode::OK);
+
+  stub_.reset();
+  channel_.reset();
+  EXPECT_EQ(server->Stop(SIGTERM), 0) << Log();
+  const std::string log = Log();
+  // Callers are logged by name; their tokens never.
+  EXPECT_NE(log.find("\"caller\":\"officer\""), std::string::npos) << log;
+  EXPECT_EQ(log.find(old_token), std::string::npos);
+  EXPECT_EQ(log.find(new_token), std::string::npos);
+  EXPECT_NE(log.find("\"transport\":\"mutual tls\""), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,192 @@
+// The audit chain on a real RocksDB: records in the same write as the
+// change, nothing on a failed write, verification down to the first broken
+// record, and a chain that continues across a restart.
+
+#include "common/audit.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/digest.h"
+#include "rocksdb/write_batch.h"
+#include "tests/testing/test_util.h"
+
+namespace antt {
+namespace {
+
+constexpr int kData = 1;
+constexpr int kAudit = 2;
+
+class AuditLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    log_.reset();
+    db_.reset();
+    absl::StatusOr<std::unique_ptr<RocksDb>> db =
+        RocksDb::Open(dir_, {"default", "data", "audit"});
+    ASSERT_OK(db);
+    db_ = *std::move(db);
+    absl::StatusOr<std::unique_ptr<AuditLog>> log =
+        AuditLog::Open(db_.get(), kAudit);
+    ASSERT_OK(log);
+    log_ = *std::move(log);
+  }
+
+  // Writes key → value in a call by `caller`.
+  absl::Status Change(const std::string& key, const std::string& caller) {
+    const ScopedAuditCall call(
+        {caller, "antt.test.v1.Test/Change", Sha256Hex(key)});
+    rocksdb::WriteBatch batch;
+    batch.Put(db_->cf(kData), key, "value");
+    return log_->Write(&batch, {key});
+  }
+
+  std::vector<audit::v1::AuditRecord> All() {
+    bool more = false;
+    absl::StatusOr<std::vector<audit::v1::AuditRecord>> records =
+        log_->List(0, 1000, &more);
+    EXPECT_OK(records);
+    return records.ok() ? *records : std::vector<audit::v1::AuditRecord>{};
+  }
+
+  void Overwrite(const audit::v1::AuditRecord& record) {
+    ASSERT_TRUE(db_->db()
+                    ->Put(rocksdb::WriteOptions(), db_->cf(kAudit),
+                          AuditLog::KeyOf(record.sequence()),
+                          record.SerializeAsString())
+                    .ok());
+  }
+
+  std::string dir_ = antt::testing::FreshTestDir();
+  std::unique_ptr<RocksDb> db_;
+  std::unique_ptr<AuditLog> log_;
+};
+
+TEST_F(AuditLogTest, EachCallAppendsALinkedRecordWithItsChange) {
+  ASSERT_OK(Change("U1", "officer-a"));
+  ASSERT_OK(Change("U2", "officer-b"));
+  const std::vector<audit::v1::AuditRecord> records = All();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].sequence(), 1u);
+  EXPECT_EQ(records[0].caller(), "officer-a");
+  EXPECT_EQ(records[0].method(), "antt.test.v1.Test/Change");
+  ASSERT_EQ(records[0].target_ids_size(), 1);
+  EXPECT_EQ(records[0].target_ids(0), "U1");
+  EXPECT_EQ(records[0].request_sha256(), Sha256Hex("U1"));
+  EXPECT_EQ(records[0].previous_hash(), std::string(64, '0'));
+  EXPECT_EQ(records[0].hash(), AuditLog::HashOf(records[0]));
+  EXPECT_EQ(records[1].previous_hash(), records[0].hash());
+  EXPECT_TRUE(records[1].has_time());
+  EXPECT_OK(db_->Get(kData, "U2"));
+}
+
+TEST_F(AuditLogTest, AWriteOutsideACallHasNoRecord) {
+  rocksdb::WriteBatch batch;
+  batch.Put(db_->cf(kData), "mirror", "value");
+  ASSERT_OK(log_->Write(&batch, {"mirror"}));
+  EXPECT_TRUE(All().empty());
+  absl::StatusOr<std::optional<std::string>> value = db_->Get(kData, "mirror");
+  ASSERT_OK(value);
+  EXPECT_TRUE(value->has_value());
+}
+
+TEST_F(AuditLogTest, AFailedWriteLeavesNeitherChangeNorRecord) {
+  ASSERT_OK(Change("U1", "a"));
+  {
+    const ScopedAuditCall call({"b", "antt.test.v1.Test/Change", "x"});
+    // A batch with a size limit that the change fits but the change and its
+    // audit record do not: appending the record fails, so nothing is written.
+    rocksdb::WriteBatch sized;
+    sized.Put(db_->cf(kData), "U2", "value");
+    rocksdb::WriteBatch batch(0, sized.GetDataSize() + 16);
+    ASSERT_TRUE(batch.Put(db_->cf(kData), "U2", "value").ok());
+    EXPECT_FALSE(log_->Write(&batch, {"U2"}).ok());
+  }
+  absl::StatusOr<std::optional<std::string>> value = db_->Get(kData, "U2");
+  ASSERT_OK(value);
+  EXPECT_FALSE(value->has_value());
+  ASSERT_OK(Change("U4", "c"));
+  const std::vector<audit::v1::AuditRecord> records = All();
+  ASSERT_EQ(records.size(), 2u);
+  // The failed write took no sequence number and left the chain unbroken.
+  EXPECT_EQ(records[1].sequence(), 2u);
+  EXPECT_EQ(records[1].target_ids(0), "U4");
+  absl::StatusOr<audit::v1::VerifyAuditChainResponse> verdict = log_->Verify();
+  ASSERT_OK(verdict);
+  EXPECT_TRUE(verdict->intact()) << verdict->problem();
+}
+
+TEST_F(AuditLogTest, ListPagesAfterASequence) {
+  for (int i = 1; i <= 5; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
+  bool more = false;
+  absl::StatusOr<std::vector<audit::v1::AuditRecord>> page =
+      log_->List(1, 2, &more);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].sequence(), 2u);
+  EXPECT_TRUE(more);
+  page = log_->List(3, 2, &more);
+  ASSERT_OK(page);
+  EXPECT_EQ(page->size(), 2u);
+  EXPECT_FALSE(more);
+}
+
+TEST_F(AuditLogTest, VerifyPassesThenNamesTheFirstAlteredRecord) {
+  for (int i = 1; i <= 4; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
+  absl::StatusOr<audit::v1::VerifyAuditChainResponse> verdict = log_->Verify();
+  ASSERT_OK(verdict);
+  EXPECT_TRUE(verdict->intact());
+  EXPECT_EQ(verdict->records_checked(), 4u);
+  EXPECT_EQ(verdict->last_sequence(), 4u);
+  EXPECT_EQ(verdict->last_hash(), All().back().hash());
+
+  audit::v1::AuditRecord second = All()[1];
+  second.set_caller("someone-else");
+  Overwrite(second);
+  verdict = log_->Verify();
+  ASSERT_OK(verdict);
+  EXPECT_FALSE(verdict->intact());
+  EXPECT_EQ(verdict->first_broken_sequence(), 2u);
+  EXPECT_NE(verdict->problem().find("do not match its hash"), std::string::npos);
+
+  // Re-hashing the forged record moves the break to the next link.
+  second.set_hash(AuditLog::HashOf(second));
+  Overwrite(second);
+  verdict = log_->Verify();
+  ASSERT_OK(verdict);
+  EXPECT_FALSE(verdict->intact());
+  EXPECT_EQ(verdict->first_broken_sequence(), 3u);
+  EXPECT_NE(verdict->problem().find("previous_hash"), std::string::npos);
+}
+
+TEST_F(AuditLogTest, VerifyNamesARemovedRecord) {
+  for (int i = 1; i <= 3; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
+  ASSERT_TRUE(db_->db()
+                  ->Delete(rocksdb::WriteOptions(), db_->cf(kAudit),
+                           AuditLog::KeyOf(2))
+                  .ok());
+  absl::StatusOr<audit::v1::VerifyAuditChainResponse> verdict = log_->Verify();
+  ASSERT_OK(verdict);
+  EXPECT_FALSE(verdict->intact());
+  EXPECT_EQ(verdict->first_broken_sequence(), 2u);
+  EXPECT_NE(verdict->problem().find("missing"), std::string::npos);
+}
+
+TEST_F(AuditLogTest, TheChainContinuesAfterARestart) {
+  ASSERT_OK(Change("U1", "a"));
+  const std::string first_hash = All()[0].hash();
+  Open();
+  ASSERT_OK(Change("U2", "a"));
+  const std::vector<audit::v1::AuditRecord> records = All();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].sequence(), 2u);
+  EXPECT_EQ(records[1].previous_hash(), first_hash);
+  absl::StatusOr<audit::v1::VerifyAuditChainResponse> verdict = log_->Verify();
+  ASSERT_OK(verdict);
+  EXPECT_TRUE(verdict->intact());
+}
+
+}  // namespace
+}  // namespace antt

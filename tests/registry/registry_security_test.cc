@@ -1,0 +1,500 @@
+// The registry behind real TLS on a loopback port, with a principals file:
+// transport security (plaintext, no client certificate, a foreign CA), bearer
+// tokens, each role against each kind of RPC, an officer inside and outside
+// its area, and the audit chain every mutation appends to.
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "antt/audit/v1/audit.grpc.pb.h"
+#include "antt/registry/v1/registry.grpc.pb.h"
+#include "common/audit_service.h"
+#include "common/digest.h"
+#include "common/server_runner.h"
+#include "services/registry/registry_service.h"
+#include "services/registry/rocksdb_registry_store.h"
+#include "tests/registry/fixtures.h"
+#include "tests/testing/credentials.h"
+#include "tests/testing/grpc_test_util.h"
+#include "tests/testing/test_util.h"
+
+namespace antt::registry {
+namespace {
+
+using ::antt::registry::testing::Agency;
+using ::antt::registry::testing::Leader;
+using ::antt::testing::TestPki;
+using ::grpc::StatusCode;
+
+const AreaCatalog& Areas() {
+  static const AreaCatalog* areas = [] {
+    auto loaded = AreaCatalog::Load(antt::testing::SourceDataDir() + "/areas");
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return loaded->release();
+  }();
+  return *areas;
+}
+
+// An agency in Hà Nội: outside Quảng Trị (legacy 45), where the fixtures are.
+v1::Unit HanoiAgency(const std::string& name) {
+  v1::Unit unit = Agency(name);
+  unit.set_province_code("01");
+  unit.set_commune_code("00004");
+  unit.set_legacy_province_code("01");
+  unit.set_legacy_district_code("001");
+  unit.set_legacy_commune_code("00001");
+  return unit;
+}
+
+class RegistrySecurityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string dir = antt::testing::FreshTestDir();
+    pki_ = std::make_unique<TestPki>(dir + "/pki");
+    pki_->IssueCert("registry");
+    pki_->IssueCert("client");
+    admin_ = pki_->IssueToken("admin", "ADMIN");
+    officer_ = pki_->IssueToken("officer-qt", "OFFICER", "45", "2025-06");
+    national_officer_ = pki_->IssueToken("officer-hq", "OFFICER");
+    viewer_ = pki_->IssueToken("viewer", "VIEWER");
+    service_ = pki_->IssueToken("scoring", "SERVICE");
+
+    auto store = RocksDbRegistryStore::Open(dir + "/db");
+    ASSERT_OK(store);
+    store_ = *std::move(store);
+    auto authenticator = Authenticator::FromFile(pki_->principals());
+    ASSERT_OK(authenticator);
+    authenticator_ = *std::move(authenticator);
+    registry_ = std::make_unique<Registry>(
+        &Areas(), store_.get(), [] { return absl::CivilDay(2026, 11, 28); });
+    service_impl_ = std::make_unique<RegistryServiceImpl>(
+        registry_.get(), authenticator_.get());
+    audit_impl_ = std::make_unique<AuditServiceImpl>(store_->audit_log(),
+                                                     authenticator_.get());
+    ServerOptions options;
+    options.service_name = "antt.registry.v1.RegistryService";
+    options.listen = "127.0.0.1:0";
+    options.tls = {pki_->cert("registry"), pki_->key("registry"), pki_->ca()};
+    options.authenticator = authenticator_.get();
+    auto server =
+        GrpcServer::Start(options, {service_impl_.get(), audit_impl_.get()});
+    ASSERT_OK(server);
+    server_ = *std::move(server);
+    address_ = absl::StrCat("localhost:", server_->port());
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown(absl::Now() + absl::Seconds(5));
+  }
+
+  std::unique_ptr<v1::RegistryService::Stub> Stub(
+      std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    return v1::RegistryService::NewStub(
+        grpc::CreateChannel(address_, std::move(credentials)));
+  }
+  // Mutual TLS with the test client certificate, and `token`.
+  std::unique_ptr<v1::RegistryService::Stub> As(const std::string& token) {
+    return Stub(pki_->Credentials("client", token));
+  }
+  std::unique_ptr<audit::v1::AuditService::Stub> AuditAs(
+      const std::string& token) {
+    return audit::v1::AuditService::NewStub(
+        grpc::CreateChannel(address_, pki_->Credentials("client", token)));
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(10));
+    return context;
+  }
+
+  grpc::Status Create(const std::string& token, const v1::Unit& unit,
+                      v1::Unit* out) {
+    v1::CreateUnitRequest request;
+    *request.mutable_unit() = unit;
+    return As(token)->CreateUnit(Context().get(), request, out);
+  }
+  v1::Unit MustCreate(const v1::Unit& unit) {
+    v1::Unit out;
+    grpc::Status status = Create(admin_, unit, &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+  grpc::Status GetArea(const std::string& token) {
+    v1::GetAreaRequest request;
+    request.set_edition("2025-06");
+    request.set_code("45");
+    v1::Area area;
+    return As(token)->GetArea(Context().get(), request, &area);
+  }
+
+  std::vector<audit::v1::AuditRecord> AuditRecords() {
+    audit::v1::ListAuditRecordsRequest request;
+    request.set_page_size(1000);
+    audit::v1::ListAuditRecordsResponse response;
+    grpc::Status status =
+        AuditAs(admin_)->ListAuditRecords(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.records().begin(), response.records().end()};
+  }
+
+  std::unique_ptr<TestPki> pki_;
+  std::string admin_, officer_, national_officer_, viewer_, service_;
+  std::unique_ptr<RocksDbRegistryStore> store_;
+  std::unique_ptr<Authenticator> authenticator_;
+  std::unique_ptr<Registry> registry_;
+  std::unique_ptr<RegistryServiceImpl> service_impl_;
+  std::unique_ptr<AuditServiceImpl> audit_impl_;
+  std::unique_ptr<GrpcServer> server_;
+  std::string address_;
+};
+
+TEST_F(RegistrySecurityTest, PlaintextOnTheTlsPortIsRefused) {
+  EXPECT_EQ(GetArea(admin_).error_code(), StatusCode::OK);
+  v1::Area area;
+  v1::GetAreaRequest request;
+  request.set_edition("2025-06");
+  request.set_code("45");
+  grpc::Status status =
+      Stub(grpc::InsecureChannelCredentials())
+          ->GetArea(Context().get(), request, &area);
+  EXPECT_EQ(status.error_code(), StatusCode::UNAVAILABLE);
+}
+
+TEST_F(RegistrySecurityTest, AClientWithoutACertificateIsRefused) {
+  v1::GetAreaRequest request;
+  request.set_edition("2025-06");
+  request.set_code("45");
+  v1::Area area;
+  grpc::Status status = Stub(pki_->Credentials("", admin_))
+                            ->GetArea(Context().get(), request, &area);
+  EXPECT_EQ(status.error_code(), StatusCode::UNAVAILABLE);
+}
+
+TEST_F(RegistrySecurityTest, ACertificateFromAnotherCaIsRefused) {
+  TestPki other(pki_->dir() + "-other");
+  other.IssueCert("client");
+  // Trusts our server's CA but presents a certificate the other CA signed.
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = antt::testing::Slurp(pki_->ca());
+  ssl.pem_cert_chain = antt::testing::Slurp(other.cert("client"));
+  ssl.pem_private_key = antt::testing::Slurp(other.key("client"));
+  v1::GetAreaRequest request;
+  request.set_edition("2025-06");
+  request.set_code("45");
+  v1::Area area;
+  grpc::Status status =
+      Stub(grpc::CompositeChannelCredentials(
+               grpc::SslCredentials(ssl), grpc::AccessTokenCredentials(admin_)))
+          ->GetArea(Context().get(), request, &area);
+  EXPECT_EQ(status.error_code(), StatusCode::UNAVAILABLE);
+}
+
+TEST_F(RegistrySecurityTest, NoTokenOrABadTokenIsUnauthenticated) {
+  EXPECT_EQ(GetArea("").error_code(), StatusCode::UNAUTHENTICATED);
+  grpc::Status bad = GetArea("not-a-token-anyone-holds");
+  EXPECT_EQ(bad.error_code(), StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(bad.error_message().find("not-a-token"), std::string::npos);
+  // A malformed header (not "Bearer …").
+  v1::GetAreaRequest request;
+  request.set_edition("2025-06");
+  request.set_code("45");
+  v1::Area area;
+  auto context = Context();
+  context->AddMetadata("authorization", "Basic " + admin_);
+  EXPECT_EQ(As("")->GetArea(context.get(), request, &area).error_code(),
+            StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(RegistrySecurityTest, EachRoleAgainstEachKindOfRpc) {
+  const v1::Unit unit = MustCreate(Agency("Sở Tư pháp"));
+  struct Role {
+    std::string name;
+    const std::string* token;
+    bool may_write;
+    bool may_follow_changes;
+    bool may_audit;
+  };
+  const Role roles[] = {
+      {"ADMIN", &admin_, true, true, true},
+      {"OFFICER", &national_officer_, true, false, false},
+      {"VIEWER", &viewer_, false, false, false},
+      {"SERVICE", &service_, false, true, false},
+  };
+  for (const Role& role : roles) {
+    SCOPED_TRACE(role.name);
+    const auto expect = [&](const grpc::Status& status, bool allowed) {
+      if (allowed) {
+        EXPECT_NE(status.error_code(), StatusCode::PERMISSION_DENIED)
+            << status.error_message();
+        EXPECT_NE(status.error_code(), StatusCode::UNAUTHENTICATED);
+      } else {
+        EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED);
+      }
+    };
+    // Reads of reference data and of records: every role.
+    EXPECT_TRUE(GetArea(*role.token).ok());
+    v1::GetUnitRequest get;
+    get.set_id(unit.id());
+    v1::Unit got;
+    expect(As(*role.token)->GetUnit(Context().get(), get, &got), true);
+    // Writes.
+    v1::Unit created;
+    expect(Create(*role.token, Agency("Sở Y tế " + role.name), &created),
+           role.may_write);
+    v1::CreatePersonRequest person;
+    *person.mutable_person() = Leader("Nguyễn Văn " + role.name, unit.id(), 2020);
+    v1::Person person_out;
+    expect(As(*role.token)->CreatePerson(Context().get(), person, &person_out),
+           role.may_write);
+    // The change feed.
+    v1::ListChangesRequest changes;
+    v1::ListChangesResponse changes_out;
+    expect(As(*role.token)->ListChanges(Context().get(), changes, &changes_out),
+           role.may_follow_changes);
+    // The audit log.
+    audit::v1::VerifyAuditChainRequest verify;
+    audit::v1::VerifyAuditChainResponse verdict;
+    expect(AuditAs(*role.token)->VerifyAuditChain(Context().get(), verify,
+                                                  &verdict),
+           role.may_audit);
+  }
+}
+
+TEST_F(RegistrySecurityTest, AnOfficerActsOnlyInsideItsArea) {
+  const v1::Unit inside = MustCreate(Agency("Sở Giáo dục Quảng Trị"));
+  const v1::Unit outside = MustCreate(HanoiAgency("Sở Giáo dục Hà Nội"));
+  auto officer = As(officer_);
+
+  v1::GetUnitRequest get;
+  v1::Unit got;
+  get.set_id(inside.id());
+  EXPECT_TRUE(officer->GetUnit(Context().get(), get, &got).ok());
+  get.set_id(outside.id());
+  grpc::Status denied = officer->GetUnit(Context().get(), get, &got);
+  EXPECT_EQ(denied.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(denied.error_message().find("officer-qt"), std::string::npos);
+  EXPECT_NE(denied.error_message().find(outside.id()), std::string::npos);
+
+  v1::Unit created;
+  EXPECT_TRUE(Create(officer_, Agency("Sở Xây dựng"), &created).ok());
+  EXPECT_EQ(Create(officer_, HanoiAgency("Sở Xây dựng HN"), &created)
+                .error_code(),
+            StatusCode::PERMISSION_DENIED);
+
+  // Moving a unit of its area elsewhere is as forbidden as touching one
+  // elsewhere.
+  v1::UpdateUnitRequest move;
+  *move.mutable_unit() = HanoiAgency("Sở Giáo dục Quảng Trị");
+  move.mutable_unit()->set_id(inside.id());
+  move.mutable_unit()->set_etag(inside.etag());
+  move.mutable_update_mask()->add_paths("province_code");
+  move.mutable_update_mask()->add_paths("commune_code");
+  move.mutable_update_mask()->add_paths("legacy_province_code");
+  move.mutable_update_mask()->add_paths("legacy_district_code");
+  move.mutable_update_mask()->add_paths("legacy_commune_code");
+  v1::Unit moved;
+  EXPECT_EQ(officer->UpdateUnit(Context().get(), move, &moved).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  v1::DissolveUnitRequest dissolve;
+  dissolve.set_id(outside.id());
+  dissolve.set_etag(outside.etag());
+  dissolve.mutable_dissolve_date()->set_year(2026);
+  dissolve.mutable_dissolve_date()->set_month(1);
+  dissolve.mutable_dissolve_date()->set_day(1);
+  dissolve.set_reason("sáp nhập");
+  v1::Unit dissolved;
+  EXPECT_EQ(
+      officer->DissolveUnit(Context().get(), dissolve, &dissolved).error_code(),
+      StatusCode::PERMISSION_DENIED);
+
+  // Listing: its own area or one inside it; not the whole country, not
+  // another province, not its province's code in the other edition.
+  const auto list = [&](const std::string& edition, const std::string& code) {
+    v1::ListUnitsRequest request;
+    request.set_edition(edition);
+    request.set_area_code(code);
+    v1::ListUnitsResponse response;
+    return officer->ListUnits(Context().get(), request, &response).error_code();
+  };
+  EXPECT_EQ(list("2025-06", "45"), StatusCode::OK);
+  EXPECT_EQ(list("2025-06", "461"), StatusCode::OK);  // a district of 45
+  EXPECT_EQ(list("2025-06", ""), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list("2025-06", "01"), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(list("2026-07", "44"), StatusCode::PERMISSION_DENIED);
+
+  // Persons follow their current unit.
+  v1::CreatePersonRequest person;
+  *person.mutable_person() = Leader("Trần Văn A", inside.id(), 2020);
+  v1::Person person_in;
+  EXPECT_TRUE(
+      officer->CreatePerson(Context().get(), person, &person_in).ok());
+  *person.mutable_person() = Leader("Trần Văn B", outside.id(), 2020);
+  v1::Person person_out;
+  EXPECT_EQ(
+      officer->CreatePerson(Context().get(), person, &person_out).error_code(),
+      StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(
+      As(admin_)->CreatePerson(Context().get(), person, &person_out).ok());
+  v1::GetPersonRequest get_person;
+  get_person.set_id(person_out.id());
+  v1::Person read;
+  EXPECT_EQ(
+      officer->GetPerson(Context().get(), get_person, &read).error_code(),
+      StatusCode::PERMISSION_DENIED);
+  v1::ListPersonsRequest persons;
+  v1::ListPersonsResponse persons_out;
+  EXPECT_EQ(
+      officer->ListPersons(Context().get(), persons, &persons_out).error_code(),
+      StatusCode::PERMISSION_DENIED);
+  persons.set_unit_id(inside.id());
+  EXPECT_TRUE(
+      officer->ListPersons(Context().get(), persons, &persons_out).ok());
+  EXPECT_EQ(persons_out.persons_size(), 1);
+
+  // An import stops at the first row outside the area.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  v1::ImportUnitsResponse imported;
+  auto writer = officer->ImportUnits(&context, &imported);
+  v1::ImportUnitsRequest row;
+  *row.mutable_unit() = Agency("Trường A", "QT-A");
+  ASSERT_TRUE(writer->Write(row));
+  *row.mutable_unit() = HanoiAgency("Trường B");
+  row.mutable_unit()->set_external_id("HN-B");
+  writer->Write(row);
+  writer->WritesDone();
+  EXPECT_EQ(writer->Finish().error_code(), StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(RegistrySecurityTest, EveryMutationAppendsAnAuditRecordInOrder) {
+  auto officer = As(national_officer_);
+  v1::CreateUnitRequest create;
+  *create.mutable_unit() = Agency("Sở Công Thương", "CT-1");
+  v1::Unit unit;
+  ASSERT_TRUE(officer->CreateUnit(Context().get(), create, &unit).ok());
+
+  v1::UpdateUnitRequest update;
+  update.mutable_unit()->set_id(unit.id());
+  update.mutable_unit()->set_etag(unit.etag());
+  update.mutable_unit()->set_headcount(55);
+  update.mutable_update_mask()->add_paths("headcount");
+  v1::Unit updated;
+  ASSERT_TRUE(officer->UpdateUnit(Context().get(), update, &updated).ok());
+  // A stale etag is refused and leaves no record.
+  v1::Unit stale;
+  EXPECT_EQ(officer->UpdateUnit(Context().get(), update, &stale).error_code(),
+            StatusCode::ABORTED);
+  // So is a refused role.
+  v1::Unit refused;
+  EXPECT_EQ(Create(viewer_, Agency("Sở Nội vụ"), &refused).error_code(),
+            StatusCode::PERMISSION_DENIED);
+
+  v1::CreatePersonRequest person;
+  *person.mutable_person() = Leader("Lê Thị C", unit.id(), 2021);
+  v1::Person created_person;
+  ASSERT_TRUE(
+      officer->CreatePerson(Context().get(), person, &created_person).ok());
+  v1::UpdatePersonRequest update_person;
+  update_person.mutable_person()->set_id(created_person.id());
+  update_person.mutable_person()->set_etag(created_person.etag());
+  update_person.mutable_person()->set_birth_year(1971);
+  update_person.mutable_update_mask()->add_paths("birth_year");
+  v1::Person updated_person;
+  ASSERT_TRUE(officer->UpdatePerson(Context().get(), update_person,
+                                    &updated_person)
+                  .ok());
+
+  grpc::ClientContext context;
+  v1::ImportUnitsResponse imported;
+  auto writer = officer->ImportUnits(&context, &imported);
+  v1::ImportUnitsRequest row;
+  *row.mutable_unit() = Agency("Trường THPT Đông Hà", "QT-THPT-1");
+  ASSERT_TRUE(writer->Write(row));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  ASSERT_EQ(imported.created(), 1);
+
+  v1::DissolveUnitRequest dissolve;
+  dissolve.set_id(unit.id());
+  dissolve.set_etag(updated.etag());
+  dissolve.mutable_dissolve_date()->set_year(2026);
+  dissolve.mutable_dissolve_date()->set_month(6);
+  dissolve.mutable_dissolve_date()->set_day(30);
+  dissolve.set_reason("hợp nhất");
+  v1::Unit dissolved;
+  ASSERT_TRUE(officer->DissolveUnit(Context().get(), dissolve, &dissolved).ok());
+
+  const std::vector<audit::v1::AuditRecord> records = AuditRecords();
+  const std::string service = "antt.registry.v1.RegistryService/";
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"CreateUnit", unit.id()},
+      {"UpdateUnit", unit.id()},
+      {"CreatePerson", created_person.id()},
+      {"UpdatePerson", created_person.id()},
+      {"ImportUnits", ""},
+      {"DissolveUnit", unit.id()},
+  };
+  ASSERT_EQ(records.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    SCOPED_TRACE(expected[i].first);
+    EXPECT_EQ(records[i].sequence(), i + 1);
+    EXPECT_EQ(records[i].method(), service + expected[i].first);
+    EXPECT_EQ(records[i].caller(), "officer-hq");
+    ASSERT_EQ(records[i].target_ids_size(), 1);
+    if (!expected[i].second.empty()) {
+      EXPECT_EQ(records[i].target_ids(0), expected[i].second);
+    }
+    EXPECT_EQ(records[i].request_sha256().size(), 64u);
+  }
+  EXPECT_EQ(records[0].request_sha256(),
+            Sha256Hex(create.SerializeAsString()));
+  // Neither the token nor its hash is in any record.
+  for (const auto& record : records) {
+    const std::string bytes = record.SerializeAsString();
+    EXPECT_EQ(bytes.find(national_officer_), std::string::npos);
+    EXPECT_EQ(bytes.find(Sha256Hex(national_officer_)), std::string::npos);
+  }
+
+  audit::v1::VerifyAuditChainRequest verify;
+  audit::v1::VerifyAuditChainResponse verdict;
+  ASSERT_TRUE(
+      AuditAs(admin_)->VerifyAuditChain(Context().get(), verify, &verdict).ok());
+  EXPECT_TRUE(verdict.intact()) << verdict.problem();
+  EXPECT_EQ(verdict.records_checked(), expected.size());
+  EXPECT_EQ(verdict.last_hash(), records.back().hash());
+}
+
+TEST_F(RegistrySecurityTest, ListAuditRecordsPagesAndRejectsABadPageSize) {
+  for (int i = 0; i < 3; ++i) MustCreate(Agency(absl::StrCat("Sở ", i)));
+  auto audit = AuditAs(admin_);
+  audit::v1::ListAuditRecordsRequest request;
+  request.set_page_size(2);
+  audit::v1::ListAuditRecordsResponse page;
+  ASSERT_TRUE(audit->ListAuditRecords(Context().get(), request, &page).ok());
+  ASSERT_EQ(page.records_size(), 2);
+  ASSERT_FALSE(page.next_page_token().empty());
+  request.set_page_token(page.next_page_token());
+  audit::v1::ListAuditRecordsResponse rest;
+  ASSERT_TRUE(audit->ListAuditRecords(Context().get(), request, &rest).ok());
+  ASSERT_EQ(rest.records_size(), 1);
+  EXPECT_EQ(rest.records(0).sequence(), 3u);
+  EXPECT_TRUE(rest.next_page_token().empty());
+
+  request.Clear();
+  request.set_page_size(-1);
+  grpc::Status bad = audit->ListAuditRecords(Context().get(), request, &page);
+  EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(antt::testing::BadFields(bad),
+            std::set<std::string>{"page_size"});
+  request.set_page_size(0);
+  request.set_page_token("garbage");
+  bad = audit->ListAuditRecords(Context().get(), request, &page);
+  EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace antt::registry
