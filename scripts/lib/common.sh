@@ -7,6 +7,7 @@ ANTT_BUILD_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev openssl jq
 )
 
 antt_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
