@@ -11,6 +11,7 @@
 #include "common/field_violations.h"
 #include "common/paging.h"
 #include "common/request_id.h"
+#include "services/registry/area_scope.h"
 
 namespace antt::awards {
 namespace {
@@ -27,6 +28,15 @@ std::string StageName(v1::NominationStage stage) {
   return v1::NominationStage_Name(stage);
 }
 
+// PERMISSION_DENIED for a caller limited to an area: `what` spans them all.
+absl::Status CheckAllAreas(const Principal& caller, absl::string_view what) {
+  if (!caller.limited_to_area()) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(caller.Describe(), " may not ", what,
+                   ": campaigns span every area, and the caller is limited "
+                   "to one"));
+}
+
 }  // namespace
 
 Awards::Awards(Dependencies deps) : deps_(std::move(deps)) {}
@@ -41,7 +51,10 @@ absl::StatusOr<v1::ListAwardTypesResponse> Awards::ListAwardTypes(
 }
 
 absl::StatusOr<v1::Campaign> Awards::CreateCampaign(
-    const v1::CreateCampaignRequest& request) {
+    const Principal& caller, const v1::CreateCampaignRequest& request) {
+  if (absl::Status s = CheckAllAreas(caller, "create a campaign"); !s.ok()) {
+    return s;
+  }
   FieldViolations v;
   v1::Campaign campaign = request.campaign();
   CheckText(campaign.mutable_title(), "campaign.title", 1, 300, &v);
@@ -98,7 +111,12 @@ absl::StatusOr<v1::ListCampaignsResponse> Awards::ListCampaigns(
 }
 
 absl::StatusOr<v1::Campaign> Awards::CloseCampaign(
-    const v1::CloseCampaignRequest& request) {
+    const Principal& caller, const v1::CloseCampaignRequest& request) {
+  if (absl::Status s =
+          CheckAllAreas(caller, absl::StrCat("close campaign ", request.id()));
+      !s.ok()) {
+    return s;
+  }
   if (request.id().empty()) return InvalidField("id", "is required");
   return deps_.store->UpdateCampaign(request.id(), [](v1::Campaign* c) {
     if (c->status() != v1::CAMPAIGN_STATUS_OPEN) {
@@ -207,8 +225,49 @@ absl::StatusOr<Awards::Checked> Awards::Check(const v1::Campaign& campaign,
   return checked;
 }
 
+absl::Status Awards::CheckUnitIdInScope(const Principal& caller,
+                                        const std::string& unit_id) {
+  if (!caller.limited_to_area()) return absl::OkStatus();
+  absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(unit_id);
+  if (!unit.ok()) return unit.status();
+  return registry::CheckUnitInScope(caller, *unit);
+}
+
+absl::Status Awards::CheckPersonIdInScope(const Principal& caller,
+                                          const std::string& person_id) {
+  if (!caller.limited_to_area()) return absl::OkStatus();
+  absl::StatusOr<rv1::Person> person = deps_.registry->GetPerson(person_id);
+  if (!person.ok()) return person.status();
+  if (person->unit_id().empty()) {
+    return OutsideArea(caller, absl::StrCat("person ", person_id,
+                                            ", who has no current unit"));
+  }
+  absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(person->unit_id());
+  if (!unit.ok()) return unit.status();
+  if (registry::UnitInScope(caller, *unit)) return absl::OkStatus();
+  return OutsideArea(caller, absl::StrCat("person ", person_id, " of unit ",
+                                          person->unit_id()));
+}
+
+absl::Status Awards::CheckRecipientInScope(const Principal& caller,
+                                           const v1::Nomination& n) {
+  return n.recipient_case() == v1::Nomination::kPersonId
+             ? CheckPersonIdInScope(caller, n.person_id())
+             : CheckUnitIdInScope(caller, n.unit_id());
+}
+
+absl::Status Awards::CheckNominationInScope(const Principal& caller,
+                                            const std::string& id) {
+  if (!caller.limited_to_area()) return absl::OkStatus();
+  absl::StatusOr<v1::Nomination> n = deps_.store->GetNomination(id);
+  if (!n.ok()) return n.status();
+  // The recipient of a nomination never changes, so the check holds for the
+  // write that follows.
+  return CheckRecipientInScope(caller, *n);
+}
+
 absl::StatusOr<v1::Nomination> Awards::Nominate(
-    const v1::NominateRequest& request) {
+    const Principal& caller, const v1::NominateRequest& request) {
   v1::Nomination n = request.nomination();
   FieldViolations v;
   if (absl::Status s = ValidateNomination(&n, "nomination."); !s.ok()) {
@@ -219,11 +278,19 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
   }
   if (!v.empty()) return v.ToStatus();
   // A retry of an acknowledged request gets the first answer, whatever has
-  // changed since (campaign closed, a dependency down).
+  // changed since (campaign closed, a dependency down) — except that a
+  // caller limited to an area needs the registry to show it is theirs.
   absl::StatusOr<std::optional<v1::Nomination>> first =
       deps_.store->FindNominationByRequest(request.request_id());
   if (!first.ok()) return first.status();
-  if (first->has_value()) return **std::move(first);
+  if (first->has_value()) {
+    // Shown only to a caller who may act on its recipient.
+    if (absl::Status s = CheckRecipientInScope(caller, **first); !s.ok()) {
+      return s;
+    }
+    return **std::move(first);
+  }
+  if (absl::Status s = CheckRecipientInScope(caller, n); !s.ok()) return s;
   absl::StatusOr<v1::Campaign> campaign =
       deps_.store->GetCampaign(n.campaign_id());
   if (!campaign.ok()) return campaign.status();
@@ -253,7 +320,7 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
 }
 
 absl::StatusOr<v1::BatchNominateResponse> Awards::BatchNominate(
-    const v1::BatchNominateRequest& request) {
+    const Principal& caller, const v1::BatchNominateRequest& request) {
   if (request.nominations().empty()) {
     return InvalidField("nominations", "is required");
   }
@@ -265,7 +332,8 @@ absl::StatusOr<v1::BatchNominateResponse> Awards::BatchNominate(
   for (int i = 0; i < request.nominations_size(); ++i) {
     v1::NominateRequest one;
     *one.mutable_nomination() = request.nominations(i);
-    absl::StatusOr<v1::Nomination> created = Nominate(one);
+    // An item outside the caller's area is refused like any other item.
+    absl::StatusOr<v1::Nomination> created = Nominate(caller, one);
     if (created.ok()) {
       *response.add_nominations() = *std::move(created);
       continue;
@@ -290,7 +358,7 @@ absl::StatusOr<v1::BatchNominateResponse> Awards::BatchNominate(
 }
 
 absl::StatusOr<v1::CheckEligibilityResponse> Awards::CheckEligibility(
-    const v1::CheckEligibilityRequest& request) {
+    const Principal& caller, const v1::CheckEligibilityRequest& request) {
   v1::Nomination n;
   switch (request.subject_case()) {
     case v1::CheckEligibilityRequest::kNominationId: {
@@ -313,6 +381,7 @@ absl::StatusOr<v1::CheckEligibilityResponse> Awards::CheckEligibility(
       return InvalidField("subject",
                           "one of nomination_id and nomination is required");
   }
+  if (absl::Status s = CheckRecipientInScope(caller, n); !s.ok()) return s;
   absl::StatusOr<v1::Campaign> campaign =
       deps_.store->GetCampaign(n.campaign_id());
   if (!campaign.ok()) return campaign.status();
@@ -326,7 +395,16 @@ absl::StatusOr<v1::CheckEligibilityResponse> Awards::CheckEligibility(
 }
 
 absl::StatusOr<v1::Nomination> Awards::ApproveNomination(
-    const v1::ApproveNominationRequest& request) {
+    const Principal& caller, const v1::ApproveNominationRequest& request) {
+  // Approving despite failed rules is an administrator's call (SPEC section
+  // 3), whether or not the nomination turns out to need it.
+  if (!request.override_justification().empty() &&
+      caller.role != Role::kAdmin) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        caller.Describe(), " may not approve nomination ", request.id(),
+        " with an override_justification: only an ADMIN may override "
+        "eligibility"));
+  }
   FieldViolations v;
   if (request.id().empty()) v.Add("id", "is required");
   std::string justification = request.override_justification();
@@ -335,6 +413,9 @@ absl::StatusOr<v1::Nomination> Awards::ApproveNomination(
   absl::StatusOr<v1::Nomination> current =
       deps_.store->GetNomination(request.id());
   if (!current.ok()) return current.status();
+  if (absl::Status s = CheckRecipientInScope(caller, *current); !s.ok()) {
+    return s;
+  }
   absl::StatusOr<v1::Campaign> campaign =
       deps_.store->GetCampaign(current->campaign_id());
   if (!campaign.ok()) return campaign.status();
@@ -379,7 +460,7 @@ absl::StatusOr<v1::Nomination> Awards::ApproveNomination(
 }
 
 absl::StatusOr<v1::Nomination> Awards::Move(
-    const std::string& id, const std::string& etag,
+    const Principal& caller, const std::string& id, const std::string& etag,
     std::vector<v1::NominationStage> from, v1::NominationStage to,
     const std::string& reason) {
   FieldViolations v;
@@ -387,6 +468,7 @@ absl::StatusOr<v1::Nomination> Awards::Move(
   std::string text = reason;
   CheckText(&text, "reason", 1, 2000, &v);
   if (!v.empty()) return v.ToStatus();
+  if (absl::Status s = CheckNominationInScope(caller, id); !s.ok()) return s;
   return deps_.store->UpdateNomination(id, [&](v1::Nomination* n) {
     if (absl::Status s =
             CheckEtag(etag, n->etag(), absl::StrCat("nomination ", n->id()));
@@ -411,31 +493,32 @@ absl::StatusOr<v1::Nomination> Awards::Move(
 }
 
 absl::StatusOr<v1::Nomination> Awards::RejectNomination(
-    const v1::RejectNominationRequest& request) {
-  return Move(request.id(), request.etag(),
+    const Principal& caller, const v1::RejectNominationRequest& request) {
+  return Move(caller, request.id(), request.etag(),
               {v1::NOMINATION_STAGE_PROPOSED, v1::NOMINATION_STAGE_DEFERRED,
                v1::NOMINATION_STAGE_APPROVED},
               v1::NOMINATION_STAGE_REJECTED, request.reason());
 }
 
 absl::StatusOr<v1::Nomination> Awards::DeferNomination(
-    const v1::DeferNominationRequest& request) {
-  return Move(request.id(), request.etag(),
+    const Principal& caller, const v1::DeferNominationRequest& request) {
+  return Move(caller, request.id(), request.etag(),
               {v1::NOMINATION_STAGE_PROPOSED, v1::NOMINATION_STAGE_APPROVED},
               v1::NOMINATION_STAGE_DEFERRED, request.reason());
 }
 
 absl::StatusOr<v1::Nomination> Awards::RevokeAward(
-    const v1::RevokeAwardRequest& request) {
+    const Principal& caller, const v1::RevokeAwardRequest& request) {
   if (request.nomination_id().empty()) {
     return InvalidField("nomination_id", "is required");
   }
-  return Move(request.nomination_id(), "", {v1::NOMINATION_STAGE_ISSUED},
-              v1::NOMINATION_STAGE_REVOKED, request.reason());
+  return Move(caller, request.nomination_id(), "",
+              {v1::NOMINATION_STAGE_ISSUED}, v1::NOMINATION_STAGE_REVOKED,
+              request.reason());
 }
 
 absl::StatusOr<v1::Decision> Awards::IssueDecision(
-    const v1::IssueDecisionRequest& request) {
+    const Principal& caller, const v1::IssueDecisionRequest& request) {
   FieldViolations v;
   v1::Decision decision = request.decision();
   CheckText(decision.mutable_number(), "decision.number", 1, 100, &v);
@@ -461,6 +544,17 @@ absl::StatusOr<v1::Decision> Awards::IssueDecision(
     }
   }
   if (!v.empty()) return v.ToStatus();
+  if (caller.limited_to_area()) {
+    std::set<std::string> in_scope;  // recipient keys checked already
+    for (const std::string& id : request.nomination_ids()) {
+      absl::StatusOr<v1::Nomination> n = deps_.store->GetNomination(id);
+      if (!n.ok()) return n.status();
+      if (!in_scope.insert(RecipientKey(*n)).second) continue;
+      if (absl::Status s = CheckRecipientInScope(caller, *n); !s.ok()) {
+        return s;
+      }
+    }
+  }
   decision.clear_nomination_ids();
 
   // A medal given once per person: not twice in this decision, nor again.
@@ -510,7 +604,7 @@ absl::StatusOr<v1::Decision> Awards::IssueDecision(
 }
 
 absl::StatusOr<v1::ListNominationsResponse> Awards::ListNominations(
-    const v1::ListNominationsRequest& request) {
+    const Principal& caller, const v1::ListNominationsRequest& request) {
   FieldViolations v;
   if (request.campaign_id().empty() && request.unit_id().empty() &&
       request.person_id().empty()) {
@@ -522,6 +616,25 @@ absl::StatusOr<v1::ListNominationsResponse> Awards::ListNominations(
   absl::StatusOr<int> page_size = ResolvePageSize(request.page_size());
   if (!page_size.ok()) v.Add("page_size", "must be between 1 and 1000");
   if (!v.empty()) return v.ToStatus();
+  if (caller.limited_to_area()) {
+    if (request.unit_id().empty() && request.person_id().empty()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          caller.Describe(),
+          " must list nominations by a unit_id or person_id of its area"));
+    }
+    if (!request.unit_id().empty()) {
+      if (absl::Status s = CheckUnitIdInScope(caller, request.unit_id());
+          !s.ok()) {
+        return s;
+      }
+    }
+    if (!request.person_id().empty()) {
+      if (absl::Status s = CheckPersonIdInScope(caller, request.person_id());
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
   NominationQuery query;
   query.campaign_id = request.campaign_id();
   query.award_type = request.award_type();
@@ -550,7 +663,12 @@ absl::StatusOr<v1::ListNominationsResponse> Awards::ListNominations(
 }
 
 absl::StatusOr<v1::GetCampaignSummaryResponse> Awards::GetCampaignSummary(
-    const v1::GetCampaignSummaryRequest& request) {
+    const Principal& caller, const v1::GetCampaignSummaryRequest& request) {
+  if (absl::Status s = CheckAllAreas(
+          caller, absl::StrCat("summarise campaign ", request.campaign_id()));
+      !s.ok()) {
+    return s;
+  }
   if (request.campaign_id().empty())
     return InvalidField("campaign_id", "is required");
   absl::StatusOr<v1::Campaign> campaign =
@@ -565,16 +683,24 @@ absl::StatusOr<v1::GetCampaignSummaryResponse> Awards::GetCampaignSummary(
 }
 
 absl::StatusOr<v1::ListRecipientAwardsResponse> Awards::ListRecipientAwards(
-    const v1::ListRecipientAwardsRequest& request) {
+    const Principal& caller, const v1::ListRecipientAwardsRequest& request) {
   std::string key;
   switch (request.recipient_case()) {
     case v1::ListRecipientAwardsRequest::kUnitId:
       if (request.unit_id().empty()) return InvalidField("unit_id", "is empty");
+      if (absl::Status s = CheckUnitIdInScope(caller, request.unit_id());
+          !s.ok()) {
+        return s;
+      }
       key = absl::StrCat("u:", request.unit_id());
       break;
     case v1::ListRecipientAwardsRequest::kPersonId:
       if (request.person_id().empty())
         return InvalidField("person_id", "is empty");
+      if (absl::Status s = CheckPersonIdInScope(caller, request.person_id());
+          !s.ok()) {
+        return s;
+      }
       key = absl::StrCat("p:", request.person_id());
       break;
     default:

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "antt/awards/v1/awards.pb.h"
+#include "common/auth.h"
 #include "services/awards/award_catalog.h"
 #include "services/awards/awards_store.h"
 #include "services/awards/dependencies.h"
@@ -16,6 +17,20 @@ namespace antt::awards {
 // The awards use cases, one method per RPC (SPEC section 3): validate, gather
 // the facts eligibility is decided from (registry, scoring, awards history),
 // apply the stage rules, call the store. No gRPC server code. Thread-safe.
+//
+// The caller's role was checked by the service's AccessPolicy; the use cases
+// check the rest, before anything is written (PERMISSION_DENIED):
+// - an override_justification (approving an ineligible nomination) is for an
+//   ADMIN only;
+// - an OFFICER limited to an area acts only on recipients in that area: a
+//   unit filed under it, or a person whose current unit is (a person without
+//   a current unit is outside every area), fetched from the registry. In a
+//   BatchNominate an item outside the area is that item's error, like any
+//   other refused item; the others are still made. Such an officer lists
+//   nominations only by a unit_id or person_id in its area, and may not
+//   create, close or summarise campaigns, which span every area. Its calls
+//   read the recipient from the registry first (Unavailable when it is down);
+//   a caller without an area limit costs no extra call.
 class Awards final {
  public:
   struct Dependencies {
@@ -31,35 +46,37 @@ class Awards final {
   [[nodiscard]] absl::StatusOr<v1::ListAwardTypesResponse> ListAwardTypes(
       const v1::ListAwardTypesRequest& request) const;
   [[nodiscard]] absl::StatusOr<v1::Campaign> CreateCampaign(
-      const v1::CreateCampaignRequest& request);
+      const Principal& caller, const v1::CreateCampaignRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Campaign> GetCampaign(
       const v1::GetCampaignRequest& request);
   [[nodiscard]] absl::StatusOr<v1::ListCampaignsResponse> ListCampaigns(
       const v1::ListCampaignsRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Campaign> CloseCampaign(
-      const v1::CloseCampaignRequest& request);
+      const Principal& caller, const v1::CloseCampaignRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Nomination> Nominate(
-      const v1::NominateRequest& request);
+      const Principal& caller, const v1::NominateRequest& request);
   [[nodiscard]] absl::StatusOr<v1::BatchNominateResponse> BatchNominate(
-      const v1::BatchNominateRequest& request);
+      const Principal& caller, const v1::BatchNominateRequest& request);
   [[nodiscard]] absl::StatusOr<v1::CheckEligibilityResponse> CheckEligibility(
-      const v1::CheckEligibilityRequest& request);
+      const Principal& caller, const v1::CheckEligibilityRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Nomination> ApproveNomination(
-      const v1::ApproveNominationRequest& request);
+      const Principal& caller, const v1::ApproveNominationRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Nomination> RejectNomination(
-      const v1::RejectNominationRequest& request);
+      const Principal& caller, const v1::RejectNominationRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Nomination> DeferNomination(
-      const v1::DeferNominationRequest& request);
+      const Principal& caller, const v1::DeferNominationRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Decision> IssueDecision(
-      const v1::IssueDecisionRequest& request);
+      const Principal& caller, const v1::IssueDecisionRequest& request);
   [[nodiscard]] absl::StatusOr<v1::Nomination> RevokeAward(
-      const v1::RevokeAwardRequest& request);
+      const Principal& caller, const v1::RevokeAwardRequest& request);
   [[nodiscard]] absl::StatusOr<v1::ListNominationsResponse> ListNominations(
-      const v1::ListNominationsRequest& request);
+      const Principal& caller, const v1::ListNominationsRequest& request);
   [[nodiscard]] absl::StatusOr<v1::GetCampaignSummaryResponse>
-  GetCampaignSummary(const v1::GetCampaignSummaryRequest& request);
+  GetCampaignSummary(const Principal& caller,
+                     const v1::GetCampaignSummaryRequest& request);
   [[nodiscard]] absl::StatusOr<v1::ListRecipientAwardsResponse>
-  ListRecipientAwards(const v1::ListRecipientAwardsRequest& request);
+  ListRecipientAwards(const Principal& caller,
+                      const v1::ListRecipientAwardsRequest& request);
 
  private:
   struct Checked {
@@ -76,9 +93,21 @@ class Awards final {
   // Eligibility from fresh facts of the registry, scoring and awards history.
   [[nodiscard]] absl::StatusOr<Checked> Check(const v1::Campaign& campaign,
                                               const v1::Nomination& n);
+  // PERMISSION_DENIED unless the unit, the person (by their current unit)
+  // or the nomination's recipient lies in `caller`'s area; OK at once for a
+  // caller without an area limit. NotFound for an unknown recipient.
+  [[nodiscard]] absl::Status CheckUnitIdInScope(const Principal& caller,
+                                                const std::string& unit_id);
+  [[nodiscard]] absl::Status CheckPersonIdInScope(const Principal& caller,
+                                                  const std::string& person_id);
+  [[nodiscard]] absl::Status CheckRecipientInScope(const Principal& caller,
+                                                   const v1::Nomination& n);
+  // The same for the stored nomination `id` (NotFound when there is none).
+  [[nodiscard]] absl::Status CheckNominationInScope(const Principal& caller,
+                                                    const std::string& id);
   // Moves a nomination from one of `from` stages to `to`, with `reason`.
   [[nodiscard]] absl::StatusOr<v1::Nomination> Move(
-      const std::string& id, const std::string& etag,
+      const Principal& caller, const std::string& id, const std::string& etag,
       std::vector<v1::NominationStage> from, v1::NominationStage to,
       const std::string& reason);
 

@@ -2,15 +2,24 @@
 #define ANTT_SERVICES_AWARDS_AWARDS_SERVICE_H_
 
 #include "antt/awards/v1/awards.grpc.pb.h"
+#include "common/auth.h"
 #include "services/awards/awards.h"
 
 namespace antt::awards {
 
-// The gRPC adapter: each handler calls Awards and maps its status. Sync API
-// with a bounded pool, as the other services (README, "Threading model").
+// Which roles may call each AwardsService method (README, "Roles"): reads
+// for every role, writes for ADMIN and OFFICER. Area scope and the
+// ADMIN-only override are checked by Awards.
+[[nodiscard]] const AccessPolicy& AwardsAccessPolicy();
+
+// The gRPC adapter: each handler admits the caller, calls Awards and maps its
+// status. Sync API with a bounded pool, as the other services (README,
+// "Threading model").
 class AwardsServiceImpl final : public v1::AwardsService::Service {
  public:
-  explicit AwardsServiceImpl(Awards* awards) : awards_(awards) {}
+  // `awards` and `authenticator` are not owned and must outlive the service.
+  AwardsServiceImpl(Awards* awards, const Authenticator* authenticator)
+      : awards_(awards), access_{authenticator, &AwardsAccessPolicy()} {}
 
   grpc::Status ListAwardTypes(grpc::ServerContext* context,
                               const v1::ListAwardTypesRequest* request,
@@ -65,6 +74,7 @@ class AwardsServiceImpl final : public v1::AwardsService::Service {
 
  private:
   Awards* awards_;
+  AccessControl access_;
 };
 
 }  // namespace antt::awards

@@ -37,6 +37,8 @@ using NominationMutator = std::function<absl::Status(v1::Nomination*)>;
 // Contract for every method:
 // - Thread-safe; writes are serialized and each call is one atomic write.
 // - OK means in the WAL; IssueDecision is also synced before it returns.
+// - A write made while a call is served (common/audit.h) carries that call's
+//   audit record in the same atomic write; a refused write leaves none.
 // - NotFound for an unknown id; the store assigns ids, etags and times.
 class AwardsStore {
  public:

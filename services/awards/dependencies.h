@@ -15,6 +15,10 @@
 #include "antt/registry/v1/registry.pb.h"
 #include "antt/scoring/v1/scoring.pb.h"
 
+namespace grpc {
+class ChannelCredentials;
+}  // namespace grpc
+
 namespace antt::awards {
 
 class RegistryClient {
@@ -33,11 +37,14 @@ class ScoringClient {
   GetUnitHistory(absl::string_view unit_id, int up_to_year) = 0;
 };
 
-// Over gRPC, each call with `deadline`.
+// Over gRPC with `credentials` (ServerSecurity's dependency credentials: this
+// service's certificate and token), each call with `deadline`.
 [[nodiscard]] std::unique_ptr<RegistryClient> NewGrpcRegistryClient(
-    const std::string& address, absl::Duration deadline);
+    const std::string& address, absl::Duration deadline,
+    std::shared_ptr<grpc::ChannelCredentials> credentials);
 [[nodiscard]] std::unique_ptr<ScoringClient> NewGrpcScoringClient(
-    const std::string& address, absl::Duration deadline);
+    const std::string& address, absl::Duration deadline,
+    std::shared_ptr<grpc::ChannelCredentials> credentials);
 
 }  // namespace antt::awards
 

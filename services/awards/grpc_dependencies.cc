@@ -11,10 +11,12 @@ namespace sv1 = ::antt::scoring::v1;
 
 class GrpcRegistryClient final : public RegistryClient {
  public:
-  GrpcRegistryClient(std::string address, absl::Duration deadline)
+  GrpcRegistryClient(std::string address, absl::Duration deadline,
+                     std::shared_ptr<grpc::ChannelCredentials> credentials)
       : address_(std::move(address)),
         deadline_(deadline),
-        stub_(rv1::RegistryService::NewStub(DependencyChannel(address_))) {}
+        stub_(rv1::RegistryService::NewStub(
+            DependencyChannel(address_, std::move(credentials)))) {}
 
   absl::StatusOr<rv1::Unit> GetUnit(absl::string_view id) override {
     rv1::GetUnitRequest request;
@@ -44,10 +46,12 @@ class GrpcRegistryClient final : public RegistryClient {
 
 class GrpcScoringClient final : public ScoringClient {
  public:
-  GrpcScoringClient(std::string address, absl::Duration deadline)
+  GrpcScoringClient(std::string address, absl::Duration deadline,
+                    std::shared_ptr<grpc::ChannelCredentials> credentials)
       : address_(std::move(address)),
         deadline_(deadline),
-        stub_(sv1::ScoringService::NewStub(DependencyChannel(address_))) {}
+        stub_(sv1::ScoringService::NewStub(
+            DependencyChannel(address_, std::move(credentials)))) {}
 
   absl::StatusOr<sv1::GetUnitHistoryResponse> GetUnitHistory(
       absl::string_view unit_id, int up_to_year) override {
@@ -70,13 +74,17 @@ class GrpcScoringClient final : public ScoringClient {
 }  // namespace
 
 std::unique_ptr<RegistryClient> NewGrpcRegistryClient(
-    const std::string& address, absl::Duration deadline) {
-  return std::make_unique<GrpcRegistryClient>(address, deadline);
+    const std::string& address, absl::Duration deadline,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return std::make_unique<GrpcRegistryClient>(address, deadline,
+                                              std::move(credentials));
 }
 
-std::unique_ptr<ScoringClient> NewGrpcScoringClient(const std::string& address,
-                                                    absl::Duration deadline) {
-  return std::make_unique<GrpcScoringClient>(address, deadline);
+std::unique_ptr<ScoringClient> NewGrpcScoringClient(
+    const std::string& address, absl::Duration deadline,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return std::make_unique<GrpcScoringClient>(address, deadline,
+                                             std::move(credentials));
 }
 
 }  // namespace antt::awards

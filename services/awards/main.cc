@@ -9,6 +9,7 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/audit_service.h"
 #include "common/data_dir.h"
 #include "common/log.h"
 #include "common/server_flags.h"
@@ -46,8 +47,17 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "antt-awards --db_path=DIR --registry_addr=HOST:PORT "
-      "--scoring_addr=HOST:PORT [--listen=HOST:PORT] [--insecure]");
+      "--scoring_addr=HOST:PORT [--listen=HOST:PORT]\n"
+      "  (--tls_cert=PEM --tls_key=PEM [--tls_ca=PEM] --principals_file=JSON "
+      "--service_token_file=FILE | --insecure)");
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status s = antt::awards::AwardsAccessPolicy().Validate(); !s.ok()) {
+    return antt::StartupFailure("incomplete access policy", s);
+  }
+  absl::StatusOr<antt::ServerSecurity> security =
+      antt::ServerSecurityFromFlags(/*calls_other_services=*/true);
+  if (!security.ok())
+    return antt::StartupFailure("bad flags", security.status());
   const std::string db_path = absl::GetFlag(FLAGS_db_path);
   if (db_path.empty()) {
     return antt::StartupFailure(
@@ -70,10 +80,13 @@ int main(int argc, char** argv) {
   if (!store.ok())
     return antt::StartupFailure("cannot open store", store.status());
 
+  // Both with this server's certificate and token.
   auto registry = antt::awards::NewGrpcRegistryClient(
-      absl::GetFlag(FLAGS_registry_addr), absl::Milliseconds(deadline_ms));
+      absl::GetFlag(FLAGS_registry_addr), absl::Milliseconds(deadline_ms),
+      security->dependency_credentials);
   auto scoring = antt::awards::NewGrpcScoringClient(
-      absl::GetFlag(FLAGS_scoring_addr), absl::Milliseconds(deadline_ms));
+      absl::GetFlag(FLAGS_scoring_addr), absl::Milliseconds(deadline_ms),
+      security->dependency_credentials);
   antt::awards::Awards::Dependencies deps;
   deps.catalog = catalog->get();
   deps.store = store->get();
@@ -81,12 +94,15 @@ int main(int argc, char** argv) {
   deps.scoring = scoring.get();
   deps.today = VietnamToday;
   antt::awards::Awards awards(deps);
-  antt::awards::AwardsServiceImpl service(&awards);
+  antt::awards::AwardsServiceImpl service(&awards,
+                                          security->authenticator.get());
+  antt::AuditServiceImpl audit_service((*store)->audit_log(),
+                                       security->authenticator.get());
 
   const int code = antt::ServeUntilSignal(
       antt::ServerOptionsFromFlags("antt.awards.v1.AwardsService",
-                                   absl::GetFlag(FLAGS_listen)),
-      {&service});
+                                   absl::GetFlag(FLAGS_listen), *security),
+      {&service, &audit_service}, security->authenticator.get());
   store->reset();
   antt::LogInfo("store closed", {{"db_path", db_path}});
   return code;

@@ -71,12 +71,17 @@ std::string RecipientKey(const v1::Nomination& nomination) {
 absl::StatusOr<std::unique_ptr<RocksDbAwardsStore>> RocksDbAwardsStore::Open(
     const std::string& path, const RocksDbOptions& options) {
   std::unique_ptr<RocksDbAwardsStore> store(new RocksDbAwardsStore());
-  absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(
-      path,
-      {"default", "campaigns", "nominations", "decisions", "requests", "index"},
-      options);
+  absl::StatusOr<std::unique_ptr<RocksDb>> db =
+      RocksDb::Open(path,
+                    {"default", "campaigns", "nominations", "decisions",
+                     "requests", "index", "audit"},
+                    options);
   if (!db.ok()) return db.status();
   store->db_ = *std::move(db);
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(store->db_.get(), kAudit);
+  if (!audit.ok()) return audit.status();
+  store->audit_ = *std::move(audit);
   if (absl::Status s = store->LoadMeta(); !s.ok()) return s;
   return store;
 }
@@ -114,7 +119,9 @@ absl::StatusOr<v1::Campaign> RocksDbAwardsStore::CreateCampaign(
   batch.Put(db_->cf(kDefault), kNextCampaignKey,
             RocksDb::EncodeUint64(next_campaign_ + 1));
   if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {campaign.id()}); !s.ok()) {
+    return s;
+  }
   ++next_campaign_;
   return campaign;
 }
@@ -164,7 +171,7 @@ absl::StatusOr<v1::Campaign> RocksDbAwardsStore::UpdateCampaign(
   after.set_etag(absl::StrCat(EtagVersion(before->etag()) + 1));
   rocksdb::WriteBatch batch;
   batch.Put(db_->cf(kCampaigns), after.id(), after.SerializeAsString());
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {after.id()}); !s.ok()) return s;
   return after;
 }
 
@@ -236,7 +243,9 @@ absl::StatusOr<v1::Nomination> RocksDbAwardsStore::CreateNomination(
   if (!request_key.empty()) {
     batch.Put(db_->cf(kRequests), request_key, nomination.SerializeAsString());
   }
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {nomination.id()}); !s.ok()) {
+    return s;
+  }
   ++next_nomination_;
   return nomination;
 }
@@ -279,7 +288,7 @@ absl::StatusOr<v1::Nomination> RocksDbAwardsStore::UpdateNomination(
   std::map<std::string, int64_t> deltas;
   StageNomination(&*before, after, &batch, &deltas);
   if (absl::Status s = StageCounts(deltas, &batch); !s.ok()) return s;
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {after.id()}); !s.ok()) return s;
   return after;
 }
 
@@ -310,8 +319,12 @@ absl::StatusOr<std::vector<v1::Nomination>> RocksDbAwardsStore::IssueDecision(
   v1::Decision stored = decision;
   for (const std::string& id : ids) stored.add_nomination_ids(id);
   batch.Put(db_->cf(kDecisions), decision.number(), stored.SerializeAsString());
+  std::vector<std::string> targets = {decision.number()};
+  targets.insert(targets.end(), ids.begin(), ids.end());
   // A decision is a legal act: synced to disk before it is acknowledged.
-  if (absl::Status s = db_->Write(&batch, /*sync=*/true); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, targets, /*sync=*/true); !s.ok()) {
+    return s;
+  }
   return issued;
 }
 

@@ -14,14 +14,18 @@
 //                nr\0<recipient key>\0<nomination id>      → ""
 //                one\0<campaign>\0<recipient key>\0<type>  → nomination id (not rejected)
 //                sum\0<campaign>\0<type>\0<kind u8><stage u8> → int64 count
+//   audit        <sequence u64>                            → audit::v1::AuditRecord
 // clang-format on
-// Ids are "C"/"N" and 10 digits.
+// Ids are "C"/"N" and 10 digits. Every write of a mutating call carries one
+// audit record (common/audit.h) naming the campaign, nominations and
+// decision it wrote.
 
 #include <map>
 #include <memory>
 #include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "common/audit.h"
 #include "common/rocksdb_db.h"
 #include "services/awards/awards_store.h"
 
@@ -56,6 +60,9 @@ class RocksDbAwardsStore final : public AwardsStore {
   absl::StatusOr<std::vector<v1::SummaryRow>> Summary(
       absl::string_view campaign_id) override;
 
+  // The audit log kept in this store, for AuditServiceImpl.
+  [[nodiscard]] AuditLog* audit_log() { return audit_.get(); }
+
  private:
   enum Cf {
     kDefault = 0,
@@ -63,7 +70,8 @@ class RocksDbAwardsStore final : public AwardsStore {
     kNominations,
     kDecisions,
     kRequests,
-    kIndex
+    kIndex,
+    kAudit
   };
 
   RocksDbAwardsStore() = default;
@@ -81,6 +89,7 @@ class RocksDbAwardsStore final : public AwardsStore {
       const std::string& prefix);
 
   std::unique_ptr<RocksDb> db_;
+  std::unique_ptr<AuditLog> audit_;
   absl::Mutex write_mu_;
   uint64_t next_campaign_ ABSL_GUARDED_BY(write_mu_) = 1;
   uint64_t next_nomination_ ABSL_GUARDED_BY(write_mu_) = 1;

@@ -6,8 +6,11 @@ add_library(awards_lib STATIC
   rocksdb_awards_store.cc
 )
 target_compile_options(awards_lib PRIVATE ${ANTT_WARNINGS})
+# area_catalog: the registry's area-scope rule, which decides an area-limited
+# officer's reach over nominations too.
 target_link_libraries(awards_lib PUBLIC awards_rules antt_common awards_proto
-                                        registry_proto scoring_proto)
+                                        registry_proto scoring_proto
+                                        area_catalog)
 
 add_library(awards_server STATIC awards_service.cc)
 target_compile_options(awards_server PRIVATE ${ANTT_WARNINGS})

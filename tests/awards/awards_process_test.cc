@@ -3,7 +3,9 @@
 // nominations promptly with UNAVAILABLE and stores nothing, and once scoring
 // is back awards works again without a restart; a decision acknowledged
 // before awards is killed with SIGKILL is still there after the restart; each
-// binary exits 0 on SIGTERM.
+// binary exits 0 on SIGTERM. Most run in the plaintext demo mode; one runs
+// the three with mutual TLS, principals files and each service's own token,
+// as installed (scripts/antt-credentials), and reloads principals on SIGHUP.
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -22,11 +24,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "antt/audit/v1/audit.grpc.pb.h"
 #include "antt/awards/v1/awards.grpc.pb.h"
 #include "antt/registry/v1/registry.grpc.pb.h"
 #include "antt/scoring/v1/scoring.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/registry/fixtures.h"
+#include "tests/testing/credentials.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_util.h"
@@ -43,6 +47,7 @@ namespace sv1 = ::antt::scoring::v1;
 using ::antt::registry::testing::Agency;
 using ::antt::testing::BinDir;
 using ::antt::testing::ChildProcess;
+using ::antt::testing::TestPki;
 using ::grpc::StatusCode;
 using Clock = std::chrono::steady_clock;
 
@@ -77,13 +82,43 @@ class AwardsProcessTest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = antt::testing::FreshTestDir(); }
 
+  // From now on the servers run with mutual TLS, the principals of a new CA
+  // and (scoring and awards) their own SERVICE tokens; the test's clients
+  // present a certificate and the token of "admin".
+  void UseTls() {
+    pki_ = std::make_unique<TestPki>(dir_ + "/pki");
+    pki_->IssueCert("server");
+    pki_->IssueCert("client");
+    admin_token_ = pki_->IssueToken("admin", "ADMIN");
+    officer_token_ = pki_->IssueToken("officer", "OFFICER");
+    pki_->IssueToken("antt-scoring", "SERVICE");
+    pki_->IssueToken("antt-awards", "SERVICE");
+  }
+
+  // How the test's clients connect: TLS with `token` (the admin's when
+  // empty), or plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> Credentials(
+      const std::string& token = "") const {
+    if (pki_ == nullptr) return grpc::InsecureChannelCredentials();
+    return pki_->Credentials("client", token.empty() ? admin_token_ : token);
+  }
+
   // Starts `binary` listening on `port` (0: a port of its choosing) with
   // `args`, waits until it serves; on return `server` holds it.
   void Start(const std::string& binary, std::vector<std::string> args, int port,
              Server* server) {
     server->log = absl::StrCat(dir_, "/", binary, "-", ++starts_, ".log");
     args.push_back(absl::StrCat("--listen=127.0.0.1:", port));
-    args.push_back("--insecure");
+    if (pki_ == nullptr) {
+      args.push_back("--insecure");
+    } else {
+      for (std::string& flag : pki_->ServerFlags("server")) {
+        args.push_back(std::move(flag));
+      }
+      if (binary != "antt-registry") {
+        args.push_back("--service_token_file=" + pki_->token_file(binary));
+      }
+    }
     args.push_back("--drain_seconds=5");
     server->child = std::make_unique<ChildProcess>(BinDir() + "/" + binary,
                                                    args, server->log);
@@ -92,13 +127,14 @@ class AwardsProcessTest : public ::testing::Test {
     if (port != 0) {
       ASSERT_EQ(server->port, port);
     }
-    ASSERT_TRUE(WaitServing(server->address())) << ReadFile(server->log);
+    ASSERT_TRUE(WaitServing(server->address(), Credentials()))
+        << ReadFile(server->log);
   }
 
   void StartRegistry() {
     Start("antt-registry", {"--db_path=" + dir_ + "/registry"}, 0, &registry_);
-    registry_stub_ = rv1::RegistryService::NewStub(grpc::CreateChannel(
-        registry_.address(), grpc::InsecureChannelCredentials()));
+    registry_stub_ = rv1::RegistryService::NewStub(
+        grpc::CreateChannel(registry_.address(), Credentials()));
   }
 
   // Over the same store every time; on `port` when it is not 0.
@@ -108,8 +144,8 @@ class AwardsProcessTest : public ::testing::Test {
            "--registry_deadline_ms=1000", "--registry_poll_ms=100",
            "--db_path=" + dir_ + "/scoring"},
           port, &scoring_);
-    scoring_stub_ = sv1::ScoringService::NewStub(grpc::CreateChannel(
-        scoring_.address(), grpc::InsecureChannelCredentials()));
+    scoring_stub_ = sv1::ScoringService::NewStub(
+        grpc::CreateChannel(scoring_.address(), Credentials()));
   }
 
   // Over the same store every time, with the shipped catalogue found next to
@@ -121,8 +157,8 @@ class AwardsProcessTest : public ::testing::Test {
            "--scoring_addr=" + scoring_.address(),
            "--dependency_deadline_ms=1000"},
           0, &awards_);
-    stub_ = v1::AwardsService::NewStub(grpc::CreateChannel(
-        awards_.address(), grpc::InsecureChannelCredentials()));
+    stub_ = v1::AwardsService::NewStub(
+        grpc::CreateChannel(awards_.address(), Credentials()));
   }
 
   void StartAll() {
@@ -364,6 +400,9 @@ class AwardsProcessTest : public ::testing::Test {
   }
 
   std::string dir_;
+  std::unique_ptr<TestPki> pki_;  // null: plaintext
+  std::string admin_token_;
+  std::string officer_token_;
   int starts_ = 0;
   int recognitions_ = 0;
   Server registry_;
@@ -529,6 +568,98 @@ TEST_F(AwardsProcessTest, AwardsKilledAfterAnAcknowledgedDecisionKeepsIt) {
   status = Issue("77/QĐ-UBND", {fresh.id()}, &decision);
   EXPECT_EQ(status.error_code(), StatusCode::ALREADY_EXISTS) << Dump(status);
 
+  TerminateAll();
+}
+
+TEST_F(AwardsProcessTest, NominationOverMutualTlsWithEachServicesOwnToken) {
+  ASSERT_NO_FATAL_FAILURE(UseTls());
+  ASSERT_NO_FATAL_FAILURE(StartAll());
+  ASSERT_NO_FATAL_FAILURE(SmallProvince());
+  const v1::Campaign campaign = MustCampaign();
+  ASSERT_FALSE(campaign.id().empty());
+
+  // An officer nominates; awards reads the unit from the registry and its
+  // history from scoring with its own certificate and token.
+  auto officer = v1::AwardsService::NewStub(
+      grpc::CreateChannel(awards_.address(), Credentials(officer_token_)));
+  v1::Nomination safe;
+  grpc::Status status = officer->Nominate(
+      Context().get(), NominateUnit(campaign.id(), "BK_UBND_TINH", safe_.id()),
+      &safe);
+  ASSERT_TRUE(status.ok()) << Dump(status) << "\n" << ReadFile(awards_.log);
+  EXPECT_TRUE(safe.eligible());
+  EXPECT_EQ(safe.recipient_name(), "Sở Tư pháp");
+  v1::Nomination fresh;
+  status = officer->Nominate(
+      Context().get(), NominateUnit(campaign.id(), "BK_UBND_TINH", fresh_.id()),
+      &fresh);
+  ASSERT_TRUE(status.ok()) << Dump(status);
+  EXPECT_FALSE(fresh.eligible());
+  const v1::RuleResult* years =
+      Rule(fresh, "BK_UBND_TINH.recognized_last_years");
+  ASSERT_NE(years, nullptr);
+  EXPECT_TRUE(absl::StrContains(years->detail(), "2018")) << years->detail();
+
+  // The officer may not override; a call without a token is refused.
+  v1::ApproveNominationRequest approve;
+  approve.set_id(fresh.id());
+  approve.set_override_justification("Thành lập năm 2018");
+  v1::Nomination approved;
+  status = officer->ApproveNomination(Context().get(), approve, &approved);
+  EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED) << Dump(status);
+  auto anonymous = v1::AwardsService::NewStub(
+      grpc::CreateChannel(awards_.address(), pki_->Credentials("client", "")));
+  v1::ListCampaignsResponse campaigns;
+  status = anonymous->ListCampaigns(Context().get(), v1::ListCampaignsRequest(),
+                                    &campaigns);
+  EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED) << Dump(status);
+
+  // The campaign and both nominations are in awards' audit log, by name.
+  auto audit = audit::v1::AuditService::NewStub(
+      grpc::CreateChannel(awards_.address(), Credentials()));
+  audit::v1::ListAuditRecordsResponse records;
+  status = audit->ListAuditRecords(
+      Context().get(), audit::v1::ListAuditRecordsRequest(), &records);
+  ASSERT_TRUE(status.ok()) << Dump(status);
+  std::vector<std::pair<std::string, std::string>> written;
+  for (const audit::v1::AuditRecord& r : records.records()) {
+    written.emplace_back(r.caller(), r.target_ids(0));
+  }
+  EXPECT_EQ(written, (std::vector<std::pair<std::string, std::string>>{
+                         {"admin", campaign.id()},
+                         {"officer", safe.id()},
+                         {"officer", fresh.id()}}));
+  audit::v1::VerifyAuditChainResponse verified;
+  status = audit->VerifyAuditChain(
+      Context().get(), audit::v1::VerifyAuditChainRequest(), &verified);
+  ASSERT_TRUE(status.ok()) << Dump(status);
+  EXPECT_TRUE(verified.intact()) << verified.problem();
+  EXPECT_EQ(verified.records_checked(), 3u);
+
+  // A token issued while awards runs works after SIGHUP, without a restart.
+  const std::string late = pki_->IssueToken("late-viewer", "VIEWER");
+  auto viewer = v1::AwardsService::NewStub(
+      grpc::CreateChannel(awards_.address(), Credentials(late)));
+  status = viewer->ListCampaigns(Context().get(), v1::ListCampaignsRequest(),
+                                 &campaigns);
+  EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED) << Dump(status);
+  ASSERT_EQ(kill(awards_.child->pid(), SIGHUP), 0);
+  const bool reloaded = PollUntil(std::chrono::seconds(10), [&] {
+    status = viewer->ListCampaigns(Context().get(), v1::ListCampaignsRequest(),
+                                   &campaigns);
+    return status.ok();
+  });
+  EXPECT_TRUE(reloaded) << Dump(status) << "\n" << ReadFile(awards_.log);
+  EXPECT_EQ(campaigns.campaigns_size(), 1);
+  // No token reached the log.
+  for (const std::string& token : {admin_token_, officer_token_, late}) {
+    EXPECT_FALSE(absl::StrContains(ReadFile(awards_.log), token));
+  }
+
+  officer.reset();
+  anonymous.reset();
+  audit.reset();
+  viewer.reset();
   TerminateAll();
 }
 

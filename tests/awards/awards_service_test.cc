@@ -127,8 +127,8 @@ class AwardsServiceTest : public ::testing::Test {
     registry_ = std::make_unique<registry::Registry>(
         &Areas(), registry_store_.get(),
         [] { return absl::CivilDay(2020, 3, 1); });
-    registry_service_ =
-        std::make_unique<registry::RegistryServiceImpl>(registry_.get());
+    registry_service_ = std::make_unique<registry::RegistryServiceImpl>(
+        registry_.get(), authenticator_.get());
     registry_server_ = StartServer("antt.registry.v1.RegistryService",
                                    registry_service_.get());
     ASSERT_NE(registry_server_, nullptr);
@@ -149,6 +149,7 @@ class AwardsServiceTest : public ::testing::Test {
     scoring::GrpcRegistryClientOptions scoring_registry;
     scoring_registry.address = registry_address;
     scoring_registry.deadline = absl::Seconds(2);
+    scoring_registry.credentials = grpc::InsecureChannelCredentials();
     scoring_registry_client_ = scoring::NewGrpcRegistryClient(scoring_registry);
     scoring::Scoring::Dependencies scoring_deps;
     scoring_deps.criteria = &Criteria();
@@ -161,8 +162,8 @@ class AwardsServiceTest : public ::testing::Test {
                              absl::FixedTimeZone(7 * 3600));
     };
     scoring_ = std::make_unique<scoring::Scoring>(scoring_deps);
-    scoring_service_ =
-        std::make_unique<scoring::ScoringServiceImpl>(scoring_.get());
+    scoring_service_ = std::make_unique<scoring::ScoringServiceImpl>(
+        scoring_.get(), authenticator_.get());
     scoring_server_ =
         StartServer("antt.scoring.v1.ScoringService", scoring_service_.get());
     ASSERT_NE(scoring_server_, nullptr);
@@ -175,9 +176,10 @@ class AwardsServiceTest : public ::testing::Test {
     auto store = RocksDbAwardsStore::Open(dir + "/awards");
     ASSERT_OK(store);
     store_ = *std::move(store);
-    registry_client_ =
-        NewGrpcRegistryClient(registry_address, absl::Seconds(2));
-    scoring_client_ = NewGrpcScoringClient(scoring_address, absl::Seconds(2));
+    registry_client_ = NewGrpcRegistryClient(
+        registry_address, absl::Seconds(2), grpc::InsecureChannelCredentials());
+    scoring_client_ = NewGrpcScoringClient(scoring_address, absl::Seconds(2),
+                                           grpc::InsecureChannelCredentials());
     Awards::Dependencies deps;
     deps.catalog = &Catalog();
     deps.store = store_.get();
@@ -185,7 +187,8 @@ class AwardsServiceTest : public ::testing::Test {
     deps.scoring = scoring_client_.get();
     deps.today = [] { return absl::CivilDay(2020, 3, 1); };
     awards_ = std::make_unique<Awards>(deps);
-    service_ = std::make_unique<AwardsServiceImpl>(awards_.get());
+    service_ = std::make_unique<AwardsServiceImpl>(awards_.get(),
+                                                   authenticator_.get());
     server_ = StartServer("antt.awards.v1.AwardsService", service_.get());
     ASSERT_NE(server_, nullptr);
     stub_ = v1::AwardsService::NewStub(
@@ -496,6 +499,9 @@ class AwardsServiceTest : public ::testing::Test {
   rv1::Person officer_;
   rv1::Person other_officer_;
 
+  // Plaintext: every caller is an ADMIN (roles and TLS have their own test,
+  // awards_security_test).
+  std::unique_ptr<Authenticator> authenticator_ = Authenticator::Insecure();
   std::unique_ptr<registry::RocksDbRegistryStore> registry_store_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<registry::RegistryServiceImpl> registry_service_;

@@ -181,7 +181,7 @@ class AwardsTest : public ::testing::Test {
     request.mutable_campaign()->mutable_nomination_deadline()->set_year(2020);
     request.mutable_campaign()->mutable_nomination_deadline()->set_month(3);
     request.mutable_campaign()->mutable_nomination_deadline()->set_day(31);
-    auto campaign = awards_->CreateCampaign(request);
+    auto campaign = awards_->CreateCampaign(admin_, request);
     EXPECT_OK(campaign);
     return campaign.ok() ? campaign->id() : "";
   }
@@ -200,7 +200,7 @@ class AwardsTest : public ::testing::Test {
       n->set_unit_id(unit_id);
     }
     n->set_achievements("Nhiều năm liền đạt chuẩn An toàn về an ninh, trật tự");
-    return awards_->Nominate(request);
+    return awards_->Nominate(admin_, request);
   }
 
   absl::StatusOr<v1::Nomination> Approve(
@@ -208,7 +208,7 @@ class AwardsTest : public ::testing::Test {
     v1::ApproveNominationRequest request;
     request.set_id(n.id());
     request.set_override_justification(justification);
-    return awards_->ApproveNomination(request);
+    return awards_->ApproveNomination(admin_, request);
   }
 
   absl::StatusOr<v1::Decision> Issue(const std::vector<std::string>& ids,
@@ -222,7 +222,7 @@ class AwardsTest : public ::testing::Test {
     d->set_authority("Giám đốc Công an tỉnh Quảng Trị");
     d->set_signer("Đại tá Nguyễn Văn Hùng");
     for (const auto& id : ids) request.add_nomination_ids(id);
-    return awards_->IssueDecision(request);
+    return awards_->IssueDecision(admin_, request);
   }
 
   v1::Nomination Get(const std::string& id) {
@@ -239,6 +239,8 @@ class AwardsTest : public ::testing::Test {
     return nullptr;
   }
 
+  // Unlimited: the role and area rules have tests of their own below.
+  const Principal admin_{"admin", Role::kAdmin, "", ""};
   absl::CivilDay today_{2020, 3, 1};
   std::unique_ptr<RocksDbAwardsStore> store_;
   FakeRegistry registry_;
@@ -260,7 +262,7 @@ TEST_F(AwardsTest, CampaignsAreValidatedListedAndClosedOnce) {
   v1::CreateCampaignRequest bad;
   bad.mutable_campaign()->set_first_year(2019);
   bad.mutable_campaign()->set_last_year(2014);
-  EXPECT_EQ(Fields(awards_->CreateCampaign(bad).status()),
+  EXPECT_EQ(Fields(awards_->CreateCampaign(admin_, bad).status()),
             (std::vector<std::string>{"campaign.title", "campaign.last_year",
                                       "campaign.nomination_deadline"}));
   v1::GetCampaignRequest get;
@@ -276,8 +278,8 @@ TEST_F(AwardsTest, CampaignsAreValidatedListedAndClosedOnce) {
 
   v1::CloseCampaignRequest close;
   close.set_id(five_years_);
-  ASSERT_OK(awards_->CloseCampaign(close));
-  EXPECT_CODE(awards_->CloseCampaign(close),
+  ASSERT_OK(awards_->CloseCampaign(admin_, close));
+  EXPECT_CODE(awards_->CloseCampaign(admin_, close),
               absl::StatusCode::kFailedPrecondition);
   EXPECT_CODE(Nominate(five_years_, "GK_CAT", "U1"),
               absl::StatusCode::kFailedPrecondition);
@@ -315,7 +317,7 @@ TEST_F(AwardsTest, NominateErrors) {
   EXPECT_EQ(Fields(Nominate(five_years_, "KNC_ANTQ", "U1").status()),
             std::vector<std::string>{"nomination.award_type"});
   v1::NominateRequest empty;
-  EXPECT_EQ(Fields(awards_->Nominate(empty).status()),
+  EXPECT_EQ(Fields(awards_->Nominate(admin_, empty).status()),
             (std::vector<std::string>{"nomination.campaign_id",
                                       "nomination.award_type",
                                       "nomination.recipient"}));
@@ -335,13 +337,13 @@ TEST_F(AwardsTest, ARetryGetsTheFirstAnswerWhateverChangedSince) {
   request.mutable_nomination()->set_award_type("GK_CAT");
   request.mutable_nomination()->set_unit_id("U1");
   request.set_request_id("nominate-1");
-  auto first = awards_->Nominate(request);
+  auto first = awards_->Nominate(admin_, request);
   ASSERT_OK(first);
   registry_.SetReachable(false);
   v1::CloseCampaignRequest close;
   close.set_id(five_years_);
-  ASSERT_OK(awards_->CloseCampaign(close));
-  auto retry = awards_->Nominate(request);
+  ASSERT_OK(awards_->CloseCampaign(admin_, close));
+  auto retry = awards_->Nominate(admin_, request);
   ASSERT_OK(retry);
   EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
 }
@@ -357,7 +359,7 @@ TEST_F(AwardsTest, DependenciesDownAreUnavailableAndNothingIsStored) {
   scoring_.SetReachable(true);
   v1::ListNominationsRequest list;
   list.set_campaign_id(five_years_);
-  EXPECT_EQ(awards_->ListNominations(list)->total_size(), 0);
+  EXPECT_EQ(awards_->ListNominations(admin_, list)->total_size(), 0);
   // Both back: works without anything else.
   EXPECT_OK(Nominate(five_years_, "GK_CAT", "U1"));
 }
@@ -370,13 +372,13 @@ TEST_F(AwardsTest, BatchStopsAtAnUnreachableDependencyAndKeepsWhatItMade) {
     n->set_award_type("GK_CAT");
     n->set_unit_id(unit);
   }
-  auto first = awards_->BatchNominate(batch);
+  auto first = awards_->BatchNominate(admin_, batch);
   ASSERT_OK(first);
   EXPECT_EQ(first->nominations_size(), 2);
   // Two more, with the registry gone: both reported, none created.
   for (auto& n : *batch.mutable_nominations()) n.set_award_type("BK_UBND_TINH");
   registry_.SetReachable(false);
-  auto second = awards_->BatchNominate(batch);
+  auto second = awards_->BatchNominate(admin_, batch);
   ASSERT_OK(second);
   EXPECT_EQ(second->nominations_size(), 0);
   ASSERT_EQ(second->errors_size(), 2);
@@ -392,7 +394,8 @@ TEST_F(AwardsTest, ApprovalNeedsEligibilityOrAWrittenJustification) {
   stale.set_id(gap->id());
   stale.set_etag("0");
   stale.set_override_justification("x");
-  EXPECT_CODE(awards_->ApproveNomination(stale), absl::StatusCode::kAborted);
+  EXPECT_CODE(awards_->ApproveNomination(admin_, stale),
+              absl::StatusCode::kAborted);
   auto approved =
       Approve(*gap, "Năm 2016 đơn vị sáp nhập, hồ sơ đã được xác minh");
   ASSERT_OK(approved);
@@ -402,7 +405,8 @@ TEST_F(AwardsTest, ApprovalNeedsEligibilityOrAWrittenJustification) {
   EXPECT_CODE(Approve(*gap), absl::StatusCode::kFailedPrecondition);  // twice
   v1::ApproveNominationRequest missing;
   missing.set_id("N0000000404");
-  EXPECT_CODE(awards_->ApproveNomination(missing), absl::StatusCode::kNotFound);
+  EXPECT_CODE(awards_->ApproveNomination(admin_, missing),
+              absl::StatusCode::kNotFound);
 }
 
 TEST_F(AwardsTest, RejectDeferAndTheirErrors) {
@@ -410,24 +414,24 @@ TEST_F(AwardsTest, RejectDeferAndTheirErrors) {
   ASSERT_OK(n);
   v1::DeferNominationRequest defer;
   defer.set_id(n->id());
-  EXPECT_EQ(Fields(awards_->DeferNomination(defer).status()),
+  EXPECT_EQ(Fields(awards_->DeferNomination(admin_, defer).status()),
             std::vector<std::string>{"reason"});
   defer.set_reason("Đang thanh tra");
-  auto deferred = awards_->DeferNomination(defer);
+  auto deferred = awards_->DeferNomination(admin_, defer);
   ASSERT_OK(deferred);
   EXPECT_EQ(deferred->stage(), v1::NOMINATION_STAGE_DEFERRED);
   EXPECT_EQ(deferred->stage_reason(), "Đang thanh tra");
-  EXPECT_CODE(awards_->DeferNomination(defer),
+  EXPECT_CODE(awards_->DeferNomination(admin_, defer),
               absl::StatusCode::kFailedPrecondition);
   ASSERT_OK(Approve(*n));  // a deferred nomination can still be approved
 
   v1::RejectNominationRequest reject;
   reject.set_id(n->id());
   reject.set_reason("Có khiếu nại");
-  auto rejected = awards_->RejectNomination(reject);
+  auto rejected = awards_->RejectNomination(admin_, reject);
   ASSERT_OK(rejected);
   EXPECT_EQ(rejected->stage(), v1::NOMINATION_STAGE_REJECTED);
-  EXPECT_CODE(awards_->RejectNomination(reject),
+  EXPECT_CODE(awards_->RejectNomination(admin_, reject),
               absl::StatusCode::kFailedPrecondition);
   // A rejected nomination frees the slot for the same award type.
   EXPECT_OK(Nominate(five_years_, "GK_CAT", "U1"));
@@ -459,7 +463,7 @@ TEST_F(AwardsTest, DecisionIsAllOrNothingAndItsNumberUnique) {
   v1::IssueDecisionRequest bad;
   bad.add_nomination_ids(c->id());
   bad.add_nomination_ids(c->id());
-  EXPECT_EQ(Fields(awards_->IssueDecision(bad).status()),
+  EXPECT_EQ(Fields(awards_->IssueDecision(admin_, bad).status()),
             (std::vector<std::string>{"decision.number", "decision.authority",
                                       "decision.signer", "decision.date",
                                       "nomination_ids[1]"}));
@@ -481,7 +485,7 @@ TEST_F(AwardsTest, MedalOncePerPersonAfterAnEarlierCommendation) {
   ASSERT_OK(Issue({certificate->id()}, "5/QĐ-CAT"));
   v1::CheckEligibilityRequest check;
   check.set_nomination_id(early->id());
-  auto now_eligible = awards_->CheckEligibility(check);
+  auto now_eligible = awards_->CheckEligibility(admin_, check);
   ASSERT_OK(now_eligible);
   EXPECT_TRUE(now_eligible->eligible());
   ASSERT_OK(Approve(*early));
@@ -501,16 +505,16 @@ TEST_F(AwardsTest, MedalOncePerPersonAfterAnEarlierCommendation) {
   // Revoked, the first medal no longer counts.
   v1::RevokeAwardRequest revoke;
   revoke.set_nomination_id(early->id());
-  EXPECT_EQ(Fields(awards_->RevokeAward(revoke).status()),
+  EXPECT_EQ(Fields(awards_->RevokeAward(admin_, revoke).status()),
             std::vector<std::string>{"reason"});
   revoke.set_reason("Hồ sơ khai không đúng");
-  auto revoked = awards_->RevokeAward(revoke);
+  auto revoked = awards_->RevokeAward(admin_, revoke);
   ASSERT_OK(revoked);
   EXPECT_EQ(revoked->stage(), v1::NOMINATION_STAGE_REVOKED);
-  EXPECT_CODE(awards_->RevokeAward(revoke),
+  EXPECT_CODE(awards_->RevokeAward(admin_, revoke),
               absl::StatusCode::kFailedPrecondition);
   check.set_nomination_id(second->id());
-  auto after_revoke = awards_->CheckEligibility(check);
+  auto after_revoke = awards_->CheckEligibility(admin_, check);
   ASSERT_OK(after_revoke);
   bool checked_once = false;
   for (const auto& r : after_revoke->eligibility()) {
@@ -523,7 +527,7 @@ TEST_F(AwardsTest, MedalOncePerPersonAfterAnEarlierCommendation) {
 
   v1::ListRecipientAwardsRequest mine;
   mine.set_person_id("P1");
-  auto awards = awards_->ListRecipientAwards(mine);
+  auto awards = awards_->ListRecipientAwards(admin_, mine);
   ASSERT_OK(awards);
   EXPECT_EQ(awards->nominations_size(),
             2);  // the certificate and the revoked medal
@@ -541,7 +545,7 @@ TEST_F(AwardsTest, SummaryListsAndBatches) {
   person->set_campaign_id(five_years_);
   person->set_award_type("GK_CAT");
   person->set_person_id("P1");
-  auto created = awards_->BatchNominate(batch);
+  auto created = awards_->BatchNominate(admin_, batch);
   ASSERT_OK(created);
   EXPECT_EQ(created->nominations_size(), 3);
   ASSERT_EQ(created->errors_size(), 1);
@@ -551,7 +555,7 @@ TEST_F(AwardsTest, SummaryListsAndBatches) {
 
   v1::GetCampaignSummaryRequest summary_request;
   summary_request.set_campaign_id(five_years_);
-  auto summary = awards_->GetCampaignSummary(summary_request);
+  auto summary = awards_->GetCampaignSummary(admin_, summary_request);
   ASSERT_OK(summary);
   std::map<std::tuple<int, int>, int64_t> counts;
   for (const auto& row : summary->rows()) {
@@ -568,22 +572,339 @@ TEST_F(AwardsTest, SummaryListsAndBatches) {
       (counts[{v1::RECIPIENT_KIND_INDIVIDUAL, v1::NOMINATION_STAGE_PROPOSED}]),
       1);
   summary_request.set_campaign_id("C0000000404");
-  EXPECT_CODE(awards_->GetCampaignSummary(summary_request),
+  EXPECT_CODE(awards_->GetCampaignSummary(admin_, summary_request),
               absl::StatusCode::kNotFound);
 
   v1::ListNominationsRequest list;
   list.set_campaign_id(five_years_);
   list.set_stage(v1::NOMINATION_STAGE_PROPOSED);
-  EXPECT_EQ(awards_->ListNominations(list)->total_size(), 2);
+  EXPECT_EQ(awards_->ListNominations(admin_, list)->total_size(), 2);
   list.Clear();
   list.set_unit_id("U1");
-  EXPECT_EQ(awards_->ListNominations(list)->total_size(), 1);
+  EXPECT_EQ(awards_->ListNominations(admin_, list)->total_size(), 1);
   list.Clear();
-  EXPECT_EQ(Fields(awards_->ListNominations(list).status()),
+  EXPECT_EQ(Fields(awards_->ListNominations(admin_, list).status()),
             std::vector<std::string>{"campaign_id"});
   v1::ListRecipientAwardsRequest none;
-  EXPECT_EQ(Fields(awards_->ListRecipientAwards(none).status()),
+  EXPECT_EQ(Fields(awards_->ListRecipientAwards(admin_, none).status()),
             std::vector<std::string>{"recipient"});
+}
+
+// ------------------------------------------------ roles and area scope
+
+// A unit of Quảng Trị (current province 44, legacy province 45, district 461)
+// or, with `hanoi`, of Hà Nội (01; legacy 01, district 001).
+rv1::Unit UnitIn(const std::string& id, bool hanoi) {
+  rv1::Unit unit = Unit(id);
+  unit.set_province_code(hanoi ? "01" : "44");
+  unit.set_commune_code(hanoi ? "00004" : "18859");
+  unit.set_legacy_province_code(hanoi ? "01" : "45");
+  unit.set_legacy_district_code(hanoi ? "001" : "461");
+  unit.set_legacy_commune_code(hanoi ? "00001" : "19330");
+  return unit;
+}
+
+// Quảng Trị's unit QT and its leader P_QT, Hà Nội's unit HN and its leader
+// P_HN, and P_NONE, who has no current unit; an officer of Quảng Trị, one of
+// the legacy district 461, and an officer of the whole country.
+class AwardsScopeTest : public AwardsTest {
+ protected:
+  void SetUp() override {
+    AwardsTest::SetUp();
+    registry_.Put(UnitIn("QT", /*hanoi=*/false));
+    registry_.Put(UnitIn("HN", /*hanoi=*/true));
+    for (const char* unit : {"QT", "HN"}) {
+      scoring_.Recognized(unit, {2014, 2015, 2016, 2017, 2018, 2019}, 2019);
+    }
+    registry_.Put(Leader("P_QT", "QT", 2005));
+    registry_.Put(Leader("P_HN", "HN", 2005));
+    rv1::Person retired = Leader("P_NONE", "QT", 2005);
+    retired.clear_unit_id();
+    registry_.Put(retired);
+  }
+
+  // Nominates as `caller` for GK_CAT in the five-year campaign.
+  absl::StatusOr<v1::Nomination> NominateAs(
+      const Principal& caller, const std::string& unit_id,
+      const std::string& person_id = "", const std::string& request_id = "") {
+    v1::NominateRequest request;
+    v1::Nomination* n = request.mutable_nomination();
+    n->set_campaign_id(five_years_);
+    n->set_award_type("GK_CAT");
+    if (person_id.empty()) {
+      n->set_unit_id(unit_id);
+    } else {
+      n->set_person_id(person_id);
+    }
+    request.set_request_id(request_id);
+    return awards_->Nominate(caller, request);
+  }
+
+  int NominationCount() {
+    v1::ListNominationsRequest list;
+    list.set_campaign_id(five_years_);
+    auto page = awards_->ListNominations(admin_, list);
+    EXPECT_OK(page);
+    return page.ok() ? page->total_size() : -1;
+  }
+
+  // PERMISSION_DENIED naming the caller and `what`.
+  static void ExpectDenied(const absl::Status& status,
+                           const std::string& caller, const std::string& what) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << status;
+    EXPECT_TRUE(absl::StrContains(status.message(), caller)) << status;
+    EXPECT_TRUE(absl::StrContains(status.message(), what)) << status;
+  }
+
+  const Principal quang_tri_{"officer-qt", Role::kOfficer, "44", "2026-07"};
+  const Principal dong_ha_{"officer-dh", Role::kOfficer, "461", "2025-06"};
+  const Principal national_{"officer", Role::kOfficer, "", ""};
+};
+
+TEST_F(AwardsScopeTest, AreaOfficerNominatesOnlyRecipientsInItsArea) {
+  EXPECT_OK(NominateAs(quang_tri_, "QT"));
+  EXPECT_OK(NominateAs(dong_ha_, "", "P_QT"));  // legacy edition, by unit QT
+  ExpectDenied(NominateAs(quang_tri_, "HN").status(), "officer-qt", "unit HN");
+  ExpectDenied(NominateAs(dong_ha_, "HN").status(), "officer-dh", "unit HN");
+  ExpectDenied(NominateAs(quang_tri_, "", "P_HN").status(), "officer-qt",
+               "person P_HN");
+  // No current unit: outside every area.
+  ExpectDenied(NominateAs(quang_tri_, "", "P_NONE").status(), "officer-qt",
+               "person P_NONE");
+  EXPECT_EQ(NominationCount(), 2);
+  // An officer without an area limit, and an admin, nominate anywhere.
+  EXPECT_OK(NominateAs(national_, "HN"));
+  EXPECT_OK(NominateAs(admin_, "", "P_NONE"));
+  // An unknown recipient is still NotFound.
+  EXPECT_CODE(NominateAs(quang_tri_, "U404"), absl::StatusCode::kNotFound);
+}
+
+TEST_F(AwardsScopeTest, ARetryShowsTheFirstAnswerOnlyWithinTheArea) {
+  auto first = NominateAs(admin_, "HN", "", "nominate-hn");
+  ASSERT_OK(first);
+  // The same request id from an officer of another area: refused, not the
+  // stored Hà Nội nomination.
+  ExpectDenied(NominateAs(quang_tri_, "HN", "", "nominate-hn").status(),
+               "officer-qt", "unit HN");
+  ExpectDenied(NominateAs(quang_tri_, "QT", "", "nominate-hn").status(),
+               "officer-qt", "unit HN");
+  auto retry = NominateAs(national_, "HN", "", "nominate-hn");
+  ASSERT_OK(retry);
+  EXPECT_EQ(retry->id(), first->id());
+}
+
+TEST_F(AwardsScopeTest, BatchRefusesEachItemOutsideTheAreaAndMakesTheRest) {
+  v1::BatchNominateRequest batch;
+  for (const char* unit : {"HN", "QT"}) {
+    v1::Nomination* n = batch.add_nominations();
+    n->set_campaign_id(five_years_);
+    n->set_award_type("GK_CAT");
+    n->set_unit_id(unit);
+  }
+  v1::Nomination* person = batch.add_nominations();
+  person->set_campaign_id(five_years_);
+  person->set_award_type("GK_CAT");
+  person->set_person_id("P_NONE");
+  auto result = awards_->BatchNominate(quang_tri_, batch);
+  ASSERT_OK(result);
+  ASSERT_EQ(result->nominations_size(), 1);
+  EXPECT_EQ(result->nominations(0).unit_id(), "QT");
+  ASSERT_EQ(result->errors_size(), 2);
+  EXPECT_EQ(result->errors(0).index(), 0);
+  EXPECT_TRUE(absl::StrContains(result->errors(0).message(), "unit HN"))
+      << result->errors(0).message();
+  EXPECT_TRUE(absl::StrContains(result->errors(0).message(), "outside"))
+      << result->errors(0).message();
+  EXPECT_EQ(result->errors(1).index(), 2);
+  EXPECT_EQ(NominationCount(), 1);
+}
+
+TEST_F(AwardsScopeTest, AreaOfficerActsOnlyOnNominationsInItsArea) {
+  auto qt = NominateAs(admin_, "QT");
+  auto hn = NominateAs(admin_, "HN");
+  auto hn_person = NominateAs(admin_, "", "P_HN");
+  ASSERT_OK(qt);
+  ASSERT_OK(hn);
+  ASSERT_OK(hn_person);
+
+  v1::CheckEligibilityRequest check;
+  check.set_nomination_id(hn->id());
+  ExpectDenied(awards_->CheckEligibility(quang_tri_, check).status(),
+               "officer-qt", "unit HN");
+  *check.mutable_nomination() = *hn_person;
+  ExpectDenied(awards_->CheckEligibility(quang_tri_, check).status(),
+               "officer-qt", "person P_HN");
+  check.set_nomination_id(qt->id());
+  EXPECT_OK(awards_->CheckEligibility(quang_tri_, check));
+  check.set_nomination_id("N0000000404");
+  EXPECT_CODE(awards_->CheckEligibility(quang_tri_, check),
+              absl::StatusCode::kNotFound);
+
+  v1::ApproveNominationRequest approve;
+  approve.set_id(hn->id());
+  ExpectDenied(awards_->ApproveNomination(quang_tri_, approve).status(),
+               "officer-qt", "unit HN");
+  v1::DeferNominationRequest defer;
+  defer.set_id(hn->id());
+  defer.set_reason("Đang thanh tra");
+  ExpectDenied(awards_->DeferNomination(quang_tri_, defer).status(),
+               "officer-qt", "unit HN");
+  v1::RejectNominationRequest reject;
+  reject.set_id(hn_person->id());
+  reject.set_reason("Có khiếu nại");
+  ExpectDenied(awards_->RejectNomination(quang_tri_, reject).status(),
+               "officer-qt", "person P_HN");
+  EXPECT_EQ(Get(hn->id()).stage(), v1::NOMINATION_STAGE_PROPOSED);
+  EXPECT_EQ(Get(hn_person->id()).stage(), v1::NOMINATION_STAGE_PROPOSED);
+
+  // Within the area each of them works.
+  approve.set_id(qt->id());
+  auto approved = awards_->ApproveNomination(quang_tri_, approve);
+  ASSERT_OK(approved);
+  EXPECT_EQ(approved->stage(), v1::NOMINATION_STAGE_APPROVED);
+  defer.set_id(qt->id());
+  EXPECT_OK(awards_->DeferNomination(quang_tri_, defer));
+  approve.set_id(qt->id());
+  ASSERT_OK(awards_->ApproveNomination(quang_tri_, approve));
+  ASSERT_OK(Approve(*hn));
+
+  // A decision naming one nomination outside the area issues nothing.
+  v1::IssueDecisionRequest issue;
+  v1::Decision* d = issue.mutable_decision();
+  d->set_number("3/QĐ-CAT");
+  d->mutable_date()->set_year(2020);
+  d->mutable_date()->set_month(5);
+  d->mutable_date()->set_day(15);
+  d->set_authority("Giám đốc Công an tỉnh Quảng Trị");
+  d->set_signer("Đại tá Nguyễn Văn Hùng");
+  issue.add_nomination_ids(qt->id());
+  issue.add_nomination_ids(hn->id());
+  ExpectDenied(awards_->IssueDecision(quang_tri_, issue).status(), "officer-qt",
+               "unit HN");
+  EXPECT_EQ(Get(qt->id()).stage(), v1::NOMINATION_STAGE_APPROVED);
+  issue.clear_nomination_ids();
+  issue.add_nomination_ids(qt->id());
+  issue.add_nomination_ids("N0000000404");
+  EXPECT_CODE(awards_->IssueDecision(quang_tri_, issue),
+              absl::StatusCode::kNotFound);
+  issue.clear_nomination_ids();
+  issue.add_nomination_ids(qt->id());
+  ASSERT_OK(awards_->IssueDecision(quang_tri_, issue));
+  ASSERT_OK(Issue({hn->id()}, "4/QĐ-CAT"));
+
+  v1::RevokeAwardRequest revoke;
+  revoke.set_nomination_id(hn->id());
+  revoke.set_reason("Hồ sơ khai không đúng");
+  ExpectDenied(awards_->RevokeAward(quang_tri_, revoke).status(), "officer-qt",
+               "unit HN");
+  EXPECT_EQ(Get(hn->id()).stage(), v1::NOMINATION_STAGE_ISSUED);
+  revoke.set_nomination_id(qt->id());
+  EXPECT_OK(awards_->RevokeAward(quang_tri_, revoke));
+}
+
+TEST_F(AwardsScopeTest, AreaOfficerReadsOnlyTheRecordsOfItsArea) {
+  v1::ListRecipientAwardsRequest awards;
+  awards.set_unit_id("HN");
+  ExpectDenied(awards_->ListRecipientAwards(quang_tri_, awards).status(),
+               "officer-qt", "unit HN");
+  awards.set_person_id("P_NONE");
+  ExpectDenied(awards_->ListRecipientAwards(quang_tri_, awards).status(),
+               "officer-qt", "person P_NONE");
+  awards.set_unit_id("QT");
+  EXPECT_OK(awards_->ListRecipientAwards(quang_tri_, awards));
+  awards.set_person_id("P_QT");
+  EXPECT_OK(awards_->ListRecipientAwards(dong_ha_, awards));
+  awards.set_unit_id("U404");
+  EXPECT_CODE(awards_->ListRecipientAwards(quang_tri_, awards),
+              absl::StatusCode::kNotFound);
+
+  ASSERT_OK(NominateAs(admin_, "QT"));
+  ASSERT_OK(NominateAs(admin_, "HN"));
+  v1::ListNominationsRequest list;
+  list.set_campaign_id(five_years_);
+  ExpectDenied(awards_->ListNominations(quang_tri_, list).status(),
+               "officer-qt", "unit_id or person_id");
+  list.set_unit_id("HN");
+  ExpectDenied(awards_->ListNominations(quang_tri_, list).status(),
+               "officer-qt", "unit HN");
+  list.set_unit_id("QT");
+  auto mine = awards_->ListNominations(quang_tri_, list);
+  ASSERT_OK(mine);
+  EXPECT_EQ(mine->total_size(), 1);
+  list.set_person_id("P_HN");  // both filters must be in the area
+  ExpectDenied(awards_->ListNominations(quang_tri_, list).status(),
+               "officer-qt", "person P_HN");
+  list.clear_unit_id();
+  list.set_person_id("P_QT");
+  EXPECT_OK(awards_->ListNominations(quang_tri_, list));
+  // Without an area limit, the whole campaign.
+  list.clear_person_id();
+  auto all = awards_->ListNominations(national_, list);
+  ASSERT_OK(all);
+  EXPECT_EQ(all->total_size(), 2);
+}
+
+TEST_F(AwardsScopeTest, CampaignsSpanEveryAreaSoAnAreaOfficerLeavesThemAlone) {
+  v1::CreateCampaignRequest create;
+  create.mutable_campaign()->set_title("Tổng kết năm 2019");
+  create.mutable_campaign()->set_first_year(2019);
+  create.mutable_campaign()->set_last_year(2019);
+  create.mutable_campaign()->mutable_nomination_deadline()->set_year(2020);
+  create.mutable_campaign()->mutable_nomination_deadline()->set_month(3);
+  create.mutable_campaign()->mutable_nomination_deadline()->set_day(31);
+  ExpectDenied(awards_->CreateCampaign(quang_tri_, create).status(),
+               "officer-qt", "create a campaign");
+  v1::CloseCampaignRequest close;
+  close.set_id(five_years_);
+  ExpectDenied(awards_->CloseCampaign(dong_ha_, close).status(), "officer-dh",
+               five_years_);
+  v1::GetCampaignSummaryRequest summary;
+  summary.set_campaign_id(five_years_);
+  ExpectDenied(awards_->GetCampaignSummary(quang_tri_, summary).status(),
+               "officer-qt", five_years_);
+  auto campaigns = awards_->ListCampaigns({});
+  ASSERT_OK(campaigns);
+  ASSERT_EQ(campaigns->campaigns_size(), 1);
+  EXPECT_EQ(campaigns->campaigns(0).status(), v1::CAMPAIGN_STATUS_OPEN);
+
+  // An officer of the whole country manages campaigns.
+  EXPECT_OK(awards_->GetCampaignSummary(national_, summary));
+  EXPECT_OK(awards_->CreateCampaign(national_, create));
+  EXPECT_OK(awards_->CloseCampaign(national_, close));
+}
+
+TEST_F(AwardsScopeTest, OnlyAnAdminApprovesWithAnOverrideJustification) {
+  scoring_.Recognized("U3", {2018});  // 2019 missing: not eligible for GK_CAT
+  registry_.Put(UnitIn("U3", /*hanoi=*/false));
+  auto ineligible = NominateAs(admin_, "U3");
+  auto eligible = NominateAs(admin_, "QT");
+  ASSERT_OK(ineligible);
+  ASSERT_OK(eligible);
+  ASSERT_FALSE(ineligible->eligible());
+  ASSERT_TRUE(eligible->eligible());
+
+  v1::ApproveNominationRequest approve;
+  approve.set_override_justification("Hồ sơ năm 2019 đã được xác minh");
+  for (const Principal* officer : {&national_, &quang_tri_}) {
+    for (const v1::Nomination* n : {&*ineligible, &*eligible}) {
+      approve.set_id(n->id());
+      ExpectDenied(awards_->ApproveNomination(*officer, approve).status(),
+                   officer->name, "override_justification");
+      EXPECT_EQ(Get(n->id()).stage(), v1::NOMINATION_STAGE_PROPOSED);
+    }
+  }
+  // Without one, the officer's approval of an ineligible nomination is a
+  // failed precondition; with one, the admin's is an approval.
+  approve.set_id(ineligible->id());
+  approve.clear_override_justification();
+  EXPECT_CODE(awards_->ApproveNomination(national_, approve),
+              absl::StatusCode::kFailedPrecondition);
+  approve.set_override_justification("Hồ sơ năm 2019 đã được xác minh");
+  auto approved = awards_->ApproveNomination(admin_, approve);
+  ASSERT_OK(approved);
+  EXPECT_EQ(approved->stage(), v1::NOMINATION_STAGE_APPROVED);
+  EXPECT_EQ(approved->override_justification(),
+            "Hồ sơ năm 2019 đã được xác minh");
 }
 
 }  // namespace
