@@ -2,9 +2,11 @@
 #define ANTT_COMMON_AUDIT_H_
 
 // The hash-chained audit log each service keeps in its own store (SPEC
-// section 4): every mutating call appends one record in the same RocksDB
-// write as the change, so a change is never stored without its record nor a
-// record without its change.
+// section 4): every write a mutating call makes appends one record in the
+// same RocksDB write as the change, so a change is never stored without its
+// record nor a record without its change. Most calls make one write; a call
+// that writes item by item (ImportUnits, BatchNominate) leaves one record per
+// item written, each with the call's method and request digest.
 //
 // Record n's hash is the SHA-256 of its fields, length-prefixed in this order:
 // "antt.audit.v1", sequence (decimal), time (seconds and nanos, decimal),

@@ -24,6 +24,8 @@
 #include "common/call_deadline.h"
 #include "common/digest.h"
 #include "common/grpc_status.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace antt {
 
