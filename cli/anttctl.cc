@@ -1,14 +1,18 @@
 // anttctl: the officers' command-line client of the ANTT services.
 //
 //   anttctl [--registry HOST:PORT] [--scoring HOST:PORT] [--awards HOST:PORT]
-//           [--insecure | --ca FILE] [--token TOKEN]
-//           [-o table|json|csv] RESOURCE VERB ...
+//           [--insecure | [--ca FILE] [--cert FILE --key FILE]]
+//           [--token TOKEN] [-o table|json|csv] RESOURCE VERB ...
 //
 // Exit codes: 0 success; 1 a server or connection error; 2 a usage error;
-// 3 not found; 4 the server rejected the input (the message names the field).
+// 3 not found; 4 the server rejected the input (the message names the field),
+// or `audit verify` found the chain broken; 5 not allowed: no valid token
+// (UNAUTHENTICATED) or the caller's role or area does not allow the call
+// (PERMISSION_DENIED).
 
 #include <CLI/CLI.hpp>
 
+#include "cli/audit_commands.h"
 #include "cli/awards_commands.h"
 #include "cli/cli.h"
 #include "cli/registry_commands.h"
@@ -23,8 +27,16 @@ int main(int argc, char** argv) {
   globals.awards = EnvOr("ANTT_AWARDS", "localhost:7003");
   globals.token = EnvOr("ANTT_TOKEN", "");
   globals.ca_file = EnvOr("ANTT_CA", "");
+  globals.cert_file = EnvOr("ANTT_CERT", "");
+  globals.key_file = EnvOr("ANTT_KEY", "");
 
   CLI::App app{"anttctl: the ANTT command-line client"};
+  app.footer(
+      "Exit codes: 0 success; 1 a server or connection error; 2 a usage "
+      "error; 3 not found; 4 the server rejected the input, or `audit verify` "
+      "found the chain broken; 5 not allowed (UNAUTHENTICATED: no valid "
+      "token; PERMISSION_DENIED: the caller's role or area does not allow "
+      "it).");
   app.require_subcommand(1);
   app.fallthrough();  // global flags may follow the subcommand
   app.add_option("--registry", globals.registry,
@@ -36,12 +48,21 @@ int main(int argc, char** argv) {
   app.add_option("--awards", globals.awards, "Awards address (env ANTT_AWARDS)")
       ->capture_default_str();
   app.add_flag("--insecure", globals.insecure,
-               "Plaintext, no authentication (local demo only)");
+               "Plaintext, no authentication, no token sent (local demo "
+               "only); not with --ca, --cert or --key");
+  // Never capture_default_str(): --help must not print a token from the
+  // environment.
   app.add_option("--token", globals.token,
-                 "Bearer token sent with every call (env ANTT_TOKEN)");
+                 "Bearer token sent with every call (env ANTT_TOKEN; prefer "
+                 "the environment: a flag shows in the process list)");
   app.add_option("--ca", globals.ca_file,
                  "CA certificates (PEM) for TLS (env ANTT_CA; default: the "
                  "system's)");
+  app.add_option("--cert", globals.cert_file,
+                 "Client certificate (PEM) for mutual TLS, with --key (env "
+                 "ANTT_CERT)");
+  app.add_option("--key", globals.key_file,
+                 "Private key (PEM) of --cert (env ANTT_KEY)");
   app.add_option("-o,--output", globals.output, "table | json | csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
@@ -49,7 +70,12 @@ int main(int argc, char** argv) {
                  "Per-call deadline, seconds")
       ->capture_default_str();
 
+  // Runs once every flag is parsed, before any command's callback.
+  app.parse_complete_callback(
+      [&globals] { antt::cli::CheckConnectionFlags(globals); });
+
   antt::cli::Clients clients(globals);
+  antt::cli::AddAuditCommands(app, globals, clients);
   antt::cli::AddRegistryCommands(app, globals, clients);
   antt::cli::AddScoringCommands(app, globals, clients);
   antt::cli::AddAwardsCommands(app, globals, clients);

@@ -78,17 +78,19 @@ int RunEach(size_t n, int parallel, Progress& progress,
     if (status.ok()) return;
     std::lock_guard<std::mutex> lock(mu);
     failures.emplace_back(i, status);
-    if (ExitCodeOf(status) == kServerError) stop = true;
+    if (!IsAboutTheItem(status)) stop = true;
   });
   progress.Finish();
   int exit_code = kOk;
   for (const auto& [i, status] : failures) {
     std::cerr << name(i) << ": ";
     const int code = ReportError(status);
-    if (exit_code == kOk || code == kServerError) exit_code = code;
+    if (exit_code == kOk || !IsAboutTheItem(status)) exit_code = code;
   }
-  if (stop)
-    std::cerr << "stopped at a server error; run it again for the rest\n";
+  if (stop) {
+    std::cerr << "stopped at an error that is not about one item; run it "
+                 "again for the rest\n";
+  }
   return exit_code;
 }
 

@@ -55,26 +55,34 @@ class RowKeys final {
 
 // Runs call(i) for each of `n` listed items on `parallel` threads, counting
 // them in `progress`. A refused item is printed after the run on stderr with
-// name(i) and every field the server named; a server error (ExitCodeOf) stops
-// the items not started yet. Returns kOk, or the exit code of the worst
-// failure (a server error over a refusal).
+// name(i) and every field the server named; a failure not about its item
+// (IsAboutTheItem: a server error, an unknown token) stops the items not
+// started yet. Returns kOk, or the exit code of the worst failure (one that
+// stopped the run over a refusal).
 int RunEach(size_t n, int parallel, Progress& progress,
             const std::function<std::string(size_t)>& name,
             const std::function<grpc::Status(size_t)>& call);
 
 // How a bulk run over rows ended.
 struct BulkOutcome {
-  int rejected = 0;    // rows refused here or by the server
-  grpc::Status fatal;  // a failure that is not about a row; it stopped the run
+  int rejected = 0;     // rows refused here or by the server
+  int not_allowed = 0;  // of those, rows the caller may not write (its area)
+  grpc::Status fatal;   // a failure that is not about a row; it stopped the run
+
+  // The exit code for the refused rows: kNotAllowed when any was not
+  // allowed, else kRejected when any was refused, else kOk.
+  [[nodiscard]] int RowsExitCode() const {
+    return not_allowed > 0 ? kNotAllowed : rejected > 0 ? kRejected : kOk;
+  }
 };
 
 // Runs one call per data row of `reader` on `parallel` threads. A worker
 // takes the next row under a lock and converts it with `convert(CsvRow&)` as
 // NextCsvRow does (bad cells go to `report`), then calls `call(row, request)`
-// outside the lock. A call refused for its row (any code but the ones
-// ExitCodeOf calls server errors) is reported against the row; any other
-// failure stops every worker and is returned as `fatal`. `progress` counts
-// every row. `call` keeps its own results, under its own lock.
+// outside the lock. A call refused for its row (IsAboutTheItem) is reported
+// against the row; any other failure stops every worker and is returned as
+// `fatal`. `progress` counts every row. `call` keeps its own results, under
+// its own lock.
 template <typename Request, typename Convert, typename Call>
 BulkOutcome RunRows(CsvReader& reader, ErrorReport& report, Progress& progress,
                     int parallel, Convert&& convert, Call&& call) {
@@ -98,9 +106,10 @@ BulkOutcome RunRows(CsvReader& reader, ErrorReport& report, Progress& progress,
       std::lock_guard<std::mutex> lock(mu);
       if (status.ok()) {
         progress.Add(1);
-      } else if (ExitCodeOf(status) != kServerError) {
+      } else if (IsAboutTheItem(status)) {
         AddStatusToReport(row, status, &report);
         ++outcome.rejected;
+        if (ExitCodeOf(status) == kNotAllowed) ++outcome.not_allowed;
         progress.Add(0, 1);
       } else if (outcome.fatal.ok()) {
         outcome.fatal = status;

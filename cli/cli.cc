@@ -1,5 +1,9 @@
 #include "cli/cli.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -8,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -85,18 +90,39 @@ int ExitCodeOf(const grpc::Status& status) {
     case grpc::StatusCode::ABORTED:
     case grpc::StatusCode::OUT_OF_RANGE:
       return kRejected;
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return kNotAllowed;
     default:
       return kServerError;
   }
+}
+
+bool IsAboutTheItem(const grpc::Status& status) {
+  const int code = ExitCodeOf(status);
+  return code == kNotFound || code == kRejected ||
+         status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
 }
 
 int ReportError(const grpc::Status& status) {
   const std::string code = absl::StatusCodeToString(
       static_cast<absl::StatusCode>(status.error_code()));
   const auto violations = FieldViolationsOf(FromGrpcStatus(status));
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      absl::StrContains(absl::AsciiStrToLower(status.error_message()),
+                        "handshake")) {
+    std::cerr << "error: the TLS handshake with the service failed (does it "
+                 "want a client certificate, --cert and --key? does --ca "
+                 "hold the CA that signed its certificate?): "
+              << status.error_message() << " (" << code << ")\n";
+  } else if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     std::cerr << "error: cannot reach the service (is it running, and is the "
-                 "address right?): "
+                 "address right? does it want TLS, or a client certificate: "
+                 "--cert and --key?): "
+              << status.error_message() << " (" << code << ")\n";
+  } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    std::cerr << "error: the service does not know who you are (check "
+                 "--token or ANTT_TOKEN): "
               << status.error_message() << " (" << code << ")\n";
   } else if (violations.empty()) {
     std::cerr << "error: " << status.error_message() << " (" << code << ")\n";
@@ -218,21 +244,146 @@ void Print(const Globals& globals, const Table& table,
   }
 }
 
+namespace {
+
+// A connection flag, with the environment variable that can stand for it.
+struct ConnectionFlag {
+  const char* flag;
+  const char* env;
+};
+constexpr ConnectionFlag kCaFlag = {"--ca", "ANTT_CA"};
+constexpr ConnectionFlag kCertFlag = {"--cert", "ANTT_CERT"};
+constexpr ConnectionFlag kKeyFlag = {"--key", "ANTT_KEY"};
+constexpr ConnectionFlag kTokenFlag = {"--token", "ANTT_TOKEN"};
+
+std::string NameOf(const ConnectionFlag& f) {
+  return absl::StrCat(f.flag, " (or ", f.env, ")");
+}
+
+// The PEM file `path` given by `flag`, which must hold `marker` ("-----BEGIN
+// CERTIFICATE-----", "PRIVATE KEY-----"); throws CLI::ValidationError naming
+// the flag and the file. Never quotes the file: it may be a private key.
+std::string ReadPem(const std::string& path, const ConnectionFlag& flag,
+                    absl::string_view marker, absl::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw CLI::ValidationError(
+        NameOf(flag),
+        absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (in.bad()) {
+    throw CLI::ValidationError(NameOf(flag),
+                               absl::StrCat("cannot read ", path));
+  }
+  if (!absl::StrContains(pem.str(), marker)) {
+    throw CLI::ValidationError(NameOf(flag),
+                               absl::StrCat(path, " holds no PEM ", what));
+  }
+  return pem.str();
+}
+
+std::string ReadCa(const Globals& globals) {
+  return ReadPem(globals.ca_file, kCaFlag, "-----BEGIN CERTIFICATE-----",
+                 "certificate");
+}
+std::string ReadCert(const Globals& globals) {
+  return ReadPem(globals.cert_file, kCertFlag, "-----BEGIN CERTIFICATE-----",
+                 "certificate");
+}
+std::string ReadKey(const Globals& globals) {
+  return ReadPem(globals.key_file, kKeyFlag, "PRIVATE KEY-----", "private key");
+}
+
+// Whether `key_pem` holds the private key of the first certificate in
+// `cert_pem`; nullopt when either cannot be parsed (an encrypted key
+// included: gRPC cannot use one, and no passphrase is asked for).
+std::optional<bool> KeyMatchesCert(const std::string& cert_pem,
+                                   const std::string& key_pem) {
+  const auto no_passphrase = [](char*, int, int, void*) { return 0; };
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert_in(
+      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
+      BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_in(
+      BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())),
+      BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(
+      PEM_read_bio_X509(cert_in.get(), nullptr, no_passphrase, nullptr),
+      X509_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_in.get(), nullptr, no_passphrase, nullptr),
+      EVP_PKEY_free);
+  std::optional<bool> matches;
+  if (cert != nullptr && key != nullptr) {
+    matches = X509_check_private_key(cert.get(), key.get()) == 1;
+  }
+  ERR_clear_error();
+  return matches;
+}
+
+}  // namespace
+
+void CheckConnectionFlags(const Globals& globals) {
+  if (globals.insecure) {
+    for (const auto& [value, flag] : {std::pair(&globals.ca_file, kCaFlag),
+                                      std::pair(&globals.cert_file, kCertFlag),
+                                      std::pair(&globals.key_file, kKeyFlag)}) {
+      if (!value->empty()) {
+        throw CLI::ValidationError(
+            "--insecure", absl::StrCat("plaintext cannot go with ",
+                                       NameOf(flag), ", which is for TLS"));
+      }
+    }
+    return;
+  }
+  if (globals.cert_file.empty() != globals.key_file.empty()) {
+    const bool has_cert = !globals.cert_file.empty();
+    throw CLI::ValidationError(
+        NameOf(has_cert ? kCertFlag : kKeyFlag),
+        absl::StrCat("needs ", NameOf(has_cert ? kKeyFlag : kCertFlag),
+                     " too: a client certificate goes with its private key"));
+  }
+  if (!globals.ca_file.empty()) ReadCa(globals);
+  if (!globals.cert_file.empty()) {
+    const std::optional<bool> matches =
+        KeyMatchesCert(ReadCert(globals), ReadKey(globals));
+    if (!matches) {
+      throw CLI::ValidationError(
+          absl::StrCat(NameOf(kCertFlag), ", ", NameOf(kKeyFlag)),
+          absl::StrCat("cannot parse ", globals.cert_file, " or ",
+                       globals.key_file,
+                       " (an encrypted private key is not supported)"));
+    }
+    if (!*matches) {
+      throw CLI::ValidationError(NameOf(kKeyFlag),
+                                 absl::StrCat(globals.key_file,
+                                              " is not the private key of the "
+                                              "certificate in ",
+                                              globals.cert_file));
+    }
+  }
+  // A header value is visible ASCII; never quote the token itself.
+  for (const char c : globals.token) {
+    if (c < 0x21 || c > 0x7e) {
+      throw CLI::ValidationError(
+          NameOf(kTokenFlag),
+          "the token holds a space, a control or a non-ASCII character, "
+          "which no bearer token has");
+    }
+  }
+}
+
 std::shared_ptr<grpc::Channel> Clients::Channel(
     const std::string& address) const {
   if (globals_.insecure) {
     return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   }
   grpc::SslCredentialsOptions tls;
-  if (!globals_.ca_file.empty()) {
-    std::ifstream in(globals_.ca_file);
-    std::stringstream pem;
-    pem << in.rdbuf();
-    if (!in || pem.str().empty()) {
-      throw CLI::ValidationError(
-          "--ca", absl::StrCat("cannot read the CA file ", globals_.ca_file));
-    }
-    tls.pem_root_certs = pem.str();
+  if (!globals_.ca_file.empty()) tls.pem_root_certs = ReadCa(globals_);
+  if (!globals_.cert_file.empty()) {
+    tls.pem_cert_chain = ReadCert(globals_);
+    tls.pem_private_key = ReadKey(globals_);
   }
   return grpc::CreateChannel(address, grpc::SslCredentials(tls));
 }
@@ -262,8 +413,22 @@ awards::v1::AwardsService::Stub& Clients::awards() {
   return *awards_;
 }
 
+audit::v1::AuditService::Stub& Clients::audit(const std::string& service) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_ptr<audit::v1::AuditService::Stub>& stub = audit_[service];
+  if (stub == nullptr) {
+    const std::string& address = service == "registry"  ? globals_.registry
+                                 : service == "scoring" ? globals_.scoring
+                                                        : globals_.awards;
+    stub = audit::v1::AuditService::NewStub(Channel(address));
+  }
+  return *stub;
+}
+
 void Clients::Authorize(grpc::ClientContext* context) const {
-  if (!globals_.token.empty()) {
+  // Plaintext goes to a demo server that asks no token: never send one in
+  // the clear.
+  if (!globals_.insecure && !globals_.token.empty()) {
     context->AddMetadata("authorization", "Bearer " + globals_.token);
   }
 }

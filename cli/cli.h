@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +18,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "antt/audit/v1/audit.grpc.pb.h"
 #include "antt/awards/v1/awards.grpc.pb.h"
 #include "antt/registry/v1/registry.grpc.pb.h"
 #include "antt/scoring/v1/scoring.grpc.pb.h"
@@ -34,6 +36,7 @@ enum ExitCode {
   kUsage = 2,
   kNotFound = 3,
   kRejected = 4,
+  kNotAllowed = 5,  // UNAUTHENTICATED or PERMISSION_DENIED
 };
 
 struct Globals {
@@ -43,6 +46,10 @@ struct Globals {
   bool insecure = false;
   std::string token;    // sent as "authorization: Bearer <token>" when set
   std::string ca_file;  // PEM roots for TLS; empty: the system's
+  // The client certificate (PEM) and its private key for mutual TLS; both or
+  // neither.
+  std::string cert_file;
+  std::string key_file;
   std::string output = "table";
   int timeout_seconds = 30;
   int exit_code = kOk;  // set by a command that failed
@@ -102,8 +109,15 @@ Enum RequireEnum(const google::protobuf::EnumDescriptor* descriptor,
 }
 
 // The exit code for a failed call: kNotFound, kRejected (the server refused
-// the input) or kServerError.
+// the input), kNotAllowed (no valid token, or the caller's role or area does
+// not allow it) or kServerError.
 [[nodiscard]] int ExitCodeOf(const grpc::Status& status);
+
+// Whether a bulk command's failed call is about its own item (a row), so the
+// run goes on with the next: not found, rejected, or not allowed for this
+// item (an officer's area). Any other failure, an unknown token included,
+// would fail every item alike and stops the run.
+[[nodiscard]] bool IsAboutTheItem(const grpc::Status& status);
 
 // Prints a failed call on stderr, with every field the server rejected, and
 // returns the exit code for it.
@@ -246,6 +260,13 @@ struct BulkInput {
 void Print(const Globals& globals, const Table& table,
            const google::protobuf::Message& whole);
 
+// Checks the connection flags: --insecure excludes --ca, --cert and --key;
+// --cert and --key go together; each file given can be read and holds what
+// its flag needs (a certificate, a private key); the token can travel in a
+// header. Throws CLI::ValidationError naming the flag and the file, never
+// quoting a file's contents or the token.
+void CheckConnectionFlags(const Globals& globals);
+
 // Stubs of the services, made on first use (safe from any thread), and
 // per-call contexts carrying the deadline and the bearer token.
 class Clients final {
@@ -255,6 +276,9 @@ class Clients final {
   registry::v1::RegistryService::Stub& registry();
   scoring::v1::ScoringService::Stub& scoring();
   awards::v1::AwardsService::Stub& awards();
+  // The audit log of `service` ("registry", "scoring" or "awards"), at that
+  // service's address.
+  audit::v1::AuditService::Stub& audit(const std::string& service);
   [[nodiscard]] std::unique_ptr<grpc::ClientContext> Context() const;
   // A context for a long call (a stream of `items`): the per-call timeout
   // plus a second for every 100 items.
@@ -270,6 +294,7 @@ class Clients final {
   std::unique_ptr<registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<scoring::v1::ScoringService::Stub> scoring_;
   std::unique_ptr<awards::v1::AwardsService::Stub> awards_;
+  std::map<std::string, std::unique_ptr<audit::v1::AuditService::Stub>> audit_;
 };
 
 // Runs one call: on failure reports it and records the exit code; returns

@@ -997,9 +997,7 @@ void ImportPersons(Globals& globals, Clients& clients,
             << outcome.rejected << " rejected";
   if (saved) std::cerr << "; errors in " << report_path;
   std::cerr << "\n";
-  if (outcome.rejected > 0 && globals.exit_code == kOk) {
-    globals.exit_code = kRejected;
-  }
+  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
 }
 
 void ExportPersons(Globals& globals, Clients& clients, const std::string& unit,

@@ -353,9 +353,7 @@ void SubmitFromFile(Globals& globals, Clients& clients,
             << " rows rejected";
   if (saved) std::cout << "; errors in " << input->report_path;
   std::cout << "\n";
-  if (outcome.rejected > 0 && globals.exit_code == kOk) {
-    globals.exit_code = kRejected;
-  }
+  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
 }
 
 std::string ClassName(int c) {

@@ -2,11 +2,8 @@
 // output formats, and the bulk commands (units export/import, persons
 // import) with their error reports.
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -20,11 +17,10 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tests/cli/anttctl_runner.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_util.h"
-
-extern char** environ;
 
 namespace antt::cli {
 namespace {
@@ -32,19 +28,6 @@ namespace {
 using ::antt::testing::BinDir;
 using ::antt::testing::ChildProcess;
 using ::antt::testing::ReadFile;
-
-// What a finished anttctl run left behind.
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::ostream& operator<<(std::ostream& os, const Outcome& o) {
-  return os << "exit " << o.exit_code << "\n--- stdout\n"
-            << o.out << "--- stderr\n"
-            << o.err;
-}
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -98,40 +81,14 @@ class AnttctlTest : public ::testing::Test {
 
   // Runs anttctl with `args` after the connection flags and waits for it.
   Outcome Run(const std::vector<std::string>& args) {
-    std::vector<std::string> all = {BinDir() + "/anttctl",
-                                    "--registry=" + address_, "--timeout=20"};
+    std::vector<std::string> all = {"--registry=" + address_, "--timeout=20"};
     if (insecure_) all.push_back("--insecure");
     if (!awards_address_.empty()) all.push_back("--awards=" + awards_address_);
     if (!scoring_address_.empty()) {
       all.push_back("--scoring=" + scoring_address_);
     }
     all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& arg : all) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    const std::string out = absl::StrCat(dir_, "/run-", ++runs_, ".out");
-    const std::string err = absl::StrCat(dir_, "/run-", runs_, ".err");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
-    const int spawned =
-        posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    Outcome outcome;
-    if (spawned != 0) {
-      ADD_FAILURE() << "cannot start " << argv[0];
-      return outcome;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    outcome.out = ReadFile(out);
-    outcome.err = ReadFile(err);
-    return outcome;
+    return RunAnttctl(all, {}, dir_);
   }
 
   // Creates an agency through anttctl; returns its id.
@@ -209,7 +166,6 @@ class AnttctlTest : public ::testing::Test {
   std::unique_ptr<ChildProcess> registry_;
   std::unique_ptr<ChildProcess> scoring_;
   std::unique_ptr<ChildProcess> awards_;
-  int runs_ = 0;
 };
 
 TEST_F(AnttctlTest, UnknownFlagIsAUsageError) {
