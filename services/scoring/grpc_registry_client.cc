@@ -11,9 +11,8 @@ class GrpcRegistryClient final : public RegistryClient {
  public:
   explicit GrpcRegistryClient(const GrpcRegistryClientOptions& options)
       : options_(options),
-        stub_(
-            rv1::RegistryService::NewStub(DependencyChannel(options.address))) {
-  }
+        stub_(rv1::RegistryService::NewStub(
+            DependencyChannel(options.address, options.credentials))) {}
 
   absl::StatusOr<rv1::Unit> GetUnit(absl::string_view id) override {
     rv1::GetUnitRequest request;

@@ -8,6 +8,7 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/audit_service.h"
 #include "common/data_dir.h"
 #include "common/log.h"
 #include "common/server_flags.h"
@@ -53,12 +54,21 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "antt-scoring --db_path=DIR --registry_addr=HOST:PORT "
       "[--listen=HOST:PORT] "
-      "[--insecure]");
+      "(--tls_cert=PEM --tls_key=PEM [--tls_ca=PEM] --principals_file=JSON "
+      "--service_token_file=FILE | --insecure)");
   absl::ParseCommandLine(argc, argv);
   const std::string db_path = absl::GetFlag(FLAGS_db_path);
   if (db_path.empty()) {
     return antt::StartupFailure(
         "bad flags", absl::InvalidArgumentError("--db_path is required"));
+  }
+  absl::StatusOr<antt::ServerSecurity> security =
+      antt::ServerSecurityFromFlags(/*calls_other_services=*/true);
+  if (!security.ok())
+    return antt::StartupFailure("bad flags", security.status());
+  if (absl::Status s = antt::scoring::ScoringAccessPolicy().Validate();
+      !s.ok()) {
+    return antt::StartupFailure("bad access policy", s);
   }
 
   if (absl::GetFlag(FLAGS_registry_deadline_ms) <= 0 ||
@@ -88,6 +98,7 @@ int main(int argc, char** argv) {
   registry_options.address = absl::GetFlag(FLAGS_registry_addr);
   registry_options.deadline =
       absl::Milliseconds(absl::GetFlag(FLAGS_registry_deadline_ms));
+  registry_options.credentials = security->dependency_credentials;
   std::unique_ptr<antt::scoring::RegistryClient> registry =
       antt::scoring::NewGrpcRegistryClient(registry_options);
 
@@ -98,7 +109,10 @@ int main(int argc, char** argv) {
   deps.store = store->get();
   deps.registry = registry.get();
   antt::scoring::Scoring scoring(deps);
-  antt::scoring::ScoringServiceImpl service(&scoring);
+  antt::scoring::ScoringServiceImpl service(&scoring,
+                                            security->authenticator.get());
+  antt::AuditServiceImpl audit_service((*store)->audit_log(),
+                                       security->authenticator.get());
 
   antt::scoring::RegistryFollower follower(
       registry.get(), store->get(),
@@ -108,8 +122,8 @@ int main(int argc, char** argv) {
   antt::LogInfo("criteria sets loaded", {{"count", (*criteria)->size()}});
   const int code = antt::ServeUntilSignal(
       antt::ServerOptionsFromFlags("antt.scoring.v1.ScoringService",
-                                   absl::GetFlag(FLAGS_listen)),
-      {&service});
+                                   absl::GetFlag(FLAGS_listen), *security),
+      {&service, &audit_service}, security->authenticator.get());
   follower.Stop();
   store->reset();
   antt::LogInfo("store closed", {{"db_path", db_path}});

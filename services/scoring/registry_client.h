@@ -10,6 +10,10 @@
 #include "absl/time/time.h"
 #include "antt/registry/v1/registry.pb.h"
 
+namespace grpc {
+class ChannelCredentials;
+}  // namespace grpc
+
 namespace antt::scoring {
 
 // What scoring needs from the registry. Implementations are thread-safe.
@@ -28,10 +32,13 @@ class RegistryClient {
 struct GrpcRegistryClientOptions {
   std::string address;                         // host:port
   absl::Duration deadline = absl::Seconds(3);  // per call
+  // Required: mutual TLS and this service's token
+  // (ServerSecurity::dependency_credentials), or plaintext in insecure mode.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
 };
 
-// The registry over gRPC (plaintext for now). The channel reconnects by
-// itself with a short backoff, so calls work again soon after the registry
+// The registry over gRPC with `options.credentials`. The channel reconnects
+// by itself with a short backoff, so calls work again soon after the registry
 // comes back, without a restart.
 [[nodiscard]] std::unique_ptr<RegistryClient> NewGrpcRegistryClient(
     const GrpcRegistryClientOptions& options);

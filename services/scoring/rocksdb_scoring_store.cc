@@ -226,12 +226,17 @@ bool Counts::IsZero() const {
 absl::StatusOr<std::unique_ptr<RocksDbScoringStore>> RocksDbScoringStore::Open(
     const std::string& path, const RocksDbOptions& options) {
   std::unique_ptr<RocksDbScoringStore> store(new RocksDbScoringStore());
-  absl::StatusOr<std::unique_ptr<RocksDb>> db = RocksDb::Open(
-      path,
-      {"default", "assessments", "requests", "index", "counters", "mirror"},
-      options);
+  absl::StatusOr<std::unique_ptr<RocksDb>> db =
+      RocksDb::Open(path,
+                    {"default", "assessments", "requests", "index", "counters",
+                     "mirror", "audit"},
+                    options);
   if (!db.ok()) return db.status();
   store->db_ = *std::move(db);
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(store->db_.get(), kAudit);
+  if (!audit.ok()) return audit.status();
+  store->audit_ = *std::move(audit);
   if (absl::Status s = store->LoadMeta(); !s.ok()) return s;
   return store;
 }
@@ -371,7 +376,7 @@ absl::StatusOr<v1::Assessment> RocksDbScoringStore::SubmitAssessment(
   if (!request_key.empty()) {
     batch.Put(db_->cf(kRequests), request_key, result.SerializeAsString());
   }
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {result.id()}); !s.ok()) return s;
   if (!existing.has_value()) ++next_assessment_;
   return result;
 }
@@ -414,7 +419,7 @@ absl::StatusOr<std::vector<v1::Assessment>> RocksDbScoringStore::Update(
     updated.push_back(std::move(after));
   }
   if (absl::Status s = StageCounters(deltas, &batch); !s.ok()) return s;
-  if (absl::Status s = db_->Write(&batch, sync); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, ids, sync); !s.ok()) return s;
   return updated;
 }
 
@@ -564,7 +569,7 @@ absl::Status RocksDbScoringStore::ApplyRegistryUnit(
   const uint64_t position = std::max(sequence, registry_sequence_.load());
   batch.Put(db_->cf(kDefault), kRegistrySequenceKey,
             RocksDb::EncodeUint64(position));
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {unit.id()}); !s.ok()) return s;
   registry_sequence_.store(position);
   return absl::OkStatus();
 }
@@ -575,7 +580,7 @@ absl::Status RocksDbScoringStore::AdvanceRegistrySequence(uint64_t sequence) {
   rocksdb::WriteBatch batch;
   batch.Put(db_->cf(kDefault), kRegistrySequenceKey,
             RocksDb::EncodeUint64(sequence));
-  if (absl::Status s = db_->Write(&batch); !s.ok()) return s;
+  if (absl::Status s = audit_->Write(&batch, {}); !s.ok()) return s;
   registry_sequence_.store(sequence);
   return absl::OkStatus();
 }

@@ -13,17 +13,22 @@
 //             ar\0<edition>\0<area>\0<year u32>\0<id>  → ""
 //   counters  <edition>\0<area>\0<kind u8><year u32>   → Counts (7 × int64)
 //   mirror    <unit id>                                → registry v1::Unit
+//   audit     <uint64 sequence>                        → antt.audit.v1.AuditRecord
 // clang-format on
 // Counter cells exist for the whole country (edition "", area ""), and for
 // every area of both editions a unit lies in. An assessment adds to the cells
 // of its unit snapshot's areas; a mirrored registry unit adds in_scope_delta.
-// Ids are "A" and 10 digits.
+// Ids are "A" and 10 digits. Every write goes through the AuditLog: a write
+// made for a call (SubmitAssessment, ReviewAssessment, RecognizeAssessments)
+// carries that call's audit record, naming the assessments written; the
+// follower's mirror writes serve no call and carry none.
 
 #include <memory>
 #include <string>
 
 #include "absl/container/btree_map.h"
 #include "absl/synchronization/mutex.h"
+#include "common/audit.h"
 #include "common/rocksdb_db.h"
 #include "services/scoring/scoring_store.h"
 
@@ -57,6 +62,9 @@ class RocksDbScoringStore final : public ScoringStore {
   absl::Status AdvanceRegistrySequence(uint64_t sequence) override;
   uint64_t RegistrySequence() override;
 
+  // The audit chain, written with every mutation (common/audit.h).
+  [[nodiscard]] AuditLog* audit_log() { return audit_.get(); }
+
  private:
   enum Cf {
     kDefault = 0,
@@ -65,6 +73,7 @@ class RocksDbScoringStore final : public ScoringStore {
     kIndex,
     kCounters,
     kMirror,
+    kAudit,
   };
   // Counter deltas of one write, by counter key.
   using CounterDeltas = absl::btree_map<std::string, Counts>;
@@ -88,6 +97,7 @@ class RocksDbScoringStore final : public ScoringStore {
       const rocksdb::ReadOptions& read, const std::string& id);
 
   std::unique_ptr<RocksDb> db_;
+  std::unique_ptr<AuditLog> audit_;
   absl::Mutex write_mu_;
   uint64_t next_assessment_ ABSL_GUARDED_BY(write_mu_) = 1;
   std::atomic<uint64_t> registry_sequence_{0};

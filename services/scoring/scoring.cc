@@ -1,6 +1,7 @@
 #include "services/scoring/scoring.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -12,6 +13,7 @@
 #include "common/field_violations.h"
 #include "common/paging.h"
 #include "common/request_id.h"
+#include "services/registry/area_scope.h"
 #include "services/scoring/scorer.h"
 
 namespace antt::scoring {
@@ -97,7 +99,7 @@ absl::StatusOr<v1::CriteriaSet> Scoring::GetCriteriaSet(
 }
 
 absl::StatusOr<v1::ScoreResult> Scoring::Score(
-    const v1::ScoreRequest& request) {
+    const Principal& caller, const v1::ScoreRequest& request) {
   FieldViolations v;
   if (!YearInRange(request.year())) v.Add("year", YearRange());
   rv1::UnitKind kind = rv1::UNIT_KIND_UNSPECIFIED;
@@ -120,6 +122,9 @@ absl::StatusOr<v1::ScoreResult> Scoring::Score(
   if (request.unit_case() == v1::ScoreRequest::kUnitId) {
     absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(request.unit_id());
     if (!unit.ok()) return unit.status();
+    if (absl::Status s = registry::CheckUnitInScope(caller, *unit); !s.ok()) {
+      return s;
+    }
     kind = unit->kind();
   }
   absl::StatusOr<const v1::CriteriaSet*> set = ChooseSet(
@@ -130,10 +135,48 @@ absl::StatusOr<v1::ScoreResult> Scoring::Score(
                         request.points(), "");
 }
 
-absl::StatusOr<rv1::Unit> Scoring::AssessableUnit(const std::string& unit_id,
+absl::Status Scoring::CheckUnitScope(const Principal& caller,
+                                     const std::string& unit_id,
+                                     absl::string_view what) {
+  if (!caller.limited_to_area()) return absl::OkStatus();
+  absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(unit_id);
+  if (!unit.ok()) return unit.status();
+  if (registry::UnitInScope(caller, *unit)) return absl::OkStatus();
+  return OutsideArea(caller, what);
+}
+
+absl::Status Scoring::CheckAssessmentsScope(
+    const Principal& caller, const std::vector<std::string>& ids) {
+  if (!caller.limited_to_area()) return absl::OkStatus();
+  // An assessment never changes unit, so what is checked here still holds
+  // when the store writes it. One registry call per unit; a refusal names the
+  // unit's first assessment in `ids`.
+  std::map<std::string, std::string> first_of_unit;
+  for (const std::string& id : ids) {
+    absl::StatusOr<v1::Assessment> a = deps_.store->GetAssessment(id);
+    if (!a.ok()) return a.status();
+    first_of_unit.emplace(a->unit_id(), id);
+  }
+  for (const auto& [unit_id, id] : first_of_unit) {
+    if (absl::Status s = CheckUnitScope(
+            caller, unit_id,
+            absl::StrCat("assessment ", id, " of unit ", unit_id));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<rv1::Unit> Scoring::AssessableUnit(const Principal& caller,
+                                                  const std::string& unit_id,
                                                   int year) {
   absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(unit_id);
   if (!unit.ok()) return unit.status();
+  // Scope first: a caller outside the unit's area learns nothing of it.
+  if (absl::Status s = registry::CheckUnitInScope(caller, *unit); !s.ok()) {
+    return s;
+  }
   if (unit->status() != rv1::UNIT_STATUS_ACTIVE) {
     return absl::FailedPreconditionError(absl::StrCat(
         "unit ", unit_id, " is dissolved; only active units are assessed"));
@@ -155,7 +198,7 @@ absl::StatusOr<rv1::Unit> Scoring::AssessableUnit(const std::string& unit_id,
 }
 
 absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
-    const v1::SubmitAssessmentRequest& request) {
+    const Principal& caller, const v1::SubmitAssessmentRequest& request) {
   const v1::Assessment& a = request.assessment();
   FieldViolations v;
   if (a.unit_id().empty()) v.Add("assessment.unit_id", "is required");
@@ -166,13 +209,25 @@ absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
   if (!v.empty()) return v.ToStatus();
 
   // A retry of an acknowledged request gets the first answer, even while the
-  // registry is down.
+  // registry is down (unless the caller is limited to an area: its scope is
+  // checked again, with the registry).
   absl::StatusOr<std::optional<v1::Assessment>> first =
       deps_.store->FindSubmission(request.request_id());
   if (!first.ok()) return first.status();
-  if (first->has_value()) return **std::move(first);
+  if (first->has_value()) {
+    const v1::Assessment& answer = **first;
+    if (absl::Status s =
+            CheckUnitScope(caller, answer.unit_id(),
+                           absl::StrCat("assessment ", answer.id(), " of unit ",
+                                        answer.unit_id()));
+        !s.ok()) {
+      return s;
+    }
+    return **std::move(first);
+  }
 
-  absl::StatusOr<rv1::Unit> unit = AssessableUnit(a.unit_id(), a.year());
+  absl::StatusOr<rv1::Unit> unit =
+      AssessableUnit(caller, a.unit_id(), a.year());
   if (!unit.ok()) return unit.status();
   absl::StatusOr<const v1::CriteriaSet*> set =
       ChooseSet(*deps_.criteria, unit->kind(), a.year(), a.criteria_set_id(),
@@ -218,12 +273,15 @@ absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
 }
 
 absl::StatusOr<v1::Assessment> Scoring::ReviewAssessment(
-    const v1::ReviewAssessmentRequest& request) {
+    const Principal& caller, const v1::ReviewAssessmentRequest& request) {
   FieldViolations v;
   if (request.id().empty()) v.Add("id", "is required");
   std::string note = request.note();
   CheckText(&note, "note", request.approve() ? 0 : 1, 1000, &v);
   if (!v.empty()) return v.ToStatus();
+  if (absl::Status s = CheckAssessmentsScope(caller, {request.id()}); !s.ok()) {
+    return s;
+  }
   const absl::Time now = deps_.now();
   return deps_.store->UpdateAssessment(request.id(), [&](v1::Assessment* a) {
     if (absl::Status s = CheckEtag(request.etag(), a->etag(),
@@ -246,7 +304,7 @@ absl::StatusOr<v1::Assessment> Scoring::ReviewAssessment(
 }
 
 absl::StatusOr<v1::RecognizeAssessmentsResponse> Scoring::RecognizeAssessments(
-    const v1::RecognizeAssessmentsRequest& request) {
+    const Principal& caller, const v1::RecognizeAssessmentsRequest& request) {
   FieldViolations v;
   if (request.assessment_ids().empty()) {
     v.Add("assessment_ids", "is required");
@@ -275,6 +333,7 @@ absl::StatusOr<v1::RecognizeAssessmentsResponse> Scoring::RecognizeAssessments(
 
   const std::vector<std::string> ids(request.assessment_ids().begin(),
                                      request.assessment_ids().end());
+  if (absl::Status s = CheckAssessmentsScope(caller, ids); !s.ok()) return s;
   absl::StatusOr<std::vector<v1::Assessment>> updated =
       deps_.store->UpdateAssessments(ids, [&](v1::Assessment* a) {
         if (a->stage() != v1::STAGE_REVIEWED) {
@@ -305,13 +364,21 @@ absl::StatusOr<v1::RecognizeAssessmentsResponse> Scoring::RecognizeAssessments(
 }
 
 absl::StatusOr<v1::Assessment> Scoring::GetAssessment(
-    const v1::GetAssessmentRequest& request) {
+    const Principal& caller, const v1::GetAssessmentRequest& request) {
   if (request.id().empty()) return InvalidField("id", "is required");
-  return deps_.store->GetAssessment(request.id());
+  absl::StatusOr<v1::Assessment> a = deps_.store->GetAssessment(request.id());
+  if (!a.ok()) return a.status();
+  if (absl::Status s = CheckUnitScope(
+          caller, a->unit_id(),
+          absl::StrCat("assessment ", a->id(), " of unit ", a->unit_id()));
+      !s.ok()) {
+    return s;
+  }
+  return a;
 }
 
 absl::StatusOr<v1::ListAssessmentsResponse> Scoring::ListAssessments(
-    const v1::ListAssessmentsRequest& request) {
+    const Principal& caller, const v1::ListAssessmentsRequest& request) {
   FieldViolations v;
   AssessmentQuery query;
   query.unit_id = request.unit_id();
@@ -341,6 +408,15 @@ absl::StatusOr<v1::ListAssessmentsResponse> Scoring::ListAssessments(
   absl::StatusOr<int> page_size = ResolvePageSize(request.page_size());
   if (!page_size.ok()) v.Add("page_size", "must be between 1 and 1000");
   if (!v.empty()) return v.ToStatus();
+  if (absl::Status s =
+          query.unit_id.empty()
+              ? registry::CheckAreaFilter(caller, *deps_.areas, query.edition,
+                                          query.area_code)
+              : CheckUnitScope(caller, query.unit_id,
+                               absl::StrCat("unit ", query.unit_id));
+      !s.ok()) {
+    return s;
+  }
   query.stage = request.stage();
   query.classification = request.classification();
   query.page_size = *page_size;
@@ -367,7 +443,7 @@ absl::StatusOr<v1::ListAssessmentsResponse> Scoring::ListAssessments(
 }
 
 absl::StatusOr<v1::GetSafetyStatsResponse> Scoring::GetSafetyStats(
-    const v1::GetSafetyStatsRequest& request) {
+    const Principal& caller, const v1::GetSafetyStatsRequest& request) {
   FieldViolations v;
   if (!YearInRange(request.first_year())) v.Add("first_year", YearRange());
   if (!YearInRange(request.last_year())) {
@@ -401,6 +477,11 @@ absl::StatusOr<v1::GetSafetyStatsResponse> Scoring::GetSafetyStats(
     v.Add("group_by", absl::StrCat("unknown value ", request.group_by()));
   }
   if (!v.empty()) return v.ToStatus();
+  if (absl::Status s = registry::CheckAreaFilter(caller, *deps_.areas, edition,
+                                                 request.area_code());
+      !s.ok()) {
+    return s;
+  }
 
   std::vector<rv1::UnitKind> kinds;
   if (request.kind() != rv1::UNIT_KIND_UNSPECIFIED) {
@@ -482,7 +563,7 @@ absl::StatusOr<v1::GetSafetyStatsResponse> Scoring::GetSafetyStats(
 }
 
 absl::StatusOr<v1::GetUnitHistoryResponse> Scoring::GetUnitHistory(
-    const v1::GetUnitHistoryRequest& request) {
+    const Principal& caller, const v1::GetUnitHistoryRequest& request) {
   FieldViolations v;
   if (request.unit_id().empty()) v.Add("unit_id", "is required");
   if (request.up_to_year() != 0 && !YearInRange(request.up_to_year())) {
@@ -490,6 +571,11 @@ absl::StatusOr<v1::GetUnitHistoryResponse> Scoring::GetUnitHistory(
           absl::StrCat("must be 0 (every year) or ", YearRange()));
   }
   if (!v.empty()) return v.ToStatus();
+  if (absl::Status s = CheckUnitScope(caller, request.unit_id(),
+                                      absl::StrCat("unit ", request.unit_id()));
+      !s.ok()) {
+    return s;
+  }
   absl::StatusOr<std::vector<v1::Assessment>> assessments =
       deps_.store->UnitAssessments(request.unit_id());
   if (!assessments.ok()) return assessments.status();

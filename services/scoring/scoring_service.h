@@ -2,15 +2,23 @@
 #define ANTT_SERVICES_SCORING_SCORING_SERVICE_H_
 
 #include "antt/scoring/v1/scoring.grpc.pb.h"
+#include "common/auth.h"
 #include "services/scoring/scoring.h"
 
 namespace antt::scoring {
 
-// The gRPC adapter: each handler calls Scoring and maps its status. Sync API
-// with a bounded pool, as the registry (README, "Threading model").
+// Which roles may call each ScoringService method (README, "Roles"): every
+// role reads and scores; ADMIN and OFFICER submit, review and recognise.
+[[nodiscard]] const AccessPolicy& ScoringAccessPolicy();
+
+// The gRPC adapter: each handler admits the caller, calls Scoring and maps its
+// status. Sync API with a bounded pool, as the registry (README, "Threading
+// model").
 class ScoringServiceImpl final : public v1::ScoringService::Service {
  public:
-  explicit ScoringServiceImpl(Scoring* scoring) : scoring_(scoring) {}
+  // Neither is owned; both must outlive the service.
+  ScoringServiceImpl(Scoring* scoring, const Authenticator* authenticator)
+      : scoring_(scoring), access_{authenticator, &ScoringAccessPolicy()} {}
 
   grpc::Status ListCriteriaSets(
       grpc::ServerContext* context, const v1::ListCriteriaSetsRequest* request,
@@ -46,6 +54,7 @@ class ScoringServiceImpl final : public v1::ScoringService::Service {
 
  private:
   Scoring* scoring_;
+  AccessControl access_;
 };
 
 }  // namespace antt::scoring

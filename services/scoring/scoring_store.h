@@ -69,8 +69,9 @@ using AssessmentMutator = std::function<absl::Status(v1::Assessment*)>;
 //
 // Contract for every method:
 // - Thread-safe. Writes are serialized; everything one call changes
-//   (records, indexes, counters, request ids, mirror position) is one atomic
-//   write, so counters always equal what the records say.
+//   (records, indexes, counters, request ids, mirror position, and the audit
+//   record of the RPC being served) is one atomic write, so counters always
+//   equal what the records say and no change goes unaudited.
 // - OK means written to the WAL (RecognizeAssessments: also synced to disk).
 // - NotFound for an unknown id; the store assigns ids, etags and times.
 class ScoringStore {

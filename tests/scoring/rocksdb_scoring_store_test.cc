@@ -181,5 +181,59 @@ TEST_F(RocksDbScoringStoreTest, EverythingSurvivesReopening) {
   ASSERT_EQ(units->size(), 1u);
 }
 
+TEST_F(RocksDbScoringStoreTest, CallsWriteOneAuditRecordWithTheirChange) {
+  // The follower's mirror writes serve no call: no record.
+  ASSERT_OK(store_->ApplyRegistryUnit(MirrorUnit("U1"), 1));
+  ASSERT_OK(store_->AdvanceRegistrySequence(2));
+  bool more = true;
+  auto records = store_->audit_log()->List(0, 100, &more);
+  ASSERT_OK(records);
+  EXPECT_TRUE(records->empty());
+
+  const ScopedAuditCall call(
+      AuditCall{"officer", "antt.scoring.v1.ScoringService/SubmitAssessment",
+                std::string(64, 'e')});
+  const v1::Assessment a1 =
+      MustSubmit("U1", 2019, Result(v1::CLASSIFICATION_GOOD));
+  const v1::Assessment a2 =
+      MustSubmit("U2", 2019, Result(v1::CLASSIFICATION_GOOD));
+  const auto review = [](v1::Assessment* a) {
+    a->set_stage(v1::STAGE_REVIEWED);
+    return absl::OkStatus();
+  };
+  ASSERT_OK(store_->UpdateAssessments({a2.id(), a1.id()}, review));
+  // A refused change writes neither itself nor a record.
+  EXPECT_CODE(
+      store_->UpdateAssessment(
+          a1.id(), [](v1::Assessment*) { return absl::AbortedError("stale"); }),
+      absl::StatusCode::kAborted);
+  EXPECT_CODE(store_->UpdateAssessment("A0000000099", review),
+              absl::StatusCode::kNotFound);
+
+  records = store_->audit_log()->List(0, 100, &more);
+  ASSERT_OK(records);
+  ASSERT_EQ(records->size(), 3u);
+  const std::vector<std::vector<std::string>> targets = {
+      {a1.id()}, {a2.id()}, {a2.id(), a1.id()}};
+  for (size_t i = 0; i < records->size(); ++i) {
+    const audit::v1::AuditRecord& record = (*records)[i];
+    EXPECT_EQ(record.sequence(), i + 1);
+    EXPECT_EQ(record.caller(), "officer");
+    EXPECT_EQ(std::vector<std::string>(record.target_ids().begin(),
+                                       record.target_ids().end()),
+              targets[i]);
+  }
+  // The chain survives reopening and goes on from where it was.
+  Reopen();
+  ASSERT_OK(store_->UpdateAssessment(a1.id(), [](v1::Assessment* a) {
+    a->set_stage(v1::STAGE_RETURNED);
+    return absl::OkStatus();
+  }));
+  auto verified = store_->audit_log()->Verify();
+  ASSERT_OK(verified);
+  EXPECT_TRUE(verified->intact()) << verified->problem();
+  EXPECT_EQ(verified->records_checked(), 4u);
+}
+
 }  // namespace
 }  // namespace antt::scoring

@@ -2,7 +2,8 @@
 // registry that dies fails submissions promptly with UNAVAILABLE and stores
 // nothing, and when it comes back scoring works again without a restart;
 // scoring keeps its data through SIGTERM and through kill -9; the follower
-// brings registry units into the in-scope counts.
+// brings registry units into the in-scope counts; with mutual TLS, scoring
+// calls the registry with its own token, and refuses contradictory flags.
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -20,6 +21,7 @@
 #include "antt/scoring/v1/scoring.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/registry/fixtures.h"
+#include "tests/testing/credentials.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_util.h"
@@ -36,6 +38,7 @@ using ::antt::registry::testing::Agency;
 using ::antt::registry::testing::School;
 using ::antt::testing::BinDir;
 using ::antt::testing::ChildProcess;
+using ::antt::testing::TestPki;
 using ::grpc::StatusCode;
 using Clock = std::chrono::steady_clock;
 
@@ -57,45 +60,57 @@ class ScoringProcessTest : public ::testing::Test {
 
   // Starts antt-registry on `port` (0: a port of its choosing) over the same
   // store every time, waits until it serves and connects a client to it.
-  std::unique_ptr<ChildProcess> StartRegistry(int port = 0) {
+  // `security` are its security flags; the client speaks with credentials_.
+  std::unique_ptr<ChildProcess> StartRegistry(
+      int port = 0, const std::vector<std::string>& security = {"--insecure"}) {
     registry_log_ = absl::StrCat(dir_, "/registry-", ++starts_, ".log");
-    auto child = std::make_unique<ChildProcess>(
-        BinDir() + "/antt-registry",
-        std::vector<std::string>{"--db_path=" + dir_ + "/registry",
-                                 absl::StrCat("--listen=127.0.0.1:", port),
-                                 "--insecure", "--drain_seconds=5"},
-        registry_log_);
+    std::vector<std::string> args{"--db_path=" + dir_ + "/registry",
+                                  absl::StrCat("--listen=127.0.0.1:", port),
+                                  "--drain_seconds=5"};
+    args.insert(args.end(), security.begin(), security.end());
+    auto child = std::make_unique<ChildProcess>(BinDir() + "/antt-registry",
+                                                args, registry_log_);
     registry_port_ = antt::testing::WaitForListeningPort(registry_log_);
     EXPECT_NE(registry_port_, 0) << ReadFile(registry_log_);
     if (port != 0) {
       EXPECT_EQ(registry_port_, port);
     }
     const std::string address = absl::StrCat("127.0.0.1:", registry_port_);
-    EXPECT_TRUE(WaitServing(address)) << ReadFile(registry_log_);
+    EXPECT_TRUE(WaitServing(address, credentials_)) << ReadFile(registry_log_);
     registry_ = rv1::RegistryService::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+        grpc::CreateChannel(address, credentials_));
     return child;
   }
 
   // Starts antt-scoring over the same store every time, pointed at the
   // registry's port, waits until it serves and connects a client to it.
-  std::unique_ptr<ChildProcess> StartScoring() {
-    scoring_log_ = absl::StrCat(dir_, "/scoring-", ++starts_, ".log");
-    auto child = std::make_unique<ChildProcess>(
-        BinDir() + "/antt-scoring",
-        std::vector<std::string>{
-            absl::StrCat("--registry_addr=127.0.0.1:", registry_port_),
-            "--registry_deadline_ms=1000", "--registry_poll_ms=100",
-            "--insecure", "--db_path=" + dir_ + "/scoring",
-            "--listen=127.0.0.1:0", "--drain_seconds=5"},
-        scoring_log_);
+  std::unique_ptr<ChildProcess> StartScoring(
+      const std::vector<std::string>& security = {"--insecure"}) {
+    auto child = LaunchScoring(security);
     const int port = antt::testing::WaitForListeningPort(scoring_log_);
     EXPECT_NE(port, 0) << ReadFile(scoring_log_);
-    const std::string address = absl::StrCat("127.0.0.1:", port);
-    EXPECT_TRUE(WaitServing(address)) << ReadFile(scoring_log_);
+    scoring_address_ = absl::StrCat("127.0.0.1:", port);
+    EXPECT_TRUE(WaitServing(scoring_address_, credentials_))
+        << ReadFile(scoring_log_);
     scoring_ = v1::ScoringService::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+        grpc::CreateChannel(scoring_address_, credentials_));
     return child;
+  }
+
+  // Starts antt-scoring without waiting for it.
+  std::unique_ptr<ChildProcess> LaunchScoring(
+      const std::vector<std::string>& security) {
+    scoring_log_ = absl::StrCat(dir_, "/scoring-", ++starts_, ".log");
+    std::vector<std::string> args{
+        absl::StrCat("--registry_addr=127.0.0.1:", registry_port_),
+        "--registry_deadline_ms=1000",
+        "--registry_poll_ms=100",
+        "--db_path=" + dir_ + "/scoring",
+        "--listen=127.0.0.1:0",
+        "--drain_seconds=5"};
+    args.insert(args.end(), security.begin(), security.end());
+    return std::make_unique<ChildProcess>(BinDir() + "/antt-scoring", args,
+                                          scoring_log_);
   }
 
   // SIGTERM with no client connected (an idle connection would only delay
@@ -239,9 +254,13 @@ class ScoringProcessTest : public ::testing::Test {
   }
 
   std::string dir_;
+  // How the test's clients connect: plaintext, or mutual TLS and a token.
+  std::shared_ptr<grpc::ChannelCredentials> credentials_ =
+      grpc::InsecureChannelCredentials();
   int starts_ = 0;
   std::string registry_log_;
   std::string scoring_log_;
+  std::string scoring_address_;
   int registry_port_ = 0;
   std::unique_ptr<rv1::RegistryService::Stub> registry_;
   std::unique_ptr<v1::ScoringService::Stub> scoring_;
@@ -429,6 +448,81 @@ TEST_F(ScoringProcessTest, FollowerBringsRegistryUnitsIntoInScopeCounts) {
   ASSERT_EQ(stats.rows_size(), 20);
   EXPECT_EQ(stats.rows(0).in_scope(), 2);  // 2019: agency and school
   EXPECT_EQ(stats.rows(1).in_scope(), 1);  // 2020: the school
+}
+
+TEST_F(ScoringProcessTest, WithMutualTlsScoringCallsTheRegistryWithItsToken) {
+  TestPki pki(dir_ + "/pki");
+  for (const char* name : {"registry", "scoring", "client"}) {
+    pki.IssueCert(name);
+  }
+  const std::string admin = pki.IssueToken("admin", "ADMIN");
+  const std::string viewer = pki.IssueToken("viewer", "VIEWER");
+  const std::string service = pki.IssueToken("scoring", "SERVICE");
+  credentials_ = pki.Credentials("client", admin);
+
+  auto registry = StartRegistry(0, pki.ServerFlags("registry"));
+  std::vector<std::string> scoring_flags = pki.ServerFlags("scoring");
+  scoring_flags.push_back("--service_token_file=" + pki.token_file("scoring"));
+  auto scoring = StartScoring(scoring_flags);
+  const rv1::Unit unit = CreateUnit(Agency("Sở Tư pháp"));
+
+  // Score by unit as a VIEWER: scoring fetches the unit from the registry
+  // over mutual TLS with its SERVICE token.
+  auto as_viewer = v1::ScoringService::NewStub(
+      grpc::CreateChannel(scoring_address_, pki.Credentials("client", viewer)));
+  v1::ScoreRequest score;
+  const v1::Assessment answers = Answers(unit.id(), 95);
+  score.set_unit_id(unit.id());
+  score.set_year(2019);
+  *score.mutable_conditions() = answers.conditions();
+  *score.mutable_points() = answers.points();
+  v1::ScoreResult result;
+  grpc::Status status = as_viewer->Score(Context().get(), score, &result);
+  ASSERT_TRUE(status.ok()) << Dump(status) << "\n" << ReadFile(scoring_log_);
+  EXPECT_EQ(result.criteria_set_id(), "TT23-2012/CQDN");
+  EXPECT_TRUE(result.meets_standard());
+  EXPECT_EQ(result.total_points(), 95);
+  // Its follower reads the registry's change feed with the same token.
+  const v1::GetSafetyStatsResponse stats =
+      CaughtUpStats(StatsRequest("45", "2025-06", v1::GROUP_BY_YEAR));
+  ASSERT_EQ(stats.rows_size(), 1);
+  EXPECT_EQ(stats.rows(0).in_scope(), 1);
+
+  // Mutual TLS without a token is not enough.
+  auto anonymous = v1::ScoringService::NewStub(
+      grpc::CreateChannel(scoring_address_, pki.Credentials("client", "")));
+  status = anonymous->Score(Context().get(), score, &result);
+  EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED) << Dump(status);
+
+  as_viewer.reset();
+  anonymous.reset();
+  EXPECT_EQ(Terminate(scoring.get()), 0) << ReadFile(scoring_log_);
+  // No token reaches either log.
+  for (const std::string& token : {admin, viewer, service}) {
+    EXPECT_EQ(ReadFile(scoring_log_).find(token), std::string::npos);
+    EXPECT_EQ(ReadFile(registry_log_).find(token), std::string::npos);
+  }
+}
+
+TEST_F(ScoringProcessTest, RefusesToStartWithContradictoryOrMissingSecurity) {
+  TestPki pki(dir_ + "/pki");
+  pki.IssueCert("scoring");
+  pki.IssueToken("scoring", "SERVICE");
+  const auto refused = [&](const std::vector<std::string>& flags,
+                           const std::string& why) {
+    auto scoring = LaunchScoring(flags);
+    EXPECT_EQ(scoring->WaitExit(20), 1) << ReadFile(scoring_log_);
+    EXPECT_NE(ReadFile(scoring_log_).find(why), std::string::npos)
+        << ReadFile(scoring_log_);
+  };
+  // Plaintext and TLS at once.
+  refused({"--insecure", "--tls_cert=" + pki.cert("scoring"),
+           "--tls_key=" + pki.key("scoring")},
+          "--insecure cannot be combined");
+  // Neither.
+  refused({}, "no transport security configured");
+  // TLS, but no token for its calls to the registry.
+  refused(pki.ServerFlags("scoring"), "--service_token_file is required");
 }
 
 }  // namespace

@@ -84,8 +84,8 @@ class ScoringServiceTest : public ::testing::Test {
     registry_ = std::make_unique<registry::Registry>(
         &Areas(), registry_store_.get(),
         [] { return absl::CivilDay(2026, 11, 28); });
-    registry_service_ =
-        std::make_unique<registry::RegistryServiceImpl>(registry_.get());
+    registry_service_ = std::make_unique<registry::RegistryServiceImpl>(
+        registry_.get(), authenticator_.get());
     ServerOptions registry_options;
     registry_options.service_name = "antt.registry.v1.RegistryService";
     registry_options.listen = "127.0.0.1:0";
@@ -110,6 +110,7 @@ class ScoringServiceTest : public ::testing::Test {
     client_options.address =
         absl::StrCat("127.0.0.1:", registry_server_->port());
     client_options.deadline = absl::Seconds(2);
+    client_options.credentials = grpc::InsecureChannelCredentials();
     registry_client_ = NewGrpcRegistryClient(client_options);
     Scoring::Dependencies deps;
     deps.criteria = &Criteria();
@@ -125,7 +126,8 @@ class ScoringServiceTest : public ::testing::Test {
     scoring_ = std::make_unique<Scoring>(deps);
     follower_ = std::make_unique<RegistryFollower>(
         registry_client_.get(), store_.get(), absl::Seconds(1));
-    service_ = std::make_unique<ScoringServiceImpl>(scoring_.get());
+    service_ = std::make_unique<ScoringServiceImpl>(scoring_.get(),
+                                                    authenticator_.get());
     ServerOptions options;
     options.service_name = "antt.scoring.v1.ScoringService";
     options.listen = "127.0.0.1:0";
@@ -291,6 +293,10 @@ class ScoringServiceTest : public ::testing::Test {
   ScoringSettings settings_;
   v1::CriteriaSet cqdn_;
 
+  // Plaintext, every caller an ADMIN: these tests are about the RPCs' rules;
+  // scoring_security_test covers who may call them.
+  const std::unique_ptr<Authenticator> authenticator_ =
+      Authenticator::Insecure();
   std::unique_ptr<registry::RocksDbRegistryStore> registry_store_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<registry::RegistryServiceImpl> registry_service_;

@@ -37,6 +37,9 @@ const registry::AreaCatalog& Areas() {
   return *areas;
 }
 
+// A caller without an area limit: every use case lets it through.
+Principal Admin() { return Principal{"admin", Role::kAdmin, "", ""}; }
+
 std::vector<std::string> Fields(const absl::Status& status) {
   std::vector<std::string> fields;
   for (const auto& [field, unused] : FieldViolationsOf(status)) {
@@ -136,7 +139,7 @@ class ScoringTest : public ::testing::Test {
     v1::SubmitAssessmentRequest request;
     *request.mutable_assessment() = a;
     request.set_request_id(request_id);
-    return scoring_->SubmitAssessment(request);
+    return scoring_->SubmitAssessment(Admin(), request);
   }
 
   v1::Assessment MustSubmit(const v1::Assessment& a) {
@@ -151,7 +154,7 @@ class ScoringTest : public ::testing::Test {
     request.set_id(a.id());
     request.set_approve(approve);
     request.set_note(note);
-    return scoring_->ReviewAssessment(request);
+    return scoring_->ReviewAssessment(Admin(), request);
   }
 
   absl::StatusOr<v1::RecognizeAssessmentsResponse> Recognize(
@@ -164,7 +167,7 @@ class ScoringTest : public ::testing::Test {
     request.mutable_decision_date()->set_month(11);
     request.mutable_decision_date()->set_day(28);
     request.set_authority("UBND tỉnh Quảng Trị");
-    return scoring_->RecognizeAssessments(request);
+    return scoring_->RecognizeAssessments(Admin(), request);
   }
 
   // Submits, approves and recognises.
@@ -186,7 +189,7 @@ class ScoringTest : public ::testing::Test {
     request.set_edition(edition);
     request.set_group_by(by);
     request.set_kind(kind);
-    auto stats = scoring_->GetSafetyStats(request);
+    auto stats = scoring_->GetSafetyStats(Admin(), request);
     EXPECT_OK(stats);
     return stats.ok() ? *stats : v1::GetSafetyStatsResponse();
   }
@@ -213,7 +216,7 @@ TEST_F(ScoringTest, SubmitScoresAndKeepsTheUnitSnapshot) {
   EXPECT_FALSE(a.late());
   EXPECT_EQ(a.unit().legacy_district_code(), "461");
   EXPECT_EQ(a.submissions(), 1);
-  auto read = scoring_->GetAssessment([&] {
+  auto read = scoring_->GetAssessment(Admin(), [&] {
     v1::GetAssessmentRequest r;
     r.set_id(a.id());
     return r;
@@ -270,7 +273,7 @@ TEST_F(ScoringTest, SubmitWithTheRegistryDownIsUnavailableAndStoresNothing) {
   EXPECT_CODE(Submit(Answers("U1", 2019, 80)), absl::StatusCode::kUnavailable);
   registry_.SetReachable(true);
   v1::ListAssessmentsRequest all;
-  auto listed = scoring_->ListAssessments(all);
+  auto listed = scoring_->ListAssessments(Admin(), all);
   ASSERT_OK(listed);
   EXPECT_EQ(listed->total_size(), 0);
   // Works again as soon as the registry answers.
@@ -332,7 +335,8 @@ TEST_F(ScoringTest, ReviewMovesOnlySubmittedAssessments) {
   stale.set_id(a.id());
   stale.set_etag("0");
   stale.set_approve(true);
-  EXPECT_CODE(scoring_->ReviewAssessment(stale), absl::StatusCode::kAborted);
+  EXPECT_CODE(scoring_->ReviewAssessment(Admin(), stale),
+              absl::StatusCode::kAborted);
   EXPECT_EQ(Fields(Review(a, false, "").status()),
             std::vector<std::string>{"note"});
   auto reviewed = Review(a, true);
@@ -367,7 +371,7 @@ TEST_F(ScoringTest, RecognitionIsAllOrNothing) {
               absl::StatusCode::kNotFound);
   v1::GetAssessmentRequest get;
   get.set_id(good.id());
-  EXPECT_EQ(scoring_->GetAssessment(get)->stage(), v1::STAGE_REVIEWED);
+  EXPECT_EQ(scoring_->GetAssessment(Admin(), get)->stage(), v1::STAGE_REVIEWED);
 
   // A failing assessment can be decided NOT_RECOGNIZED.
   auto refused = Recognize({failing.id()}, /*recognized=*/false);
@@ -382,7 +386,7 @@ TEST_F(ScoringTest, RecognitionIsAllOrNothing) {
   v1::RecognizeAssessmentsRequest bad;
   bad.add_assessment_ids(good.id());
   bad.add_assessment_ids(good.id());
-  EXPECT_EQ(Fields(scoring_->RecognizeAssessments(bad).status()),
+  EXPECT_EQ(Fields(scoring_->RecognizeAssessments(Admin(), bad).status()),
             (std::vector<std::string>{"assessment_ids[1]", "decision_number",
                                       "authority", "decision_date"}));
 }
@@ -450,7 +454,8 @@ TEST_F(ScoringTest, StatsCountInScopeUnitsAssessedOrNotAndKeepCountersRight) {
   // Returned and resubmitted with a lower class: the counters follow.
   v1::ListAssessmentsRequest u3;
   u3.set_unit_id("U3");
-  const v1::Assessment weak = scoring_->ListAssessments(u3)->assessments(0);
+  const v1::Assessment weak =
+      scoring_->ListAssessments(Admin(), u3)->assessments(0);
   ASSERT_OK(Review(weak, false, "Sai số liệu"));
   MustSubmit(Answers("U3", 2019, 72));
   auto after = Stats(2019, 2019, "45", "2025-06", v1::GROUP_BY_YEAR);
@@ -480,13 +485,13 @@ TEST_F(ScoringTest, StatsRejectBadArguments) {
   request.set_kind(static_cast<rv1::UnitKind>(9));
   request.set_group_by(static_cast<v1::GroupBy>(9));
   EXPECT_EQ(
-      Fields(scoring_->GetSafetyStats(request).status()),
+      Fields(scoring_->GetSafetyStats(Admin(), request).status()),
       (std::vector<std::string>{"last_year", "area_code", "kind", "group_by"}));
   request.Clear();
   request.set_first_year(1900);
   request.set_last_year(2019);
   request.set_edition("1999-01");
-  EXPECT_EQ(Fields(scoring_->GetSafetyStats(request).status()),
+  EXPECT_EQ(Fields(scoring_->GetSafetyStats(Admin(), request).status()),
             (std::vector<std::string>{"first_year", "edition"}));
 }
 
@@ -506,13 +511,13 @@ TEST_F(ScoringTest, HistoryCountsConsecutiveRecognisedYears) {
   v1::GetUnitHistoryRequest request;
   request.set_unit_id("U1");
   request.set_up_to_year(2019);
-  auto history = scoring_->GetUnitHistory(request);
+  auto history = scoring_->GetUnitHistory(Admin(), request);
   ASSERT_OK(history);
   EXPECT_EQ(history->years_size(), 4);
   EXPECT_EQ(history->years(0).events(), 0);
   EXPECT_EQ(history->consecutive_recognized_years(), 3);
   request.set_up_to_year(2020);
-  auto to_2020 = scoring_->GetUnitHistory(request);
+  auto to_2020 = scoring_->GetUnitHistory(Admin(), request);
   ASSERT_OK(to_2020);
   EXPECT_EQ(to_2020->consecutive_recognized_years(), 0);
   ASSERT_EQ(to_2020->years_size(), 5);
@@ -520,11 +525,12 @@ TEST_F(ScoringTest, HistoryCountsConsecutiveRecognisedYears) {
   ASSERT_EQ(to_2020->years(4).event_types_size(), 1);
   EXPECT_EQ(to_2020->years(4).event_types(0), "7.3.1");
   request.set_up_to_year(2016);
-  EXPECT_EQ(scoring_->GetUnitHistory(request)->consecutive_recognized_years(),
+  EXPECT_EQ(scoring_->GetUnitHistory(Admin(), request)
+                ->consecutive_recognized_years(),
             0);
   request.clear_unit_id();
   request.set_up_to_year(3000);
-  EXPECT_EQ(Fields(scoring_->GetUnitHistory(request).status()),
+  EXPECT_EQ(Fields(scoring_->GetUnitHistory(Admin(), request).status()),
             (std::vector<std::string>{"unit_id", "up_to_year"}));
 }
 
@@ -542,21 +548,23 @@ TEST_F(ScoringTest, ScoreByKindOrByUnit) {
   v1::Event* violence = request.add_events();
   violence->set_type("7.4.1");
   violence->set_description("Học sinh đánh nhau");
-  auto result = scoring_->Score(request);
+  auto result = scoring_->Score(Admin(), request);
   ASSERT_OK(result);
   EXPECT_EQ(result->criteria_set_id(), "TT124-2021/CSGD");
   EXPECT_FALSE(result->meets_standard());
 
   request.set_unit_id("U2");  // an enterprise: the 2022 agency/enterprise set
   request.clear_events();
-  EXPECT_CODE(scoring_->Score(request), absl::StatusCode::kInvalidArgument);
+  EXPECT_CODE(scoring_->Score(Admin(), request),
+              absl::StatusCode::kInvalidArgument);
   request.set_unit_id("U404");
-  EXPECT_CODE(scoring_->Score(request), absl::StatusCode::kNotFound);
+  EXPECT_CODE(scoring_->Score(Admin(), request), absl::StatusCode::kNotFound);
   registry_.SetReachable(false);
   request.set_unit_id("U1");
-  EXPECT_CODE(scoring_->Score(request), absl::StatusCode::kUnavailable);
+  EXPECT_CODE(scoring_->Score(Admin(), request),
+              absl::StatusCode::kUnavailable);
   request.clear_unit();
-  EXPECT_EQ(Fields(scoring_->Score(request).status()),
+  EXPECT_EQ(Fields(scoring_->Score(Admin(), request).status()),
             std::vector<std::string>{"unit"});
 }
 
@@ -589,25 +597,25 @@ TEST_F(ScoringTest, ListAssessmentsFiltersAndPages) {
   v1::ListAssessmentsRequest request;
   request.set_edition("2025-06");
   request.set_area_code("461");
-  auto in_district = scoring_->ListAssessments(request);
+  auto in_district = scoring_->ListAssessments(Admin(), request);
   ASSERT_OK(in_district);
   EXPECT_EQ(in_district->total_size(), 2);  // U1 and U3
 
   request.Clear();
   request.set_stage(v1::STAGE_RECOGNIZED);
-  EXPECT_EQ(scoring_->ListAssessments(request)->total_size(), 1);
+  EXPECT_EQ(scoring_->ListAssessments(Admin(), request)->total_size(), 1);
   request.Clear();
   request.set_classification(v1::CLASSIFICATION_GOOD);
-  EXPECT_EQ(scoring_->ListAssessments(request)->total_size(), 1);
+  EXPECT_EQ(scoring_->ListAssessments(Admin(), request)->total_size(), 1);
   request.Clear();
   request.set_year(2019);
   request.set_page_size(1);
-  auto page = scoring_->ListAssessments(request);
+  auto page = scoring_->ListAssessments(Admin(), request);
   ASSERT_OK(page);
   EXPECT_EQ(page->total_size(), 2);
   ASSERT_FALSE(page->next_page_token().empty());
   request.set_page_token(page->next_page_token());
-  auto second = scoring_->ListAssessments(request);
+  auto second = scoring_->ListAssessments(Admin(), request);
   ASSERT_OK(second);
   ASSERT_EQ(second->assessments_size(), 1);
   EXPECT_NE(second->assessments(0).id(), page->assessments(0).id());
@@ -616,8 +624,260 @@ TEST_F(ScoringTest, ListAssessmentsFiltersAndPages) {
   request.Clear();
   request.set_stage(static_cast<v1::Stage>(42));
   request.set_area_code("99999");
-  EXPECT_EQ(Fields(scoring_->ListAssessments(request).status()),
+  EXPECT_EQ(Fields(scoring_->ListAssessments(Admin(), request).status()),
             (std::vector<std::string>{"area_code", "stage"}));
+}
+
+// ------------------------------------------------------------ Area scope
+
+// An officer limited to district 461 (Đông Hà) of the 2025-06 lists: U1 and U3
+// lie in it, U2 (district 462) does not.
+Principal DongHaOfficer() {
+  return Principal{"officer-461", Role::kOfficer, "461", "2025-06"};
+}
+
+// PERMISSION_DENIED naming the officer and `thing`.
+void ExpectOutside(const absl::Status& status, const std::string& thing) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << status;
+  EXPECT_NE(status.message().find("officer-461"), std::string::npos) << status;
+  EXPECT_NE(status.message().find(thing), std::string::npos) << status;
+}
+
+// Score the answers of `a` for its unit.
+v1::ScoreRequest ScoreOf(const v1::Assessment& a) {
+  v1::ScoreRequest request;
+  request.set_unit_id(a.unit_id());
+  request.set_year(a.year());
+  *request.mutable_conditions() = a.conditions();
+  *request.mutable_events() = a.events();
+  *request.mutable_points() = a.points();
+  return request;
+}
+
+v1::GetAssessmentRequest GetRequest(const std::string& id) {
+  v1::GetAssessmentRequest request;
+  request.set_id(id);
+  return request;
+}
+
+v1::ListAssessmentsRequest ListRequest(const std::string& unit_id,
+                                       const std::string& edition,
+                                       const std::string& area_code) {
+  v1::ListAssessmentsRequest request;
+  request.set_unit_id(unit_id);
+  request.set_edition(edition);
+  request.set_area_code(area_code);
+  return request;
+}
+
+v1::GetSafetyStatsRequest StatsRequest(const std::string& edition,
+                                       const std::string& area_code) {
+  v1::GetSafetyStatsRequest request;
+  request.set_first_year(2019);
+  request.set_last_year(2019);
+  request.set_edition(edition);
+  request.set_area_code(area_code);
+  return request;
+}
+
+v1::GetUnitHistoryRequest HistoryRequest(const std::string& unit_id) {
+  v1::GetUnitHistoryRequest request;
+  request.set_unit_id(unit_id);
+  return request;
+}
+
+TEST_F(ScoringTest, AnOfficerScoresUnitsOfItsAreaOnly) {
+  auto inside =
+      scoring_->Score(DongHaOfficer(), ScoreOf(Answers("U1", 2019, 95)));
+  ASSERT_OK(inside);
+  EXPECT_TRUE(inside->meets_standard());
+  const v1::ScoreRequest outside = ScoreOf(Answers("U2", 2019, 95));
+  ExpectOutside(scoring_->Score(DongHaOfficer(), outside).status(), "unit U2");
+  EXPECT_OK(scoring_->Score(Admin(), outside));
+  // Scoring by kind touches no unit: no area to check.
+  v1::ScoreRequest by_kind = outside;
+  by_kind.set_unit_kind(rv1::UNIT_KIND_ENTERPRISE);
+  EXPECT_OK(scoring_->Score(DongHaOfficer(), by_kind));
+}
+
+TEST_F(ScoringTest, AnOfficerSubmitsForUnitsOfItsAreaOnly) {
+  v1::SubmitAssessmentRequest request;
+  *request.mutable_assessment() = Answers("U2", 2019, 95);
+  request.set_request_id("outside-1");
+  ExpectOutside(scoring_->SubmitAssessment(DongHaOfficer(), request).status(),
+                "unit U2");
+  auto stored = scoring_->ListAssessments(Admin(), ListRequest("U2", "", ""));
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->total_size(), 0);
+
+  // Refused before the unit's own rules: the officer learns nothing of it.
+  rv1::Unit dissolved = MakeUnit("U5", rv1::UNIT_KIND_AGENCY, "462");
+  dissolved.set_status(rv1::UNIT_STATUS_DISSOLVED);
+  registry_.Put(dissolved);
+  *request.mutable_assessment() = Answers("U5", 2019, 95);
+  request.set_request_id("outside-2");
+  ExpectOutside(scoring_->SubmitAssessment(DongHaOfficer(), request).status(),
+                "unit U5");
+
+  *request.mutable_assessment() = Answers("U1", 2019, 95);
+  request.set_request_id("inside-1");
+  EXPECT_OK(scoring_->SubmitAssessment(DongHaOfficer(), request));
+}
+
+TEST_F(ScoringTest, ARetryOfAnotherAreasSubmissionIsRefusedToAnOfficer) {
+  const v1::Assessment first = *Submit(Answers("U2", 2019, 95), "req-U2");
+  v1::SubmitAssessmentRequest retry;
+  *retry.mutable_assessment() = Answers("U1", 2019, 95);
+  retry.set_request_id("req-U2");
+  ExpectOutside(scoring_->SubmitAssessment(DongHaOfficer(), retry).status(),
+                "assessment " + first.id() + " of unit U2");
+}
+
+TEST_F(ScoringTest, AnOfficerReviewsAssessmentsOfItsAreaOnly) {
+  const v1::Assessment inside = MustSubmit(Answers("U1", 2019, 95));
+  const v1::Assessment outside = MustSubmit(Answers("U2", 2019, 95));
+  v1::ReviewAssessmentRequest request;
+  request.set_id(outside.id());
+  request.set_approve(true);
+  ExpectOutside(scoring_->ReviewAssessment(DongHaOfficer(), request).status(),
+                "assessment " + outside.id() + " of unit U2");
+  auto unchanged = scoring_->GetAssessment(Admin(), GetRequest(outside.id()));
+  ASSERT_OK(unchanged);
+  EXPECT_EQ(unchanged->SerializeAsString(), outside.SerializeAsString());
+
+  request.set_id("A0000000099");
+  EXPECT_CODE(scoring_->ReviewAssessment(DongHaOfficer(), request),
+              absl::StatusCode::kNotFound);
+  request.set_id(inside.id());
+  auto reviewed = scoring_->ReviewAssessment(DongHaOfficer(), request);
+  ASSERT_OK(reviewed);
+  EXPECT_EQ(reviewed->stage(), v1::STAGE_REVIEWED);
+}
+
+TEST_F(ScoringTest, AnOfficersDecisionWithAnyUnitOutsideItsAreaWritesNothing) {
+  const v1::Assessment u1 = MustSubmit(Answers("U1", 2019, 95));
+  const v1::Assessment u2 = MustSubmit(Answers("U2", 2019, 95));
+  ASSERT_OK(Review(u1, true));
+  ASSERT_OK(Review(u2, true));
+  v1::RecognizeAssessmentsRequest request;
+  request.add_assessment_ids(u1.id());
+  request.add_assessment_ids(u2.id());
+  request.set_recognized(true);
+  request.set_decision_number("7/QĐ-UBND");
+  request.mutable_decision_date()->set_year(2019);
+  request.mutable_decision_date()->set_month(11);
+  request.mutable_decision_date()->set_day(28);
+  request.set_authority("UBND thành phố Đông Hà");
+  ExpectOutside(
+      scoring_->RecognizeAssessments(DongHaOfficer(), request).status(),
+      "assessment " + u2.id() + " of unit U2");
+  for (const v1::Assessment& a : {u1, u2}) {
+    auto stored = scoring_->GetAssessment(Admin(), GetRequest(a.id()));
+    ASSERT_OK(stored);
+    EXPECT_EQ(stored->stage(), v1::STAGE_REVIEWED);
+  }
+
+  request.clear_assessment_ids();
+  request.add_assessment_ids(u1.id());
+  request.add_assessment_ids("A0000000099");
+  EXPECT_CODE(scoring_->RecognizeAssessments(DongHaOfficer(), request),
+              absl::StatusCode::kNotFound);
+  request.clear_assessment_ids();
+  request.add_assessment_ids(u1.id());
+  auto recognized = scoring_->RecognizeAssessments(DongHaOfficer(), request);
+  ASSERT_OK(recognized);
+  EXPECT_EQ(recognized->assessments(0).stage(), v1::STAGE_RECOGNIZED);
+}
+
+TEST_F(ScoringTest, AnOfficerReadsAssessmentsOfItsAreaOnly) {
+  const v1::Assessment inside = MustSubmit(Answers("U1", 2019, 95));
+  const v1::Assessment outside = MustSubmit(Answers("U2", 2019, 95));
+  EXPECT_OK(scoring_->GetAssessment(DongHaOfficer(), GetRequest(inside.id())));
+  ExpectOutside(
+      scoring_->GetAssessment(DongHaOfficer(), GetRequest(outside.id()))
+          .status(),
+      "assessment " + outside.id() + " of unit U2");
+  EXPECT_CODE(
+      scoring_->GetAssessment(DongHaOfficer(), GetRequest("A0000000099")),
+      absl::StatusCode::kNotFound);
+  // The unit's area comes from the registry: without it an officer's read
+  // cannot be checked, while an unrestricted caller needs no registry.
+  registry_.SetReachable(false);
+  EXPECT_CODE(scoring_->GetAssessment(DongHaOfficer(), GetRequest(inside.id())),
+              absl::StatusCode::kUnavailable);
+  EXPECT_OK(scoring_->GetAssessment(Admin(), GetRequest(outside.id())));
+}
+
+TEST_F(ScoringTest, AnOfficerListsByAUnitOrAnAreaInsideItsOwn) {
+  MustSubmit(Answers("U1", 2019, 95));
+  MustSubmit(Answers("U2", 2019, 95));
+  MustSubmit(Answers("U3", 2019, 95));
+  const Principal officer = DongHaOfficer();
+
+  auto by_unit = scoring_->ListAssessments(officer, ListRequest("U1", "", ""));
+  ASSERT_OK(by_unit);
+  EXPECT_EQ(by_unit->total_size(), 1);
+  ExpectOutside(
+      scoring_->ListAssessments(officer, ListRequest("U2", "", "")).status(),
+      "unit U2");
+  EXPECT_CODE(scoring_->ListAssessments(officer, ListRequest("U404", "", "")),
+              absl::StatusCode::kNotFound);
+
+  auto by_area =
+      scoring_->ListAssessments(officer, ListRequest("", "2025-06", "461"));
+  ASSERT_OK(by_area);
+  EXPECT_EQ(by_area->total_size(), 2);  // U1 and U3
+  // A commune of district 461 lies inside it.
+  EXPECT_OK(
+      scoring_->ListAssessments(officer, ListRequest("", "2025-06", "19330")));
+  // The province holding the district, a sibling district, the same code
+  // read in the other edition, and no filter at all are refused.
+  ExpectOutside(
+      scoring_->ListAssessments(officer, ListRequest("", "2025-06", "45"))
+          .status(),
+      "area 45 of 2025-06");
+  ExpectOutside(
+      scoring_->ListAssessments(officer, ListRequest("", "2025-06", "462"))
+          .status(),
+      "area 462 of 2025-06");
+  EXPECT_CODE(scoring_->ListAssessments(officer, ListRequest("", "", "44")),
+              absl::StatusCode::kPermissionDenied);
+  EXPECT_CODE(scoring_->ListAssessments(officer, ListRequest("", "", "")),
+              absl::StatusCode::kPermissionDenied);
+  // An unrestricted caller lists the whole country.
+  auto all = scoring_->ListAssessments(Admin(), ListRequest("", "", ""));
+  ASSERT_OK(all);
+  EXPECT_EQ(all->total_size(), 3);
+}
+
+TEST_F(ScoringTest, AnOfficerReadsStatisticsOfItsAreaOnly) {
+  MustSubmit(Answers("U1", 2019, 95));
+  const Principal officer = DongHaOfficer();
+  auto stats =
+      scoring_->GetSafetyStats(officer, StatsRequest("2025-06", "461"));
+  ASSERT_OK(stats);
+  ASSERT_EQ(stats->rows_size(), 1);
+  EXPECT_EQ(stats->rows(0).assessed(), 1);
+  ExpectOutside(
+      scoring_->GetSafetyStats(officer, StatsRequest("2025-06", "45")).status(),
+      "area 45 of 2025-06");
+  EXPECT_CODE(scoring_->GetSafetyStats(officer, StatsRequest("", "")),
+              absl::StatusCode::kPermissionDenied);
+  EXPECT_OK(scoring_->GetSafetyStats(Admin(), StatsRequest("", "")));
+}
+
+TEST_F(ScoringTest, AnOfficerReadsTheHistoryOfUnitsOfItsAreaOnly) {
+  MustSubmit(Answers("U1", 2019, 95));
+  MustSubmit(Answers("U2", 2019, 95));
+  auto history =
+      scoring_->GetUnitHistory(DongHaOfficer(), HistoryRequest("U1"));
+  ASSERT_OK(history);
+  EXPECT_EQ(history->years_size(), 1);
+  ExpectOutside(
+      scoring_->GetUnitHistory(DongHaOfficer(), HistoryRequest("U2")).status(),
+      "unit U2");
+  EXPECT_CODE(scoring_->GetUnitHistory(DongHaOfficer(), HistoryRequest("U404")),
+              absl::StatusCode::kNotFound);
 }
 
 }  // namespace
