@@ -38,8 +38,8 @@ std::string AuditLog::HashOf(const audit::v1::AuditRecord& record) {
   std::string text;
   AppendField(&text, "antt.audit.v1");
   AppendField(&text, absl::StrCat(record.sequence()));
-  AppendField(&text, absl::StrCat(record.time().seconds(), ".",
-                                  record.time().nanos()));
+  AppendField(
+      &text, absl::StrCat(record.time().seconds(), ".", record.time().nanos()));
   AppendField(&text, record.caller());
   AppendField(&text, record.method());
   AppendField(&text, absl::StrCat(record.target_ids_size()));
@@ -112,8 +112,8 @@ absl::StatusOr<std::vector<audit::v1::AuditRecord>> AuditLog::List(
     audit::v1::AuditRecord& record = records.emplace_back();
     if (!record.ParseFromArray(it->value().data(),
                                static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "the audit record after number ", previous, " cannot be parsed"));
+      return absl::DataLossError(absl::StrCat("the audit record after number ",
+                                              previous, " cannot be parsed"));
     }
   }
   if (!it->status().ok()) return FromRocksDb(it->status());
@@ -137,8 +137,8 @@ absl::StatusOr<audit::v1::VerifyAuditChainResponse> AuditLog::Verify() {
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
     audit::v1::AuditRecord record;
     if (View(it->key()) != KeyOf(expected)) {
-      broken(expected, absl::StrCat("record ", expected,
-                                    " is missing or out of order"));
+      broken(expected,
+             absl::StrCat("record ", expected, " is missing or out of order"));
       break;
     }
     if (!record.ParseFromArray(it->value().data(),
@@ -147,8 +147,8 @@ absl::StatusOr<audit::v1::VerifyAuditChainResponse> AuditLog::Verify() {
       break;
     }
     if (record.sequence() != expected) {
-      broken(expected, absl::StrCat("the record says it is number ",
-                                    record.sequence()));
+      broken(expected,
+             absl::StrCat("the record says it is number ", record.sequence()));
       break;
     }
     if (record.previous_hash() != previous_hash) {

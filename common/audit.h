@@ -76,8 +76,7 @@ class AuditLog final {
   [[nodiscard]] absl::StatusOr<audit::v1::VerifyAuditChainResponse> Verify();
 
   // The hash `record` should carry (its own `hash` field is ignored).
-  [[nodiscard]] static std::string HashOf(
-      const audit::v1::AuditRecord& record);
+  [[nodiscard]] static std::string HashOf(const audit::v1::AuditRecord& record);
   [[nodiscard]] static std::string KeyOf(uint64_t sequence);
 
  private:

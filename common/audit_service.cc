@@ -9,10 +9,9 @@
 namespace antt {
 
 const AccessPolicy& AuditAccessPolicy() {
-  static const AccessPolicy* const policy =
-      new AccessPolicy(audit::v1::AuditService::service_full_name(),
-                       {{"ListAuditRecords", kAdminOnly},
-                        {"VerifyAuditChain", kAdminOnly}});
+  static const AccessPolicy* const policy = new AccessPolicy(
+      audit::v1::AuditService::service_full_name(),
+      {{"ListAuditRecords", kAdminOnly}, {"VerifyAuditChain", kAdminOnly}});
   return *policy;
 }
 

@@ -46,10 +46,9 @@ absl::Status DependencyError(const grpc::Status& status,
     // must see as such, not an outage.
     case grpc::StatusCode::UNAUTHENTICATED:
     case grpc::StatusCode::PERMISSION_DENIED:
-      return absl::InternalError(
-          absl::StrCat("the ", service, " at ", address,
-                       " refused this service's credentials: ",
-                       status.error_message()));
+      return absl::InternalError(absl::StrCat(
+          "the ", service, " at ", address,
+          " refused this service's credentials: ", status.error_message()));
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return absl::UnavailableError(

@@ -61,10 +61,10 @@ AuditCall AuditCallOf(const Principal& caller, const AccessPolicy& policy,
     coded.SetSerializationDeterministic(true);
     request.SerializeToCodedStream(&coded);
   }
-  return AuditCall{caller.name,
-                   absl::StrCat(policy.service()->full_name(), "/",
-                                MethodOf<Request>()),
-                   Sha256Hex(bytes)};
+  return AuditCall{
+      caller.name,
+      absl::StrCat(policy.service()->full_name(), "/", MethodOf<Request>()),
+      Sha256Hex(bytes)};
 }
 
 // Runs `use_case` for a call that is still wanted, made by a caller `access`
@@ -78,8 +78,7 @@ grpc::Status Handle(const AccessControl& access,
   if (grpc::Status wanted = CallStillWanted(context); !wanted.ok()) {
     return wanted;
   }
-  absl::StatusOr<Principal> caller =
-      access.Admit(context, MethodOf<Request>());
+  absl::StatusOr<Principal> caller = access.Admit(context, MethodOf<Request>());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   // Calls to other services made by the use case end by our caller's deadline.
   const ScopedCallDeadline deadline(absl::FromChrono(context.deadline()));

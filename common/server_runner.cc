@@ -111,7 +111,8 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
     if (options_->authenticator == nullptr) return "";
     auto it = metadata.find("authorization");
     std::string header;
-    if (it != metadata.end()) header.assign(it->second.data(), it->second.size());
+    if (it != metadata.end())
+      header.assign(it->second.data(), it->second.size());
     absl::StatusOr<Principal> principal =
         options_->authenticator->AuthenticateHeader(
             it == metadata.end() ? nullptr : &header);
@@ -159,7 +160,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
         "(and --tls_ca for mutual TLS), or --insecure for a local plaintext "
         "demo server");
   }
-  absl::StatusOr<std::string> cert = ReadPemFile(options.tls.cert, "--tls_cert");
+  absl::StatusOr<std::string> cert =
+      ReadPemFile(options.tls.cert, "--tls_cert");
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key = ReadPemFile(options.tls.key, "--tls_key");
   if (!key.ok()) return key.status();

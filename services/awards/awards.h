@@ -6,7 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "antt/awards/v1/awards.pb.h"
-#include "common/auth.h"
+#include "common/principal.h"
 #include "services/awards/award_catalog.h"
 #include "services/awards/awards_store.h"
 #include "services/awards/dependencies.h"

@@ -7,16 +7,16 @@ namespace antt::registry {
 bool UnitInScope(const Principal& caller, const v1::Unit& unit) {
   return caller.InArea(kCurrentEdition,
                        {unit.province_code(), unit.commune_code()}) ||
-         caller.InArea(kLegacyEdition,
-                       {unit.legacy_province_code(), unit.legacy_district_code(),
-                        unit.legacy_commune_code()});
+         caller.InArea(kLegacyEdition, {unit.legacy_province_code(),
+                                        unit.legacy_district_code(),
+                                        unit.legacy_commune_code()});
 }
 
 absl::Status CheckUnitInScope(const Principal& caller, const v1::Unit& unit) {
   if (UnitInScope(caller, unit)) return absl::OkStatus();
-  return OutsideArea(caller, absl::StrCat("unit ", unit.id().empty()
-                                                       ? unit.name()
-                                                       : unit.id()));
+  return OutsideArea(
+      caller,
+      absl::StrCat("unit ", unit.id().empty() ? unit.name() : unit.id()));
 }
 
 absl::Status CheckAreaFilter(const Principal& caller, const AreaCatalog& areas,

@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "antt/registry/v1/registry.pb.h"
-#include "common/auth.h"
+#include "common/principal.h"
 #include "services/registry/area_catalog.h"
 
 namespace antt::registry {

@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<antt::ServerSecurity> security =
       antt::ServerSecurityFromFlags(/*calls_other_services=*/false);
-  if (!security.ok()) return antt::StartupFailure("bad flags", security.status());
+  if (!security.ok())
+    return antt::StartupFailure("bad flags", security.status());
   if (absl::Status s = antt::registry::RegistryAccessPolicy().Validate();
       !s.ok()) {
     return antt::StartupFailure("bad access policy", s);
@@ -63,8 +64,8 @@ int main(int argc, char** argv) {
     return antt::StartupFailure("cannot open store", store.status());
 
   antt::registry::Registry registry(areas->get(), store->get());
-  antt::registry::RegistryServiceImpl service(
-      &registry, security->authenticator.get());
+  antt::registry::RegistryServiceImpl service(&registry,
+                                              security->authenticator.get());
   antt::AuditServiceImpl audit_service((*store)->audit_log(),
                                        security->authenticator.get());
 

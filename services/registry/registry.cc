@@ -241,38 +241,36 @@ absl::Status Registry::ImportRow(const Principal& caller, int row,
       return s;
     }
     absl::StatusOr<std::pair<v1::Unit, UpsertOutcome>> written =
-        store_->UpsertUnit(
-            incoming, [&](const v1::Unit* existing, v1::Unit* result) {
-              if (existing != nullptr) {
-                if (absl::Status s = CheckUnitInScope(caller, *existing);
-                    !s.ok()) {
-                  return s;
-                }
-              }
-              if (existing == nullptr) {
-                *result = incoming;
-                return absl::OkStatus();
-              }
-              if (existing->status() == v1::UNIT_STATUS_DISSOLVED) {
-                return FieldError(
-                    absl::StatusCode::kFailedPrecondition, "unit.external_id",
-                    absl::StrCat("belongs to unit ", existing->id(),
-                                 ", which is dissolved"));
-              }
-              // A non-enterprise row matched on external_id must not turn
-              // an enterprise into something else.
-              if (incoming.kind() != v1::UNIT_KIND_ENTERPRISE &&
-                  existing->kind() == v1::UNIT_KIND_ENTERPRISE) {
-                return FieldError(
-                    absl::StatusCode::kFailedPrecondition, "unit.external_id",
-                    absl::StrCat("belongs to enterprise ", existing->id(),
-                                 "; enterprises are matched by tax_code"));
-              }
-              *result = *existing;
-              CopySettableFields(incoming, result);
-              ComputeScope(result);
-              return absl::OkStatus();
-            });
+        store_->UpsertUnit(incoming, [&](const v1::Unit* existing,
+                                         v1::Unit* result) {
+          if (existing == nullptr) {
+            *result = incoming;
+            return absl::OkStatus();
+          }
+          // An officer updates only units of its area.
+          if (absl::Status s = CheckUnitInScope(caller, *existing); !s.ok()) {
+            return s;
+          }
+          if (existing->status() == v1::UNIT_STATUS_DISSOLVED) {
+            return FieldError(absl::StatusCode::kFailedPrecondition,
+                              "unit.external_id",
+                              absl::StrCat("belongs to unit ", existing->id(),
+                                           ", which is dissolved"));
+          }
+          // A non-enterprise row matched on external_id must not turn
+          // an enterprise into something else.
+          if (incoming.kind() != v1::UNIT_KIND_ENTERPRISE &&
+              existing->kind() == v1::UNIT_KIND_ENTERPRISE) {
+            return FieldError(
+                absl::StatusCode::kFailedPrecondition, "unit.external_id",
+                absl::StrCat("belongs to enterprise ", existing->id(),
+                             "; enterprises are matched by tax_code"));
+          }
+          *result = *existing;
+          CopySettableFields(incoming, result);
+          ComputeScope(result);
+          return absl::OkStatus();
+        });
     if (written.ok()) {
       if (written->second == UpsertOutcome::kCreated) {
         response->set_created(response->created() + 1);
@@ -418,8 +416,7 @@ absl::Status Registry::CheckPersonInScope(const Principal& caller,
   absl::StatusOr<v1::Unit> unit = store_->GetUnit(person.unit_id());
   if (!unit.ok()) return unit.status();
   if (UnitInScope(caller, *unit)) return absl::OkStatus();
-  return OutsideArea(caller,
-                     absl::StrCat(who, " of unit ", person.unit_id()));
+  return OutsideArea(caller, absl::StrCat(who, " of unit ", person.unit_id()));
 }
 
 absl::StatusOr<v1::Person> Registry::CreatePerson(
@@ -495,9 +492,10 @@ absl::StatusOr<v1::ListPersonsResponse> Registry::ListPersons(
     if (!unit.ok()) return unit.status();
     if (absl::Status s = CheckUnitInScope(caller, *unit); !s.ok()) return s;
   } else if (caller.limited_to_area()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        caller.Describe(), " must list the persons of one unit in its area "
-        "(unit_id)"));
+    return absl::PermissionDeniedError(
+        absl::StrCat(caller.Describe(),
+                     " must list the persons of one unit in its area "
+                     "(unit_id)"));
   }
   PersonQuery query;
   query.unit_id = request.unit_id();

@@ -6,15 +6,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "antt/registry/v1/registry.pb.h"
-#include "common/auth.h"
+#include "common/principal.h"
 #include "services/registry/area_catalog.h"
 #include "services/registry/registry_store.h"
 
 namespace antt::registry {
 
 // The registry's use cases, one method per RPC: validate the request, apply
-// the rules of SPEC section 1 and the caller's area scope, call the store. No gRPC here; the service
-// adapter only translates statuses. Thread-safe (the store is).
+// the rules of SPEC section 1 and the caller's area scope, call the store. No
+// gRPC here; the service adapter only translates statuses. Thread-safe (the
+// store is).
 class Registry final {
  public:
   // Neither is owned; both must outlive the Registry. `today` gives the

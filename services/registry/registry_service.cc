@@ -31,35 +31,45 @@ grpc::Status RegistryServiceImpl::CreateUnit(
     grpc::ServerContext* context, const v1::CreateUnitRequest* request,
     v1::Unit* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->CreateUnit(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->CreateUnit(caller, *request);
+                });
 }
 
 grpc::Status RegistryServiceImpl::GetUnit(grpc::ServerContext* context,
                                           const v1::GetUnitRequest* request,
                                           v1::Unit* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->GetUnit(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->GetUnit(caller, *request);
+                });
 }
 
 grpc::Status RegistryServiceImpl::UpdateUnit(
     grpc::ServerContext* context, const v1::UpdateUnitRequest* request,
     v1::Unit* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->UpdateUnit(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->UpdateUnit(caller, *request);
+                });
 }
 
 grpc::Status RegistryServiceImpl::DissolveUnit(
     grpc::ServerContext* context, const v1::DissolveUnitRequest* request,
     v1::Unit* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->DissolveUnit(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->DissolveUnit(caller, *request);
+                });
 }
 
 grpc::Status RegistryServiceImpl::ListUnits(grpc::ServerContext* context,
                                             const v1::ListUnitsRequest* request,
                                             v1::ListUnitsResponse* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->ListUnits(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->ListUnits(caller, *request);
+                });
 }
 
 grpc::Status RegistryServiceImpl::ImportUnits(
@@ -118,28 +128,36 @@ grpc::Status RegistryServiceImpl::CreatePerson(
     grpc::ServerContext* context, const v1::CreatePersonRequest* request,
     v1::Person* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->CreatePerson(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->CreatePerson(caller, *request);
+                });
 }
 
 grpc::Status RegistryServiceImpl::GetPerson(grpc::ServerContext* context,
                                             const v1::GetPersonRequest* request,
                                             v1::Person* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->GetPerson(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->GetPerson(caller, *request);
+                });
 }
 
 grpc::Status RegistryServiceImpl::UpdatePerson(
     grpc::ServerContext* context, const v1::UpdatePersonRequest* request,
     v1::Person* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->UpdatePerson(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->UpdatePerson(caller, *request);
+                });
 }
 
 grpc::Status RegistryServiceImpl::ListPersons(
     grpc::ServerContext* context, const v1::ListPersonsRequest* request,
     v1::ListPersonsResponse* response) {
   return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) { return registry_->ListPersons(caller, *request); });
+                [&](const Principal& caller) {
+                  return registry_->ListPersons(caller, *request);
+                });
 }
 
 }  // namespace antt::registry

@@ -19,8 +19,7 @@ class RegistryServiceImpl final : public v1::RegistryService::Service {
  public:
   // Neither is owned; both must outlive the service.
   RegistryServiceImpl(Registry* registry, const Authenticator* authenticator)
-      : registry_(registry),
-        access_{authenticator, &RegistryAccessPolicy()} {}
+      : registry_(registry), access_{authenticator, &RegistryAccessPolicy()} {}
 
   grpc::Status CreateUnit(grpc::ServerContext* context,
                           const v1::CreateUnitRequest* request,

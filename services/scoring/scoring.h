@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "antt/scoring/v1/scoring.pb.h"
-#include "common/auth.h"
+#include "common/principal.h"
 #include "services/registry/area_catalog.h"
 #include "services/scoring/criteria_catalog.h"
 #include "services/scoring/registry_client.h"

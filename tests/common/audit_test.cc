@@ -149,7 +149,8 @@ TEST_F(AuditLogTest, VerifyPassesThenNamesTheFirstAlteredRecord) {
   ASSERT_OK(verdict);
   EXPECT_FALSE(verdict->intact());
   EXPECT_EQ(verdict->first_broken_sequence(), 2u);
-  EXPECT_NE(verdict->problem().find("do not match its hash"), std::string::npos);
+  EXPECT_NE(verdict->problem().find("do not match its hash"),
+            std::string::npos);
 
   // Re-hashing the forged record moves the break to the next link.
   second.set_hash(AuditLog::HashOf(second));
@@ -163,10 +164,10 @@ TEST_F(AuditLogTest, VerifyPassesThenNamesTheFirstAlteredRecord) {
 
 TEST_F(AuditLogTest, VerifyNamesARemovedRecord) {
   for (int i = 1; i <= 3; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
-  ASSERT_TRUE(db_->db()
-                  ->Delete(rocksdb::WriteOptions(), db_->cf(kAudit),
-                           AuditLog::KeyOf(2))
-                  .ok());
+  ASSERT_TRUE(
+      db_->db()
+          ->Delete(rocksdb::WriteOptions(), db_->cf(kAudit), AuditLog::KeyOf(2))
+          .ok());
   absl::StatusOr<audit::v1::VerifyAuditChainResponse> verdict = log_->Verify();
   ASSERT_OK(verdict);
   EXPECT_FALSE(verdict->intact());

@@ -93,9 +93,7 @@ TEST(PrincipalSetTest, RejectsBadFilesNamingTheEntry) {
 
 class AuthenticatorTest : public ::testing::Test {
  protected:
-  void Write(const std::string& text) {
-    std::ofstream(path_) << text;
-  }
+  void Write(const std::string& text) { std::ofstream(path_) << text; }
   std::string path_ = antt::testing::FreshTestDir() + "/principals.json";
 };
 
@@ -108,8 +106,12 @@ TEST_F(AuthenticatorTest, SaysWhatIsWrongWithTheHeaderWithoutEchoingIt) {
     return (*auth)->AuthenticateHeader(header);
   };
   EXPECT_CODE(check(nullptr), absl::StatusCode::kUnauthenticated);
-  const std::string cases[] = {"", "Bearer", "Bearer ", "Basic s3cret-token",
-                               "s3cret-token", "Bearer s3cret-tokem"};
+  const std::string cases[] = {"",
+                               "Bearer",
+                               "Bearer ",
+                               "Basic s3cret-token",
+                               "s3cret-token",
+                               "Bearer s3cret-tokem"};
   for (const std::string& header : cases) {
     absl::StatusOr<Principal> p = check(&header);
     EXPECT_CODE(p, absl::StatusCode::kUnauthenticated);

@@ -39,8 +39,8 @@ class RegistryProcessTest : public ::testing::Test {
     std::vector<std::string> args = {"--db_path=" + dir_ + "/db",
                                      "--listen=127.0.0.1:0"};
     args.insert(args.end(), security.begin(), security.end());
-    auto child = std::make_unique<ChildProcess>(BinDir() + "/antt-registry",
-                                                args, log_);
+    auto child =
+        std::make_unique<ChildProcess>(BinDir() + "/antt-registry", args, log_);
     address_ =
         absl::StrCat("localhost:", antt::testing::WaitForListeningPort(log_));
     EXPECT_TRUE(antt::testing::WaitServing(address_, credentials)) << Log();
@@ -152,8 +152,7 @@ TEST_F(RegistryProcessTest, InsecureModeWarnsAtStartAndOnEveryHealthCheck) {
       ++health_checks;
       EXPECT_NE(line.find("\"warning\":\"INSECURE MODE"), std::string::npos)
           << line;
-      EXPECT_NE(line.find("\"level\":\"warning\""), std::string::npos)
-          << line;
+      EXPECT_NE(line.find("\"level\":\"warning\""), std::string::npos) << line;
     }
   }
   EXPECT_TRUE(start_warning) << Log();
@@ -193,8 +192,8 @@ TEST_F(RegistryProcessTest, SighupReloadsPrincipals) {
   pki.IssueCert("client");
   const std::string old_token = pki.IssueToken("officer", "OFFICER");
   pki.IssueToken("monitor", "VIEWER");  // the health probe needs no token
-  auto server = Start(pki.ServerFlags("registry"),
-                      pki.Credentials("client", ""));
+  auto server =
+      Start(pki.ServerFlags("registry"), pki.Credentials("client", ""));
   const auto call = [&](const std::string& token) {
     auto stub = v1::RegistryService::NewStub(
         grpc::CreateChannel(address_, pki.Credentials("client", token)));

@@ -68,8 +68,8 @@ class RegistrySecurityTest : public ::testing::Test {
     authenticator_ = *std::move(authenticator);
     registry_ = std::make_unique<Registry>(
         &Areas(), store_.get(), [] { return absl::CivilDay(2026, 11, 28); });
-    service_impl_ = std::make_unique<RegistryServiceImpl>(
-        registry_.get(), authenticator_.get());
+    service_impl_ = std::make_unique<RegistryServiceImpl>(registry_.get(),
+                                                          authenticator_.get());
     audit_impl_ = std::make_unique<AuditServiceImpl>(store_->audit_log(),
                                                      authenticator_.get());
     ServerOptions options;
@@ -157,9 +157,8 @@ TEST_F(RegistrySecurityTest, PlaintextOnTheTlsPortIsRefused) {
   v1::GetAreaRequest request;
   request.set_edition("2025-06");
   request.set_code("45");
-  grpc::Status status =
-      Stub(grpc::InsecureChannelCredentials())
-          ->GetArea(Context().get(), request, &area);
+  grpc::Status status = Stub(grpc::InsecureChannelCredentials())
+                            ->GetArea(Context().get(), request, &area);
   EXPECT_EQ(status.error_code(), StatusCode::UNAVAILABLE);
 }
 
@@ -245,7 +244,8 @@ TEST_F(RegistrySecurityTest, EachRoleAgainstEachKindOfRpc) {
     expect(Create(*role.token, Agency("Sở Y tế " + role.name), &created),
            role.may_write);
     v1::CreatePersonRequest person;
-    *person.mutable_person() = Leader("Nguyễn Văn " + role.name, unit.id(), 2020);
+    *person.mutable_person() =
+        Leader("Nguyễn Văn " + role.name, unit.id(), 2020);
     v1::Person person_out;
     expect(As(*role.token)->CreatePerson(Context().get(), person, &person_out),
            role.may_write);
@@ -257,8 +257,8 @@ TEST_F(RegistrySecurityTest, EachRoleAgainstEachKindOfRpc) {
     // The audit log.
     audit::v1::VerifyAuditChainRequest verify;
     audit::v1::VerifyAuditChainResponse verdict;
-    expect(AuditAs(*role.token)->VerifyAuditChain(Context().get(), verify,
-                                                  &verdict),
+    expect(AuditAs(*role.token)
+               ->VerifyAuditChain(Context().get(), verify, &verdict),
            role.may_audit);
   }
 }
@@ -280,9 +280,9 @@ TEST_F(RegistrySecurityTest, AnOfficerActsOnlyInsideItsArea) {
 
   v1::Unit created;
   EXPECT_TRUE(Create(officer_, Agency("Sở Xây dựng"), &created).ok());
-  EXPECT_EQ(Create(officer_, HanoiAgency("Sở Xây dựng HN"), &created)
-                .error_code(),
-            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Create(officer_, HanoiAgency("Sở Xây dựng HN"), &created).error_code(),
+      StatusCode::PERMISSION_DENIED);
 
   // Moving a unit of its area elsewhere is as forbidden as touching one
   // elsewhere.
@@ -329,8 +329,7 @@ TEST_F(RegistrySecurityTest, AnOfficerActsOnlyInsideItsArea) {
   v1::CreatePersonRequest person;
   *person.mutable_person() = Leader("Trần Văn A", inside.id(), 2020);
   v1::Person person_in;
-  EXPECT_TRUE(
-      officer->CreatePerson(Context().get(), person, &person_in).ok());
+  EXPECT_TRUE(officer->CreatePerson(Context().get(), person, &person_in).ok());
   *person.mutable_person() = Leader("Trần Văn B", outside.id(), 2020);
   v1::Person person_out;
   EXPECT_EQ(
@@ -341,9 +340,8 @@ TEST_F(RegistrySecurityTest, AnOfficerActsOnlyInsideItsArea) {
   v1::GetPersonRequest get_person;
   get_person.set_id(person_out.id());
   v1::Person read;
-  EXPECT_EQ(
-      officer->GetPerson(Context().get(), get_person, &read).error_code(),
-      StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(officer->GetPerson(Context().get(), get_person, &read).error_code(),
+            StatusCode::PERMISSION_DENIED);
   v1::ListPersonsRequest persons;
   v1::ListPersonsResponse persons_out;
   EXPECT_EQ(
@@ -404,9 +402,9 @@ TEST_F(RegistrySecurityTest, EveryMutationAppendsAnAuditRecordInOrder) {
   update_person.mutable_person()->set_birth_year(1971);
   update_person.mutable_update_mask()->add_paths("birth_year");
   v1::Person updated_person;
-  ASSERT_TRUE(officer->UpdatePerson(Context().get(), update_person,
-                                    &updated_person)
-                  .ok());
+  ASSERT_TRUE(
+      officer->UpdatePerson(Context().get(), update_person, &updated_person)
+          .ok());
 
   grpc::ClientContext context;
   v1::ImportUnitsResponse imported;
@@ -426,7 +424,8 @@ TEST_F(RegistrySecurityTest, EveryMutationAppendsAnAuditRecordInOrder) {
   dissolve.mutable_dissolve_date()->set_day(30);
   dissolve.set_reason("hợp nhất");
   v1::Unit dissolved;
-  ASSERT_TRUE(officer->DissolveUnit(Context().get(), dissolve, &dissolved).ok());
+  ASSERT_TRUE(
+      officer->DissolveUnit(Context().get(), dissolve, &dissolved).ok());
 
   const std::vector<audit::v1::AuditRecord> records = AuditRecords();
   const std::string service = "antt.registry.v1.RegistryService/";
@@ -450,8 +449,7 @@ TEST_F(RegistrySecurityTest, EveryMutationAppendsAnAuditRecordInOrder) {
     }
     EXPECT_EQ(records[i].request_sha256().size(), 64u);
   }
-  EXPECT_EQ(records[0].request_sha256(),
-            Sha256Hex(create.SerializeAsString()));
+  EXPECT_EQ(records[0].request_sha256(), Sha256Hex(create.SerializeAsString()));
   // Neither the token nor its hash is in any record.
   for (const auto& record : records) {
     const std::string bytes = record.SerializeAsString();
@@ -461,8 +459,9 @@ TEST_F(RegistrySecurityTest, EveryMutationAppendsAnAuditRecordInOrder) {
 
   audit::v1::VerifyAuditChainRequest verify;
   audit::v1::VerifyAuditChainResponse verdict;
-  ASSERT_TRUE(
-      AuditAs(admin_)->VerifyAuditChain(Context().get(), verify, &verdict).ok());
+  ASSERT_TRUE(AuditAs(admin_)
+                  ->VerifyAuditChain(Context().get(), verify, &verdict)
+                  .ok());
   EXPECT_TRUE(verdict.intact()) << verdict.problem();
   EXPECT_EQ(verdict.records_checked(), expected.size());
   EXPECT_EQ(verdict.last_hash(), records.back().hash());
@@ -488,8 +487,7 @@ TEST_F(RegistrySecurityTest, ListAuditRecordsPagesAndRejectsABadPageSize) {
   request.set_page_size(-1);
   grpc::Status bad = audit->ListAuditRecords(Context().get(), request, &page);
   EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(antt::testing::BadFields(bad),
-            std::set<std::string>{"page_size"});
+  EXPECT_EQ(antt::testing::BadFields(bad), std::set<std::string>{"page_size"});
   request.set_page_size(0);
   request.set_page_token("garbage");
   bad = audit->ListAuditRecords(Context().get(), request, &page);
