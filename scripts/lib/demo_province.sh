@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # The demo province, end to end, through the real services and anttctl:
 #
-#   demo_province.sh BIN_DIR OUT_DIR [antt-demo-province flags...]
+#   demo_province.sh BIN_DIR OUT_DIR [--secure] [antt-demo-province flags...]
 #
-# Starts antt-registry, antt-scoring and antt-awards from BIN_DIR in
-# plaintext local mode on free loopback ports, their data in a temporary
-# directory; loads Quảng Trị (legacy province 45) as antt-demo-province
+# Starts antt-registry, antt-scoring and antt-awards from BIN_DIR on free
+# loopback ports, their data in a temporary directory: in plaintext local
+# mode, or with --secure as in production — mutual TLS everywhere, a
+# certificate authority, server and client certificates and bearer tokens
+# issued by scripts/antt-credentials, the services calling each other with
+# SERVICE tokens, the province's data loaded by an OFFICER limited to
+# Quảng Trị and the awards run by the provincial emulation office's OFFICER,
+# and every service's audit chain verified by an ADMIN at the end; loads Quảng Trị (legacy province 45) as antt-demo-province
 # generates it — units, people, six years of assessments and the decisions
 # that recognise them, two award campaigns — only through anttctl; checks
 # every figure the services report against what the generator planned
@@ -20,7 +25,13 @@ set -euo pipefail
 bin="$(cd "$1" && pwd)"
 out="$2"
 shift 2
+secure=""
+if [ "${1:-}" = "--secure" ]; then
+  secure=yes
+  shift
+fi
 gen_flags=("$@")
+credentials="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/antt-credentials"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
@@ -49,13 +60,44 @@ fail() {
   exit 1
 }
 
+# How the servers are secured (flags) and how anttctl reaches them (env).
+pki="$work/pki"
+if [ -n "$secure" ]; then
+  step "secure mode: a certificate authority, certificates and tokens"
+  "$credentials" ca "$pki" >/dev/null
+  for name in registry scoring awards anttctl; do "$credentials" cert "$pki" "$name" >/dev/null; done
+  "$credentials" token "$pki" scoring SERVICE >/dev/null
+  "$credentials" token "$pki" awards SERVICE >/dev/null
+  officer_token="$("$credentials" token "$pki" pv05-quang-tri OFFICER "$province" "$edition")"
+  awards_token="$("$credentials" token "$pki" thi-dua-khen-thuong OFFICER)"
+  admin_token="$("$credentials" token "$pki" quan-tri ADMIN)"
+  export ANTT_CA="$pki/ca.crt" ANTT_CERT="$pki/anttctl.crt" ANTT_KEY="$pki/anttctl.key"
+  export ANTT_TOKEN="$officer_token"
+  echo "principals (token hashes only): $(jq -r '[.principals[] | "\(.name) \(.role)\(if .area_code then " " + .area_code else "" end)"] | join(", ")' "$pki/principals.json")"
+  host=localhost # the name the certificates carry
+else
+  host=127.0.0.1
+fi
+# The security flags of server $1.
+security_flags() {
+  if [ -z "$secure" ]; then
+    echo --insecure
+    return
+  fi
+  local name=${1#antt-}
+  echo --tls_cert="$pki/$name.crt" --tls_key="$pki/$name.key" --tls_ca="$pki/ca.crt" \
+    --principals_file="$pki/principals.json"
+  [ "$name" = registry ] || echo --service_token_file="$pki/$name.token"
+}
+
 # Starts server $1 (more flags after it) on a free loopback port, in this
 # shell so that `wait` works; sets server_pid and server_port, the port read
 # from the server's JSON "listening" log line.
 start_server() {
   local name=$1
   shift
-  "$bin/$name" --listen=127.0.0.1:0 --insecure "$@" 2>"$work/$name.log" &
+  # shellcheck disable=SC2046 # one flag per word
+  "$bin/$name" --listen=127.0.0.1:0 $(security_flags "$name") "$@" 2>"$work/$name.log" &
   server_pid=$!
   pids+=("$server_pid")
   server_port=""
@@ -69,7 +111,13 @@ start_server() {
   fail "$name did not start"
 }
 
-ctl() { "$bin/anttctl" --insecure "$@"; }
+ctl() {
+  if [ -n "$secure" ]; then "$bin/anttctl" "$@"; else "$bin/anttctl" --insecure "$@"; fi
+}
+# The awards are run province-wide (campaigns span every area), and the audit
+# chains are read by an administrator.
+ctl_awards() { ANTT_TOKEN="${awards_token:-}" ctl "$@"; }
+ctl_admin() { ANTT_TOKEN="${admin_token:-}" ctl "$@"; }
 gen() { "$bin/antt-demo-province" "${gen_flags[@]}" "$@"; }
 # Column $2 (1-based) of CSV row $1 (1-based, after the header) on stdin;
 # for anttctl's own CSV, whose cells here hold no comma.
@@ -77,13 +125,13 @@ cell() { sed -n "$(($1 + 1))p" | cut -d, -f"$2"; }
 
 step "starting the services (data in $work)"
 start_server antt-registry --db_path="$work/registry"
-export ANTT_REGISTRY="127.0.0.1:$server_port"
+export ANTT_REGISTRY="$host:$server_port"
 start_server antt-scoring --db_path="$work/scoring" --registry_addr="$ANTT_REGISTRY" \
   --registry_poll_ms=200
-export ANTT_SCORING="127.0.0.1:$server_port"
+export ANTT_SCORING="$host:$server_port"
 start_server antt-awards --db_path="$work/awards" --registry_addr="$ANTT_REGISTRY" \
   --scoring_addr="$ANTT_SCORING"
-export ANTT_AWARDS="127.0.0.1:$server_port"
+export ANTT_AWARDS="$host:$server_port"
 echo "registry $ANTT_REGISTRY, scoring $ANTT_SCORING, awards $ANTT_AWARDS"
 
 step "Quảng Trị: legacy province $province and its district-level units"
@@ -96,7 +144,7 @@ ctl units export --area "$province" --edition "$edition" >"$work/units-export.cs
 echo "$(($(wc -l <"$work/units-export.csv") - 1)) units in the registry"
 ctl units list --area 465 --edition "$edition" --kind education --page-size 8
 echo "search without accents: 'thpt le quy don'"
-ctl units list --query "thpt le quy don"
+ctl units list --query "thpt le quy don" --area "$province" --edition "$edition"
 
 step "people: every unit's leader, protection-team members"
 gen persons --units "$work/units-export.csv" --out "$work/persons.csv"
@@ -155,44 +203,44 @@ deadline="$(date -d '+60 days' +%F)"
 # Opens campaign $1 (title $2, years $3-$4), nominates what the generator
 # plans for it, approves the eligible; sets `campaign` to its id.
 open_campaign() {
-  campaign="$(ctl -o csv awards campaign create --deadline "$deadline" \
+  campaign="$(ctl_awards -o csv awards campaign create --deadline "$deadline" \
     --title "$2" --from "$3" --to "$4" | cell 1 1)"
   gen nominations --campaign "$1" --units "$work/units-export.csv" \
     --persons "$work/person-ids.csv" --out "$work/nominations-$1.csv"
-  ctl awards nominate --campaign "$campaign" --file "$work/nominations-$1.csv" >/dev/null
-  ctl awards approve --campaign "$campaign" --eligible
+  ctl_awards awards nominate --campaign "$campaign" --file "$work/nominations-$1.csv" >/dev/null
+  ctl_awards awards approve --campaign "$campaign" --eligible
 }
 
 step "campaign $first_year: the yearly commendations (the medal needs an earlier one)"
 open_campaign prior "Khen thưởng phong trào Toàn dân bảo vệ an ninh Tổ quốc năm $first_year" \
   "$first_year" "$first_year"
-ctl awards issue --campaign "$campaign" --type GK_CAT --number "356/QĐ-CAT" \
+ctl_awards awards issue --campaign "$campaign" --type GK_CAT --number "356/QĐ-CAT" \
   --date "$first_year-12-26" --authority "Giám đốc Công an tỉnh Quảng Trị" \
   --signer "Giám đốc Công an tỉnh"
-ctl awards campaign close "$campaign" >/dev/null
+ctl_awards awards campaign close "$campaign" >/dev/null
 
 step "campaign: Sơ kết 5 năm thực hiện Chỉ thị 07 ($first_year–$last_year)"
 open_campaign review "Sơ kết 5 năm thực hiện Chỉ thị 07 ($first_year–$last_year)" \
   "$first_year" "$last_year"
 review="$campaign"
-ctl awards reject --campaign "$review" --ineligible
+ctl_awards awards reject --campaign "$review" --ineligible
 
 step "refused nominations, with the rule that failed"
-ctl awards list --campaign "$review" --stage rejected
+ctl_awards awards list --campaign "$review" --stage rejected
 
 step "decisions: the medal by the Minister, certificates by their authorities"
-ctl awards issue --campaign "$review" --type KNC_ANTQ --number "6812/QĐ-BCA" \
+ctl_awards awards issue --campaign "$review" --type KNC_ANTQ --number "6812/QĐ-BCA" \
   --date "$((last_year + 1))-03-12" --authority "Bộ trưởng Bộ Công an" --signer "Bộ trưởng"
-ctl awards issue --campaign "$review" --type BK_BCA --number "6813/QĐ-BCA" \
+ctl_awards awards issue --campaign "$review" --type BK_BCA --number "6813/QĐ-BCA" \
   --date "$((last_year + 1))-03-12" --authority "Bộ trưởng Bộ Công an" --signer "Bộ trưởng"
-ctl awards issue --campaign "$review" --type BK_UBND_TINH --number "412/QĐ-UBND" \
+ctl_awards awards issue --campaign "$review" --type BK_UBND_TINH --number "412/QĐ-UBND" \
   --date "$((last_year + 1))-02-20" --authority "Chủ tịch Ủy ban nhân dân tỉnh Quảng Trị" \
   --signer "Chủ tịch UBND tỉnh"
-ctl awards issue --campaign "$review" --type GK_CAT --number "198/QĐ-CAT" \
+ctl_awards awards issue --campaign "$review" --type GK_CAT --number "198/QĐ-CAT" \
   --date "$((last_year + 1))-01-15" --authority "Giám đốc Công an tỉnh Quảng Trị" \
   --signer "Giám đốc Công an tỉnh"
 
-ctl -o csv awards summary "$review" >"$work/summary.csv"
+ctl_awards -o csv awards summary "$review" >"$work/summary.csv"
 issued() { # $1: type regex, $2: recipient kind
   awk -F, -v type="$1" -v kind="$2" \
     'NR > 1 && $1 ~ type && $2 == kind && $3 == "issued" { n += $4 } END { print n + 0 }' \
@@ -210,18 +258,37 @@ IFS=, read -r want_knc want_collectives want_individuals want_refused \
   fail "awards issued $knc/$collectives/$individuals and refused $refused, the province planned $want_knc/$want_collectives/$want_individuals and $want_refused"
 
 report="$out/antt-report-quang-tri-$first_year-$last_year.html"
-ctl report --area "$province" --edition "$edition" --from "$first_year" --to "$last_year" \
+ctl_awards report --area "$province" --edition "$edition" --from "$first_year" --to "$last_year" \
   --campaign "$review" --out "$report" >/dev/null
 
 step "five-year summary: Tỉnh Quảng Trị, $first_year–$last_year"
 ctl stats --from "$first_year" --to "$last_year" --area "$province" --edition "$edition" --by year
 echo
-ctl awards summary "$review"
+ctl_awards awards summary "$review"
 echo
 echo "Kỷ niệm chương \"Bảo vệ an ninh Tổ quốc\": $knc cá nhân"
 echo "Bằng khen, giấy khen: $collectives tập thể, $individuals cá nhân"
 grep -q "Tỉnh Quảng Trị" "$report" || fail "the report does not name the province"
 echo "report: $report"
+
+if [ -n "$secure" ]; then
+  step "audit: every change of the demo, hash-chained in each service's store"
+  for service in registry scoring awards; do
+    ctl_admin audit verify --service "$service"
+  done
+  ctl_admin audit list --service awards --limit 5
+  echo "a VIEWER may read but not write:"
+  viewer_token="$("$credentials" token "$pki" viewer VIEWER)"
+  kill -HUP "${pids[@]}" # servers reload the principals file
+  sleep 1
+  status=0
+  ANTT_TOKEN="$viewer_token" ctl units list --area "$province" --edition "$edition" \
+    --page-size 1 >/dev/null || fail "a VIEWER could not read"
+  ANTT_TOKEN="$viewer_token" ctl units create --name "Không được phép" --kind agency \
+    --legacy-province "$province" >/dev/null 2>"$work/denied.txt" || status=$?
+  [ "$status" -ne 0 ] || fail "a VIEWER could create a unit"
+  cat "$work/denied.txt"
+fi
 
 step "stopping the services"
 for pid in "${pids[@]}"; do
