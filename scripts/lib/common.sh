@@ -8,6 +8,7 @@ ANTT_BUILD_PACKAGES=(
   librocksdb-dev libabsl-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl jq
+  unzip
 )
 
 antt_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
