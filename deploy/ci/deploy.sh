@@ -58,14 +58,15 @@ if [ "${ANTT_SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 # The committed overlay with the image set to this revision, in a directory
-# of its own: nothing in the checkout is edited.
+# of its own: nothing in the checkout is edited. (kustomize takes a relative
+# path only.)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat >"$work/kustomization.yaml" <<EOF
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
-  - $ROOT/deploy/overlays/$overlay
+  - $(realpath --relative-to="$work" "$ROOT/deploy/overlays/$overlay")
 images:
   - name: antt
     newName: $repo
