@@ -495,7 +495,12 @@ function checkReferenceData() {
 }
 
 function checkNamespace() {
-  if (!named('Namespace', NAMESPACE)) violation('namespace', null, `no Namespace ${NAMESPACE}`);
+  const namespace = named('Namespace', NAMESPACE);
+  if (!namespace) {
+    violation('namespace', null, `no Namespace ${NAMESPACE}`);
+  } else if (namespace.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted') {
+    violation('namespace', namespace, 'must enforce the restricted Pod Security Standard');
+  }
   for (const object of objects) {
     if (object.kind === 'Namespace') continue;
     if (object.metadata?.namespace !== NAMESPACE) {
