@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/admin_commands.h"
 #include "cli/audit_commands.h"
 #include "cli/awards_commands.h"
 #include "cli/cli.h"
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
       [&globals] { antt::cli::CheckConnectionFlags(globals); });
 
   antt::cli::Clients clients(globals);
+  antt::cli::AddAdminCommands(app, globals, clients);
   antt::cli::AddAuditCommands(app, globals, clients);
   antt::cli::AddRegistryCommands(app, globals, clients);
   antt::cli::AddScoringCommands(app, globals, clients);

@@ -413,14 +413,26 @@ awards::v1::AwardsService::Stub& Clients::awards() {
   return *awards_;
 }
 
+const std::string& Clients::AddressOf(const std::string& service) const {
+  return service == "registry"  ? globals_.registry
+         : service == "scoring" ? globals_.scoring
+                                : globals_.awards;
+}
+
 audit::v1::AuditService::Stub& Clients::audit(const std::string& service) {
   std::lock_guard<std::mutex> lock(mu_);
   std::unique_ptr<audit::v1::AuditService::Stub>& stub = audit_[service];
   if (stub == nullptr) {
-    const std::string& address = service == "registry"  ? globals_.registry
-                                 : service == "scoring" ? globals_.scoring
-                                                        : globals_.awards;
-    stub = audit::v1::AuditService::NewStub(Channel(address));
+    stub = audit::v1::AuditService::NewStub(Channel(AddressOf(service)));
+  }
+  return *stub;
+}
+
+admin::v1::AdminService::Stub& Clients::admin(const std::string& service) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_ptr<admin::v1::AdminService::Stub>& stub = admin_[service];
+  if (stub == nullptr) {
+    stub = admin::v1::AdminService::NewStub(Channel(AddressOf(service)));
   }
   return *stub;
 }

@@ -18,6 +18,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "antt/admin/v1/admin.grpc.pb.h"
 #include "antt/audit/v1/audit.grpc.pb.h"
 #include "antt/awards/v1/awards.grpc.pb.h"
 #include "antt/registry/v1/registry.grpc.pb.h"
@@ -279,6 +280,8 @@ class Clients final {
   // The audit log of `service` ("registry", "scoring" or "awards"), at that
   // service's address.
   audit::v1::AuditService::Stub& audit(const std::string& service);
+  // The backups of `service`, at that service's address.
+  admin::v1::AdminService::Stub& admin(const std::string& service);
   [[nodiscard]] std::unique_ptr<grpc::ClientContext> Context() const;
   // A context for a long call (a stream of `items`): the per-call timeout
   // plus a second for every 100 items.
@@ -287,6 +290,8 @@ class Clients final {
 
  private:
   std::shared_ptr<grpc::Channel> Channel(const std::string& address) const;
+  // The address of "registry", "scoring" or "awards".
+  const std::string& AddressOf(const std::string& service) const;
   void Authorize(grpc::ClientContext* context) const;
 
   const Globals& globals_;
@@ -295,6 +300,7 @@ class Clients final {
   std::unique_ptr<scoring::v1::ScoringService::Stub> scoring_;
   std::unique_ptr<awards::v1::AwardsService::Stub> awards_;
   std::map<std::string, std::unique_ptr<audit::v1::AuditService::Stub>> audit_;
+  std::map<std::string, std::unique_ptr<admin::v1::AdminService::Stub>> admin_;
 };
 
 // Runs one call: on failure reports it and records the exit code; returns

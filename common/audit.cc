@@ -96,6 +96,11 @@ absl::Status AuditLog::Write(rocksdb::WriteBatch* batch,
   return absl::OkStatus();
 }
 
+AuditLog::Head AuditLog::LastRecord() {
+  absl::MutexLock lock(&mu_);
+  return Head{last_sequence_, last_hash_};
+}
+
 absl::StatusOr<std::vector<audit::v1::AuditRecord>> AuditLog::List(
     uint64_t after_sequence, int limit, bool* more) {
   std::vector<audit::v1::AuditRecord> records;

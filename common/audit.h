@@ -75,6 +75,14 @@ class AuditLog final {
   // Walks the whole chain from record 1.
   [[nodiscard]] absl::StatusOr<audit::v1::VerifyAuditChainResponse> Verify();
 
+  // The last record committed: every record up to it is in the store.
+  // Sequence 0 (and 64 zeros) when the chain is empty.
+  struct Head {
+    uint64_t sequence = 0;
+    std::string hash;
+  };
+  [[nodiscard]] Head LastRecord();
+
   // The hash `record` should carry (its own `hash` field is ignored).
   [[nodiscard]] static std::string HashOf(const audit::v1::AuditRecord& record);
   [[nodiscard]] static std::string KeyOf(uint64_t sequence);

@@ -62,6 +62,8 @@ class RocksDbAwardsStore final : public AwardsStore {
 
   // The audit log kept in this store, for AuditServiceImpl.
   [[nodiscard]] AuditLog* audit_log() { return audit_.get(); }
+  // The database itself, for backups (common/backup.h).
+  [[nodiscard]] RocksDb* rocksdb() { return db_.get(); }
 
  private:
   enum Cf {

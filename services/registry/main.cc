@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/admin_service.h"
 #include "common/audit_service.h"
 #include "common/data_dir.h"
 #include "common/log.h"
@@ -22,6 +23,9 @@
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:7001", "gRPC address to listen on");
 ABSL_FLAG(std::string, db_path, "", "RocksDB directory (created when missing)");
+ABSL_FLAG(std::string, backup_dir, "",
+          "directory of the store's backups (AdminService.CreateBackup), "
+          "outside --db_path; empty: backups are refused");
 ABSL_FLAG(std::string, areas_dir, "",
           "directory of the area code lists (default: share/antt/areas next "
           "to the binary)");
@@ -68,11 +72,19 @@ int main(int argc, char** argv) {
                                               security->authenticator.get());
   antt::AuditServiceImpl audit_service((*store)->audit_log(),
                                        security->authenticator.get());
+  absl::StatusOr<std::unique_ptr<antt::Backups>> backups =
+      antt::Backups::Open(absl::GetFlag(FLAGS_backup_dir), (*store)->rocksdb(),
+                          (*store)->audit_log());
+  if (!backups.ok())
+    return antt::StartupFailure("cannot open backups", backups.status());
+  antt::AdminServiceImpl admin_service(backups->get(),
+                                       security->authenticator.get());
 
   const int code = antt::ServeUntilSignal(
       antt::ServerOptionsFromFlags("antt.registry.v1.RegistryService",
                                    absl::GetFlag(FLAGS_listen), *security),
-      {&service, &audit_service}, security->authenticator.get());
+      {&service, &audit_service, &admin_service},
+      security->authenticator.get());
   store->reset();  // flush and close the store after the last call
   antt::LogInfo("store closed", {{"db_path", db_path}});
   return code;

@@ -62,6 +62,8 @@ class RocksDbRegistryStore final : public RegistryStore {
 
   // The audit chain, written with every mutation (common/audit.h).
   [[nodiscard]] AuditLog* audit_log() { return audit_.get(); }
+  // The database itself, for backups (common/backup.h).
+  [[nodiscard]] RocksDb* rocksdb() { return db_.get(); }
 
   // RocksDB's estimate of the live data size in bytes, for metrics.
   [[nodiscard]] uint64_t ApproximateSizeBytes();

@@ -8,6 +8,7 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "common/admin_service.h"
 #include "common/audit_service.h"
 #include "common/data_dir.h"
 #include "common/log.h"
@@ -24,6 +25,9 @@
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:7002", "gRPC address to listen on");
 ABSL_FLAG(std::string, db_path, "", "RocksDB directory (created when missing)");
+ABSL_FLAG(std::string, backup_dir, "",
+          "directory of the store's backups (AdminService.CreateBackup), "
+          "outside --db_path; empty: backups are refused");
 ABSL_FLAG(std::string, registry_addr, "localhost:7001",
           "address of antt-registry");
 ABSL_FLAG(std::string, criteria_dir, "",
@@ -113,6 +117,13 @@ int main(int argc, char** argv) {
                                             security->authenticator.get());
   antt::AuditServiceImpl audit_service((*store)->audit_log(),
                                        security->authenticator.get());
+  absl::StatusOr<std::unique_ptr<antt::Backups>> backups =
+      antt::Backups::Open(absl::GetFlag(FLAGS_backup_dir), (*store)->rocksdb(),
+                          (*store)->audit_log());
+  if (!backups.ok())
+    return antt::StartupFailure("cannot open backups", backups.status());
+  antt::AdminServiceImpl admin_service(backups->get(),
+                                       security->authenticator.get());
 
   antt::scoring::RegistryFollower follower(
       registry.get(), store->get(),
@@ -123,7 +134,8 @@ int main(int argc, char** argv) {
   const int code = antt::ServeUntilSignal(
       antt::ServerOptionsFromFlags("antt.scoring.v1.ScoringService",
                                    absl::GetFlag(FLAGS_listen), *security),
-      {&service, &audit_service}, security->authenticator.get());
+      {&service, &audit_service, &admin_service},
+      security->authenticator.get());
   follower.Stop();
   store->reset();
   antt::LogInfo("store closed", {{"db_path", db_path}});

@@ -64,6 +64,8 @@ class RocksDbScoringStore final : public ScoringStore {
 
   // The audit chain, written with every mutation (common/audit.h).
   [[nodiscard]] AuditLog* audit_log() { return audit_.get(); }
+  // The database itself, for backups (common/backup.h).
+  [[nodiscard]] RocksDb* rocksdb() { return db_.get(); }
 
  private:
   enum Cf {

@@ -1,0 +1,303 @@
+#include "cli/admin_commands.h"
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/backup.h"
+
+namespace antt::cli {
+namespace {
+
+namespace adv1 = ::antt::admin::v1;
+
+// How much of a hex digest the table shows (as `audit list` does).
+constexpr size_t kShortDigest = 12;
+
+std::vector<std::string> ServiceNames() {
+  return {"registry", "scoring", "awards"};
+}
+
+std::string CreateTime(const adv1::BackupInfo& b,
+                       const char* format = "%Y-%m-%d %H:%M:%S") {
+  return absl::FormatTime(format,
+                          absl::FromUnixSeconds(b.create_time().seconds()),
+                          absl::UTCTimeZone());
+}
+
+// Backups as a table (short hashes), CSV (full hashes) or `whole` as JSON.
+void PrintBackups(const Globals& globals,
+                  const std::vector<const adv1::BackupInfo*>& backups,
+                  const google::protobuf::Message& whole) {
+  const bool csv = globals.output == "csv";
+  Table table =
+      csv ? Table({"backup_id", "create_time", "size_bytes", "number_files",
+                   "last_audit_sequence", "last_audit_hash"})
+          : Table({"ID", "CREATED (UTC)", "BYTES", "FILES", "AUDIT SEQ",
+                   "AUDIT HASH"});
+  for (const adv1::BackupInfo* b : backups) {
+    table.AddRow({absl::StrCat(b->backup_id()),
+                  csv ? CreateTime(*b, "%Y-%m-%dT%H:%M:%SZ") : CreateTime(*b),
+                  absl::StrCat(b->size_bytes()),
+                  absl::StrCat(b->number_files()),
+                  absl::StrCat(b->last_audit_sequence()),
+                  csv ? b->last_audit_hash()
+                      : b->last_audit_hash().substr(0, kShortDigest)});
+  }
+  if (globals.output == "json") {
+    std::cout << ToJson(whole, /*with_defaults=*/true) << "\n";
+  } else {
+    Print(globals, table, whole);
+  }
+}
+
+// The `--service` option every remote admin command has.
+void AddServiceOption(CLI::App* command, std::string* service) {
+  command->add_option("--service", *service, "registry | scoring | awards")
+      ->required()
+      ->check(CLI::IsMember(ServiceNames()));
+}
+
+void AddBackup(CLI::App* admin, Globals& globals, Clients& clients) {
+  struct Flags {
+    std::string service;
+    bool verify = false;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* backup = admin->add_subcommand(
+      "backup",
+      "Take a backup of a running service's store into its --backup_dir "
+      "(ADMIN only); writes go on meanwhile");
+  backup->footer(
+      "Every write acknowledged before the command started is in the backup. "
+      "Exit code 4 when the service has no --backup_dir, or when --verify "
+      "finds the new backup damaged (it is deleted again).");
+  AddServiceOption(backup, &f->service);
+  backup->add_flag("--verify", f->verify,
+                   "Read the new backup back and check every file's checksum");
+  backup->callback([&globals, &clients, f] {
+    adv1::CreateBackupRequest request;
+    request.set_verify(f->verify);
+    adv1::BackupInfo info;
+    auto context = clients.Context();
+    if (!Run(globals, [&] {
+          return clients.admin(f->service)
+              .CreateBackup(context.get(), request, &info);
+        })) {
+      return;
+    }
+    PrintBackups(globals, {&info}, info);
+  });
+}
+
+void AddBackups(CLI::App* admin, Globals& globals, Clients& clients) {
+  auto service = std::make_shared<std::string>();
+  CLI::App* list = admin->add_subcommand(
+      "backups", "The backups of a service, oldest first (ADMIN only)");
+  AddServiceOption(list, service.get());
+  list->callback([&globals, &clients, service] {
+    adv1::ListBackupsResponse response;
+    if (!Run(globals, [&] {
+          return clients.admin(*service).ListBackups(
+              clients.Context().get(), adv1::ListBackupsRequest(), &response);
+        })) {
+      return;
+    }
+    std::vector<const adv1::BackupInfo*> backups;
+    for (const adv1::BackupInfo& b : response.backups()) backups.push_back(&b);
+    PrintBackups(globals, backups, response);
+  });
+}
+
+void AddVerifyBackup(CLI::App* admin, Globals& globals, Clients& clients) {
+  struct Flags {
+    std::string service;
+    uint32_t id = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* verify = admin->add_subcommand(
+      "verify-backup",
+      "Read every file of a backup and check its size and checksum (ADMIN "
+      "only)");
+  verify->footer(
+      "Exit code 4 when the backup is damaged, 3 when it is not "
+      "there.");
+  AddServiceOption(verify, &f->service);
+  verify->add_option("id", f->id, "The backup's id (see `admin backups`)")
+      ->required();
+  verify->callback([&globals, &clients, f] {
+    adv1::VerifyBackupRequest request;
+    request.set_backup_id(f->id);
+    adv1::VerifyBackupResponse response;
+    if (!Run(globals, [&] {
+          return clients.admin(f->service)
+              .VerifyBackup(clients.Context().get(), request, &response);
+        })) {
+      return;
+    }
+    if (globals.output == "json") {
+      std::cout << ToJson(response, /*with_defaults=*/true) << "\n";
+    } else if (globals.output == "csv") {
+      Table table({"backup_id", "intact", "problem"});
+      table.AddRow({absl::StrCat(f->id), BoolName(response.intact()),
+                    response.problem()});
+      table.PrintCsv(std::cout);
+    } else if (response.intact()) {
+      std::cout << f->service << " backup " << f->id << ": intact\n";
+    } else {
+      std::cout << f->service << " backup " << f->id
+                << ": DAMAGED: " << response.problem() << "\n";
+    }
+    if (!response.intact()) globals.exit_code = kRejected;
+  });
+}
+
+void AddDeleteBackup(CLI::App* admin, Globals& globals, Clients& clients) {
+  struct Flags {
+    std::string service;
+    uint32_t id = 0;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* remove = admin->add_subcommand(
+      "delete-backup",
+      "Delete one backup and the files no other backup shares (ADMIN only)");
+  AddServiceOption(remove, &f->service);
+  remove->add_option("id", f->id, "The backup's id (see `admin backups`)")
+      ->required();
+  remove->callback([&globals, &clients, f] {
+    adv1::DeleteBackupRequest request;
+    request.set_backup_id(f->id);
+    adv1::DeleteBackupResponse response;
+    if (!Run(globals, [&] {
+          return clients.admin(f->service)
+              .DeleteBackup(clients.Context().get(), request, &response);
+        })) {
+      return;
+    }
+    if (globals.output == "table") {
+      std::cout << "deleted " << f->service << " backup " << f->id << "\n";
+    }
+  });
+}
+
+// A refused or failed restore: its message on stderr, and the exit code —
+// 2 when nothing was written because the command as given cannot run here
+// (flags, a target that is not empty or is in use), 3 when the backup is not
+// there, 1 otherwise (a damaged backup, an I/O error).
+int ReportRestoreError(const absl::Status& status) {
+  std::cerr << "error: " << status.message() << "\n";
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+      return kUsage;
+    case absl::StatusCode::kNotFound:
+      return kNotFound;
+    default:
+      return kServerError;
+  }
+}
+
+void PrintRestore(const Globals& globals, const RestoreResult& r,
+                  const std::string& db_path) {
+  const adv1::BackupInfo& b = r.backup;
+  if (globals.output == "json") {
+    nlohmann::json out = {
+        {"backup", nlohmann::json::parse(ToJson(b, /*with_defaults=*/true))},
+        {"db_path", db_path},
+        {"moved_aside", r.moved_aside},
+        {"restored_audit_sequence", r.restored_audit.sequence},
+        {"restored_audit_hash", r.restored_audit.hash}};
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  if (globals.output == "csv") {
+    Table table({"backup_id", "create_time", "db_path", "moved_aside",
+                 "restored_audit_sequence", "restored_audit_hash"});
+    table.AddRow({absl::StrCat(b.backup_id()),
+                  CreateTime(b, "%Y-%m-%dT%H:%M:%SZ"), db_path, r.moved_aside,
+                  absl::StrCat(r.restored_audit.sequence),
+                  r.restored_audit.hash});
+    table.PrintCsv(std::cout);
+    return;
+  }
+  std::cout << "restored backup " << b.backup_id() << " (taken "
+            << CreateTime(b) << " UTC, " << b.number_files() << " files, "
+            << b.size_bytes() << " bytes) into " << db_path << "\n";
+  if (!r.moved_aside.empty()) {
+    std::cout << "the old contents are in " << r.moved_aside
+              << ": delete them once the restored service is fine\n";
+  }
+  std::cout << "audit chain head of the restored store: sequence "
+            << r.restored_audit.sequence << ", hash " << r.restored_audit.hash
+            << "\n"
+            << "(the backup began at sequence " << b.last_audit_sequence()
+            << "; run `anttctl audit verify` once the service is up)\n";
+}
+
+void AddRestore(CLI::App* admin, Globals& globals) {
+  struct Flags {
+    std::string backup_dir;
+    std::string db_path;
+    std::optional<uint32_t> backup_id;
+    bool force = false;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* restore = admin->add_subcommand(
+      "restore",
+      "Restore a backup into a stopped service's database directory (runs "
+      "on the store's files, not over gRPC)");
+  restore->footer(
+      "Stop the service first: a directory a running server holds (its "
+      "RocksDB LOCK) is refused. The backup is verified (every file's "
+      "checksum) before anything is written. Exit codes: 0 restored; 2 "
+      "refused, nothing written (flags, a target that is not empty without "
+      "--force, a target in use); 3 no such backup; 1 the restore failed (a "
+      "damaged backup, an I/O error; a half-restored target is emptied "
+      "again).");
+  restore
+      ->add_option("--backup-dir", f->backup_dir, "The service's --backup_dir")
+      ->required();
+  restore
+      ->add_option("--db-path", f->db_path,
+                   "The service's --db_path: empty or absent, or see "
+                   "--force")
+      ->required();
+  restore->add_option("--backup-id", f->backup_id,
+                      "The backup to restore (default: the latest)");
+  restore->add_flag("--force", f->force,
+                    "Restore although --db-path is not empty: its contents "
+                    "are moved aside to DB_PATH.before-restore-TIME, never "
+                    "deleted");
+  restore->callback([&globals, f] {
+    RestoreRequest request;
+    request.backup_dir = f->backup_dir;
+    request.db_path = f->db_path;
+    request.backup_id = f->backup_id;
+    request.force = f->force;
+    absl::StatusOr<RestoreResult> result = RestoreBackup(request);
+    if (!result.ok()) {
+      globals.exit_code = ReportRestoreError(result.status());
+      return;
+    }
+    PrintRestore(globals, *result, f->db_path);
+  });
+}
+
+}  // namespace
+
+void AddAdminCommands(CLI::App& app, Globals& globals, Clients& clients) {
+  CLI::App* admin = app.add_subcommand(
+      "admin", "Backups of a service's store, and restoring one");
+  admin->require_subcommand(1);
+  AddBackup(admin, globals, clients);
+  AddBackups(admin, globals, clients);
+  AddVerifyBackup(admin, globals, clients);
+  AddDeleteBackup(admin, globals, clients);
+  AddRestore(admin, globals);
+}
+
+}  // namespace antt::cli
