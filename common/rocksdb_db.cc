@@ -96,4 +96,16 @@ uint64_t RocksDb::ApproximateSizeBytes() {
   return total;
 }
 
+std::vector<std::pair<std::string, uint64_t>> RocksDb::EstimatedKeys() {
+  std::vector<std::pair<std::string, uint64_t>> keys;
+  for (rocksdb::ColumnFamilyHandle* handle : cf_) {
+    uint64_t count = 0;
+    if (db_->GetIntProperty(handle, rocksdb::DB::Properties::kEstimateNumKeys,
+                            &count)) {
+      keys.emplace_back(handle->GetName(), count);
+    }
+  }
+  return keys;
+}
+
 }  // namespace antt

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -84,6 +85,10 @@ class RocksDb final {
 
   // Live SST bytes over every column family, for metrics.
   [[nodiscard]] uint64_t ApproximateSizeBytes();
+  // Each column family's name and RocksDB's estimate of its keys
+  // ("rocksdb.estimate-num-keys", memtables included), for metrics.
+  // Thread-safe.
+  [[nodiscard]] std::vector<std::pair<std::string, uint64_t>> EstimatedKeys();
 
  private:
   RocksDb() = default;

@@ -26,6 +26,9 @@ ABSL_FLAG(int, max_threads, 64,
           "RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, drain_seconds, 20,
           "on SIGTERM, how long in-flight calls may take to finish");
+ABSL_FLAG(int, drain_delay_seconds, 0,
+          "on SIGTERM, how long to keep accepting calls after health turns "
+          "NOT_SERVING, so load balancers stop sending first");
 
 namespace antt {
 absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(
@@ -98,6 +101,7 @@ ServerOptions ServerOptionsFromFlags(std::string service_name,
   options.authenticator = security.authenticator.get();
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  options.drain_delay = absl::Seconds(absl::GetFlag(FLAGS_drain_delay_seconds));
   return options;
 }
 
@@ -123,7 +127,7 @@ int ServeUntilSignal(const ServerOptions& options,
     }
   });
   LogInfo("shutting down", {{"signal", signal}});
-  (*server)->Shutdown(absl::Now() + options.drain_timeout);
+  (*server)->Drain();
   return 0;
 }
 

@@ -3,8 +3,9 @@
 
 // The flags every ANTT server shares (--insecure, --tls_cert, --tls_key,
 // --tls_ca, --principals_file, --service_token_file, --max_threads,
-// --drain_seconds) and the loop every main() runs. Each binary defines its
-// own --listen, whose default port differs.
+// --drain_seconds, --drain_delay_seconds) and the loop every main() runs.
+// Each binary defines its own --listen, --metrics_listen and --health_listen,
+// whose default ports differ.
 
 #include <grpcpp/grpcpp.h>
 
@@ -45,9 +46,10 @@ struct ServerSecurity {
 // Logs a start-up failure ("cannot open store", …) and returns exit code 1.
 int StartupFailure(absl::string_view what, const absl::Status& status);
 
-// Starts `services`, serves until SIGTERM or SIGINT, then drains (health
-// NOT_SERVING, in-flight calls finish within the drain time). SIGHUP
-// reloads the principals file. Returns the exit code: 0, or 1 when the
+// Starts `services`, serves until SIGTERM or SIGINT, then drains
+// (GrpcServer::Drain: health NOT_SERVING on both ports, calls still served
+// for the drain delay, then in-flight calls finish within the drain time).
+// SIGHUP reloads the principals file. Returns the exit code: 0, or 1 when the
 // server could not start. The caller closes its store afterwards.
 int ServeUntilSignal(const ServerOptions& options,
                      const std::vector<grpc::Service*>& services,

@@ -11,8 +11,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/metrics.h"
 
 namespace antt {
+
+class HealthMirror;  // server_runner.cc
 
 // PEM files of a TLS server (paths).
 struct TlsFiles {
@@ -43,10 +46,24 @@ struct ServerOptions {
   int max_threads = 64;
   // How long SIGTERM waits for in-flight calls before cancelling them.
   absl::Duration drain_timeout = absl::Seconds(20);
+  // On SIGTERM, how long the server keeps serving after reporting
+  // NOT_SERVING, so load balancers stop sending calls before it refuses them.
+  absl::Duration drain_delay = absl::ZeroDuration();
+  // Prometheus text at GET /metrics over plain HTTP (host:port, port 0 picks
+  // one, logged as "metrics_port"); empty: no metrics port.
+  std::string metrics_listen;
+  // A second, plaintext gRPC port serving only grpc.health.v1.Health with the
+  // main port's status, for probes that cannot speak TLS (Kubernetes' native
+  // gRPC probes); host:port, port 0 picks one (logged as "health_port");
+  // empty: none.
+  std::string health_listen;
+  // Gauges read at each scrape, e.g. RocksDbGauges(store); may be empty.
+  GaugeCollector gauges;
 };
 
 // A started gRPC server with the gRPC health service (the service's own name
-// and "" both SERVING), reflection, and one JSON log line per call.
+// and "" both SERVING), reflection, one JSON log line and metrics per call,
+// and, when asked for, the metrics port and the plaintext health port.
 class GrpcServer final {
  public:
   // Builds and starts a server for `services` (not owned; they must outlive
@@ -59,18 +76,35 @@ class GrpcServer final {
 
   // The bound port (useful when options.listen asked for port 0).
   [[nodiscard]] int port() const { return port_; }
+  // The bound metrics and health ports; 0 when not asked for.
+  [[nodiscard]] int metrics_port() const;
+  [[nodiscard]] int health_port() const { return health_port_; }
   [[nodiscard]] grpc::Server* server() { return server_.get(); }
+  [[nodiscard]] const CallMetrics& metrics() const { return *metrics_; }
 
-  // Health → NOT_SERVING, stop accepting calls, let in-flight calls finish
-  // until `deadline`, then cancel the rest. Idempotent.
+  // What SIGTERM does: health → NOT_SERVING on both ports, keep serving for
+  // options.drain_delay, then Shutdown(now + options.drain_timeout).
+  void Drain();
+
+  // Health → NOT_SERVING on both ports, stop accepting calls, let in-flight
+  // calls finish until `deadline` and cancel the rest; then close the health
+  // port and the metrics port. Idempotent.
   void Shutdown(absl::Time deadline);
 
  private:
   explicit GrpcServer(ServerOptions options);
 
+  void ReportNotServing();
+
   ServerOptions options_;
+  std::unique_ptr<CallMetrics> metrics_;
   std::unique_ptr<grpc::Server> server_;
+  // The plaintext health port and the health service it serves.
+  std::unique_ptr<HealthMirror> health_mirror_;
+  std::unique_ptr<grpc::Server> health_server_;
+  std::unique_ptr<MetricsServer> metrics_server_;
   int port_ = 0;
+  int health_port_ = 0;
   bool shut_down_ = false;
 };
 

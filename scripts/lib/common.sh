@@ -6,6 +6,7 @@ ANTT_BUILD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libutf8proc-dev nlohmann-json3-dev libcli11-dev
+  libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl jq
   unzip

@@ -97,7 +97,8 @@ start_server() {
   local name=$1
   shift
   # shellcheck disable=SC2046 # one flag per word
-  "$bin/$name" --listen=127.0.0.1:0 $(security_flags "$name") "$@" 2>"$work/$name.log" &
+  "$bin/$name" --listen=127.0.0.1:0 --metrics_listen= --health_listen= \
+    $(security_flags "$name") "$@" 2>"$work/$name.log" &
   server_pid=$!
   pids+=("$server_pid")
   server_port=""

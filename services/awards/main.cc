@@ -22,6 +22,11 @@
 #include "services/awards/rocksdb_awards_store.h"
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:7003", "gRPC address to listen on");
+ABSL_FLAG(std::string, metrics_listen, "0.0.0.0:9103",
+          "Prometheus metrics over plain HTTP at GET /metrics; empty: none");
+ABSL_FLAG(std::string, health_listen, "0.0.0.0:7103",
+          "plaintext gRPC port serving only grpc.health.v1.Health, for "
+          "probes that cannot speak TLS; empty: none");
 ABSL_FLAG(std::string, db_path, "", "RocksDB directory (created when missing)");
 ABSL_FLAG(std::string, backup_dir, "",
           "directory of the store's backups (AdminService.CreateBackup), "
@@ -110,10 +115,13 @@ int main(int argc, char** argv) {
   antt::AdminServiceImpl admin_service(backups->get(),
                                        security->authenticator.get());
 
+  antt::ServerOptions options = antt::ServerOptionsFromFlags(
+      "antt.awards.v1.AwardsService", absl::GetFlag(FLAGS_listen), *security);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  options.gauges = antt::RocksDbGauges((*store)->rocksdb());
   const int code = antt::ServeUntilSignal(
-      antt::ServerOptionsFromFlags("antt.awards.v1.AwardsService",
-                                   absl::GetFlag(FLAGS_listen), *security),
-      {&service, &audit_service, &admin_service},
+      options, {&service, &audit_service, &admin_service},
       security->authenticator.get());
   store->reset();
   antt::LogInfo("store closed", {{"db_path", db_path}});

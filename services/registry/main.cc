@@ -22,6 +22,11 @@
 #include "services/registry/rocksdb_registry_store.h"
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:7001", "gRPC address to listen on");
+ABSL_FLAG(std::string, metrics_listen, "0.0.0.0:9101",
+          "Prometheus metrics over plain HTTP at GET /metrics; empty: none");
+ABSL_FLAG(std::string, health_listen, "0.0.0.0:7101",
+          "plaintext gRPC port serving only grpc.health.v1.Health, for "
+          "probes that cannot speak TLS; empty: none");
 ABSL_FLAG(std::string, db_path, "", "RocksDB directory (created when missing)");
 ABSL_FLAG(std::string, backup_dir, "",
           "directory of the store's backups (AdminService.CreateBackup), "
@@ -80,10 +85,14 @@ int main(int argc, char** argv) {
   antt::AdminServiceImpl admin_service(backups->get(),
                                        security->authenticator.get());
 
-  const int code = antt::ServeUntilSignal(
+  antt::ServerOptions options =
       antt::ServerOptionsFromFlags("antt.registry.v1.RegistryService",
-                                   absl::GetFlag(FLAGS_listen), *security),
-      {&service, &audit_service, &admin_service},
+                                   absl::GetFlag(FLAGS_listen), *security);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  options.gauges = antt::RocksDbGauges((*store)->rocksdb());
+  const int code = antt::ServeUntilSignal(
+      options, {&service, &audit_service, &admin_service},
       security->authenticator.get());
   store->reset();  // flush and close the store after the last call
   antt::LogInfo("store closed", {{"db_path", db_path}});

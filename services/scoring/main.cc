@@ -24,6 +24,11 @@
 #include "services/scoring/settings.h"
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:7002", "gRPC address to listen on");
+ABSL_FLAG(std::string, metrics_listen, "0.0.0.0:9102",
+          "Prometheus metrics over plain HTTP at GET /metrics; empty: none");
+ABSL_FLAG(std::string, health_listen, "0.0.0.0:7102",
+          "plaintext gRPC port serving only grpc.health.v1.Health, for "
+          "probes that cannot speak TLS; empty: none");
 ABSL_FLAG(std::string, db_path, "", "RocksDB directory (created when missing)");
 ABSL_FLAG(std::string, backup_dir, "",
           "directory of the store's backups (AdminService.CreateBackup), "
@@ -131,10 +136,13 @@ int main(int argc, char** argv) {
   follower.Start();
 
   antt::LogInfo("criteria sets loaded", {{"count", (*criteria)->size()}});
+  antt::ServerOptions options = antt::ServerOptionsFromFlags(
+      "antt.scoring.v1.ScoringService", absl::GetFlag(FLAGS_listen), *security);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  options.gauges = antt::RocksDbGauges((*store)->rocksdb());
   const int code = antt::ServeUntilSignal(
-      antt::ServerOptionsFromFlags("antt.scoring.v1.ScoringService",
-                                   absl::GetFlag(FLAGS_listen), *security),
-      {&service, &audit_service, &admin_service},
+      options, {&service, &audit_service, &admin_service},
       security->authenticator.get());
   follower.Stop();
   store->reset();

@@ -109,6 +109,9 @@ class AwardsProcessTest : public ::testing::Test {
              Server* server) {
     server->log = absl::StrCat(dir_, "/", binary, "-", ++starts_, ".log");
     args.push_back(absl::StrCat("--listen=127.0.0.1:", port));
+    // The default metrics and health ports would collide between tests.
+    args.push_back("--metrics_listen=");
+    args.push_back("--health_listen=");
     if (pki_ == nullptr) {
       args.push_back("--insecure");
     } else {

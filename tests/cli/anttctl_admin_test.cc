@@ -122,7 +122,8 @@ class AnttctlAdminTest : public ::testing::Test {
                      std::vector<std::string> extra = {"--insecure"}) {
     const std::string log = absl::StrCat(dir_, "/registry-", ++starts_, ".log");
     std::vector<std::string> args = {"--db_path=" + DbPath(),
-                                     "--listen=127.0.0.1:0"};
+                                     "--listen=127.0.0.1:0",
+                                     "--metrics_listen=", "--health_listen="};
     if (backups) args.push_back("--backup_dir=" + BackupDir());
     args.insert(args.end(), extra.begin(), extra.end());
     registry_ =

@@ -73,6 +73,8 @@ class AnttctlSecurityTest : public ::testing::Test {
     std::vector<std::string> args = pki_->ServerFlags("registry");
     args.push_back("--db_path=" + DbPath());
     args.push_back("--listen=127.0.0.1:0");
+    args.push_back("--metrics_listen=");
+    args.push_back("--health_listen=");
     registry_ =
         std::make_unique<ChildProcess>(BinDir() + "/antt-registry", args, log);
     const int port = antt::testing::WaitForListeningPort(log);

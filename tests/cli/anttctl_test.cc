@@ -71,7 +71,8 @@ class AnttctlTest : public ::testing::Test {
     registry_ = std::make_unique<ChildProcess>(
         BinDir() + "/antt-registry",
         std::vector<std::string>{"--db_path=" + dir_ + "/db",
-                                 "--listen=127.0.0.1:0", "--insecure"},
+                                 "--listen=127.0.0.1:0", "--insecure",
+                                 "--metrics_listen=", "--health_listen="},
         log);
     const int port = antt::testing::WaitForListeningPort(log);
     ASSERT_NE(port, 0) << ReadFile(log);
@@ -112,6 +113,8 @@ class AnttctlTest : public ::testing::Test {
     const std::string log = Path(binary + ".log");
     args.push_back("--listen=127.0.0.1:0");
     args.push_back("--insecure");
+    args.push_back("--metrics_listen=");
+    args.push_back("--health_listen=");
     *child = std::make_unique<ChildProcess>(BinDir() + "/" + binary, args, log);
     const int port = antt::testing::WaitForListeningPort(log);
     EXPECT_NE(port, 0) << ReadFile(log);

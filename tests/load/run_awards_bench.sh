@@ -99,7 +99,8 @@ start_server() {
   local name=$1
   shift
   "$BIN/$name" --listen=127.0.0.1:0 --insecure --db_path="$WORK/$name-db" \
-    --drain_seconds=10 "$@" 2>"$WORK/$name.log" &
+    --metrics_listen= --health_listen= --drain_seconds=10 "$@" \
+    2>"$WORK/$name.log" &
   PIDS[$name]=$!
   PORT=""
   for _ in $(seq 100); do

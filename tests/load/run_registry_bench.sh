@@ -85,6 +85,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # ------------------------------------------------------------ start server
 # Port 0: the kernel picks a free loopback port, which the server logs.
 "$SERVER" --db_path="$WORK/db" --listen=127.0.0.1:0 --insecure \
+  --metrics_listen= --health_listen= \
   "${SERVER_FLAGS[@]}" 2>"$WORK/server.log" &
 SERVER_PID=$!
 PORT=""

@@ -88,7 +88,7 @@ start_server() {
   local name=$1
   shift
   "$BIN/$name" --listen=127.0.0.1:0 --insecure --db_path="$WORK/$name-db" \
-    "$@" 2>"$WORK/$name.log" &
+    --metrics_listen= --health_listen= "$@" 2>"$WORK/$name.log" &
   PIDS[$name]=$!
   PORT=""
   for _ in $(seq 150); do

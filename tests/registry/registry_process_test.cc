@@ -37,7 +37,8 @@ class RegistryProcessTest : public ::testing::Test {
           grpc::InsecureChannelCredentials()) {
     log_ = absl::StrCat(dir_, "/server-", ++starts_, ".log");
     std::vector<std::string> args = {"--db_path=" + dir_ + "/db",
-                                     "--listen=127.0.0.1:0"};
+                                     "--listen=127.0.0.1:0",
+                                     "--metrics_listen=", "--health_listen="};
     args.insert(args.end(), security.begin(), security.end());
     auto child =
         std::make_unique<ChildProcess>(BinDir() + "/antt-registry", args, log_);

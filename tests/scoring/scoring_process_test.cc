@@ -66,6 +66,7 @@ class ScoringProcessTest : public ::testing::Test {
     registry_log_ = absl::StrCat(dir_, "/registry-", ++starts_, ".log");
     std::vector<std::string> args{"--db_path=" + dir_ + "/registry",
                                   absl::StrCat("--listen=127.0.0.1:", port),
+                                  "--metrics_listen=", "--health_listen=",
                                   "--drain_seconds=5"};
     args.insert(args.end(), security.begin(), security.end());
     auto child = std::make_unique<ChildProcess>(BinDir() + "/antt-registry",
@@ -107,6 +108,8 @@ class ScoringProcessTest : public ::testing::Test {
         "--registry_poll_ms=100",
         "--db_path=" + dir_ + "/scoring",
         "--listen=127.0.0.1:0",
+        "--metrics_listen=",
+        "--health_listen=",
         "--drain_seconds=5"};
     args.insert(args.end(), security.begin(), security.end());
     return std::make_unique<ChildProcess>(BinDir() + "/antt-scoring", args,
