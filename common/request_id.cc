@@ -1,5 +1,6 @@
 #include "common/request_id.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/field_violations.h"
 
 namespace antt {
@@ -14,6 +15,14 @@ absl::Status CheckRequestId(const std::string& request_id,
     return InvalidField(field, "must be 1 to 128 printable ASCII characters");
   }
   return absl::OkStatus();
+}
+
+std::string CallerRequestKey(const Principal& caller,
+                             const std::string& request_id) {
+  if (request_id.empty()) return "";
+  // Request ids are printable ASCII, so the unit separator cannot occur in
+  // one and the pair is unambiguous.
+  return absl::StrCat(caller.name, "\x1f", request_id);
 }
 
 }  // namespace antt

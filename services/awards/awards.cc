@@ -83,7 +83,8 @@ absl::StatusOr<v1::Campaign> Awards::CreateCampaign(
   if (!v.empty()) return v.ToStatus();
   campaign.clear_id();
   campaign.clear_create_time();
-  return deps_.store->CreateCampaign(std::move(campaign), request.request_id());
+  return deps_.store->CreateCampaign(
+      std::move(campaign), CallerRequestKey(caller, request.request_id()));
 }
 
 absl::StatusOr<v1::Campaign> Awards::GetCampaign(
@@ -281,7 +282,8 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
   // changed since (campaign closed, a dependency down) — except that a
   // caller limited to an area needs the registry to show it is theirs.
   absl::StatusOr<std::optional<v1::Nomination>> first =
-      deps_.store->FindNominationByRequest(request.request_id());
+      deps_.store->FindNominationByRequest(
+          CallerRequestKey(caller, request.request_id()));
   if (!first.ok()) return first.status();
   if (first->has_value()) {
     // Shown only to a caller who may act on its recipient.
@@ -316,7 +318,8 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
   n.clear_decision_number();
   n.clear_revoke_reason();
   n.clear_stage_reason();
-  return deps_.store->CreateNomination(std::move(n), request.request_id());
+  return deps_.store->CreateNomination(
+      std::move(n), CallerRequestKey(caller, request.request_id()));
 }
 
 absl::StatusOr<v1::BatchNominateResponse> Awards::BatchNominate(

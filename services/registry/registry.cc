@@ -56,7 +56,13 @@ absl::StatusOr<v1::Unit> Registry::CreateUnit(
     return s;
   }
   if (absl::Status s = CheckUnitInScope(caller, unit); !s.ok()) return s;
-  return store_->CreateUnit(std::move(unit), request.request_id());
+  absl::StatusOr<v1::Unit> created = store_->CreateUnit(
+      std::move(unit), CallerRequestKey(caller, request.request_id()));
+  if (!created.ok()) return created.status();
+  // A retry answers with the unit first created, which must still be the
+  // caller's to see.
+  if (absl::Status s = CheckUnitInScope(caller, *created); !s.ok()) return s;
+  return created;
 }
 
 absl::StatusOr<v1::Unit> Registry::GetUnit(const Principal& caller,
@@ -430,7 +436,11 @@ absl::StatusOr<v1::Person> Registry::CreatePerson(
   // Units are never deleted, so a unit found here still exists at the write.
   if (absl::Status s = CheckPersonUnits(person); !s.ok()) return s;
   if (absl::Status s = CheckPersonInScope(caller, person); !s.ok()) return s;
-  return store_->CreatePerson(std::move(person), request.request_id());
+  absl::StatusOr<v1::Person> created = store_->CreatePerson(
+      std::move(person), CallerRequestKey(caller, request.request_id()));
+  if (!created.ok()) return created.status();
+  if (absl::Status s = CheckPersonInScope(caller, *created); !s.ok()) return s;
+  return created;
 }
 
 absl::StatusOr<v1::Person> Registry::GetPerson(

@@ -212,7 +212,8 @@ absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
   // registry is down (unless the caller is limited to an area: its scope is
   // checked again, with the registry).
   absl::StatusOr<std::optional<v1::Assessment>> first =
-      deps_.store->FindSubmission(request.request_id());
+      deps_.store->FindSubmission(
+          CallerRequestKey(caller, request.request_id()));
   if (!first.ok()) return first.status();
   if (first->has_value()) {
     const v1::Assessment& answer = **first;
@@ -240,7 +241,7 @@ absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
 
   const absl::Time now = deps_.now();
   return deps_.store->SubmitAssessment(
-      a.unit_id(), a.year(), request.request_id(),
+      a.unit_id(), a.year(), CallerRequestKey(caller, request.request_id()),
       [&](const v1::Assessment* existing, v1::Assessment* out) {
         if (existing != nullptr) {
           if (existing->stage() != v1::STAGE_RETURNED) {

@@ -724,13 +724,27 @@ TEST_F(ScoringTest, AnOfficerSubmitsForUnitsOfItsAreaOnly) {
   EXPECT_OK(scoring_->SubmitAssessment(DongHaOfficer(), request));
 }
 
-TEST_F(ScoringTest, ARetryOfAnotherAreasSubmissionIsRefusedToAnOfficer) {
-  const v1::Assessment first = *Submit(Answers("U2", 2019, 95), "req-U2");
-  v1::SubmitAssessmentRequest retry;
-  *retry.mutable_assessment() = Answers("U1", 2019, 95);
-  retry.set_request_id("req-U2");
-  ExpectOutside(scoring_->SubmitAssessment(DongHaOfficer(), retry).status(),
-                "assessment " + first.id() + " of unit U2");
+// Request ids are kept per caller: another caller's identical id is a
+// submission of its own. A retry answers with the first assessment only
+// while it is in the caller's area: a principal whose area was narrowed since
+// (the same name, reloaded with an area) is refused.
+TEST_F(ScoringTest, ARetryShowsTheFirstAnswerOnlyWithinTheCallersArea) {
+  v1::SubmitAssessmentRequest request;
+  *request.mutable_assessment() = Answers("U2", 2019, 95);
+  request.set_request_id("req-U2");
+  const Principal before{"officer-461", Role::kOfficer, "", ""};
+  const absl::StatusOr<v1::Assessment> first =
+      scoring_->SubmitAssessment(before, request);
+  ASSERT_OK(first);
+  *request.mutable_assessment() = Answers("U1", 2019, 95);
+  ExpectOutside(scoring_->SubmitAssessment(DongHaOfficer(), request).status(),
+                "assessment " + first->id() + " of unit U2");
+
+  const absl::StatusOr<v1::Assessment> own =
+      scoring_->SubmitAssessment(Admin(), request);
+  ASSERT_OK(own);
+  EXPECT_NE(own->id(), first->id());
+  EXPECT_EQ(own->unit_id(), "U1");
 }
 
 TEST_F(ScoringTest, AnOfficerReviewsAssessmentsOfItsAreaOnly) {
