@@ -209,12 +209,19 @@ AccessPolicy::AccessPolicy(const google::protobuf::ServiceDescriptor* service,
 
 absl::Status AccessPolicy::Validate() const {
   std::vector<std::string> missing;
+  std::vector<std::string> misnamed;
   for (int i = 0; i < service_->method_count(); ++i) {
-    if (!rules_.contains(service_->method(i)->name())) {
-      missing.push_back(service_->method(i)->name());
+    const google::protobuf::MethodDescriptor* method = service_->method(i);
+    if (!rules_.contains(method->name())) missing.push_back(method->name());
+    // Handle() finds the rule by the request type's name (MRequest → M):
+    // a method taking another method's request would get that one's rule.
+    if (method->input_type()->name() != method->name() + "Request") {
+      misnamed.push_back(method->name());
     }
   }
-  if (missing.empty() && unknown_.empty()) return absl::OkStatus();
+  if (missing.empty() && unknown_.empty() && misnamed.empty()) {
+    return absl::OkStatus();
+  }
   std::string message =
       absl::StrCat("access policy of ", service_->full_name(), ":");
   if (!missing.empty()) {
@@ -223,6 +230,10 @@ absl::Status AccessPolicy::Validate() const {
   if (!unknown_.empty()) {
     absl::StrAppend(&message, " rules for unknown methods ",
                     absl::StrJoin(unknown_, ", "));
+  }
+  if (!misnamed.empty()) {
+    absl::StrAppend(&message, " methods whose request is not named after them ",
+                    absl::StrJoin(misnamed, ", "));
   }
   return absl::FailedPreconditionError(message);
 }

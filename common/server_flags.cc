@@ -41,22 +41,20 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(
   const std::string principals = absl::GetFlag(FLAGS_principals_file);
   const std::string token_file = absl::GetFlag(FLAGS_service_token_file);
 
+  if (absl::Status s = CheckTransportChoice(security.insecure, security.tls);
+      !s.ok()) {
+    return s;
+  }
   if (security.insecure) {
-    if (!security.tls.empty() || !principals.empty() || !token_file.empty()) {
+    if (!principals.empty() || !token_file.empty()) {
       return absl::InvalidArgumentError(
-          "--insecure cannot be combined with --tls_cert, --tls_key, "
-          "--tls_ca, --principals_file or --service_token_file: choose TLS "
-          "or the plaintext demo mode");
+          "--insecure cannot be combined with --principals_file or "
+          "--service_token_file: the plaintext demo mode has no "
+          "authentication");
     }
     security.authenticator = Authenticator::Insecure();
     security.dependency_credentials = grpc::InsecureChannelCredentials();
     return security;
-  }
-  if (security.tls.cert.empty() || security.tls.key.empty()) {
-    return absl::InvalidArgumentError(
-        "no transport security configured: pass --tls_cert and --tls_key "
-        "(and --tls_ca for mutual TLS), or --insecure for a local plaintext "
-        "demo server");
   }
   absl::StatusOr<std::unique_ptr<Authenticator>> authenticator =
       Authenticator::FromFile(principals);

@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -293,21 +294,37 @@ class HealthMirror final : public grpc::health::v1::Health::Service {
 namespace {
 
 // TLS, mutual when a CA is given; plaintext only when asked for.
+// Whether `listen` (host:port) binds a loopback address only.
+bool IsLoopback(absl::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  absl::string_view host =
+      colon == absl::string_view::npos ? listen : listen.substr(0, colon);
+  host = absl::StripPrefix(absl::StripSuffix(host, "]"), "[");
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+// TLS, mutual when a CA is given; plaintext only when asked for, and then on
+// loopback only: an unauthenticated port must never face a network.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
     const ServerOptions& options) {
+  if (absl::Status s = CheckTransportChoice(options.insecure, options.tls);
+      !s.ok()) {
+    return s;
+  }
   if (options.insecure) {
-    if (!options.tls.empty()) {
-      return absl::InvalidArgumentError(
-          "--insecure cannot be combined with --tls_cert, --tls_key or "
-          "--tls_ca: choose TLS or the plaintext demo mode");
+    if (!IsLoopback(options.listen)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--insecure serves without authentication, so it listens on "
+          "loopback only (e.g. --listen=127.0.0.1:7001), not on ",
+          options.listen));
     }
     return grpc::InsecureServerCredentials();
   }
-  if (options.tls.cert.empty() || options.tls.key.empty()) {
-    return absl::FailedPreconditionError(
-        "no transport security configured: pass --tls_cert and --tls_key "
-        "(and --tls_ca for mutual TLS), or --insecure for a local plaintext "
-        "demo server");
+  if (options.tls.ca.empty()) {
+    LogWarning(
+        "no --tls_ca: clients are not asked for a certificate (one-way TLS); "
+        "bearer tokens still apply",
+        {{"service", options.service_name}});
   }
   absl::StatusOr<std::string> cert =
       ReadPemFile(options.tls.cert, "--tls_cert");
@@ -357,6 +374,24 @@ sigset_t TerminationSignals() {
 }
 
 }  // namespace
+
+absl::Status CheckTransportChoice(bool insecure, const TlsFiles& tls) {
+  if (insecure) {
+    if (!tls.empty()) {
+      return absl::InvalidArgumentError(
+          "--insecure cannot be combined with --tls_cert, --tls_key or "
+          "--tls_ca: choose TLS or the plaintext demo mode");
+    }
+    return absl::OkStatus();
+  }
+  if (tls.cert.empty() || tls.key.empty()) {
+    return absl::InvalidArgumentError(
+        "no transport security configured: pass --tls_cert and --tls_key "
+        "(and --tls_ca for mutual TLS), or --insecure for a local plaintext "
+        "demo server");
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::string> ReadPemFile(const std::string& path,
                                         absl::string_view flag) {

@@ -108,6 +108,11 @@ class GrpcServer final {
   bool shut_down_ = false;
 };
 
+// InvalidArgument unless exactly one transport is chosen: --insecure, or a
+// TLS certificate and key (with an optional CA).
+[[nodiscard]] absl::Status CheckTransportChoice(bool insecure,
+                                                const TlsFiles& tls);
+
 // The contents of a PEM (or other secret) file; InvalidArgument naming
 // `flag` when it cannot be read or is empty. The contents never appear in
 // the message.
