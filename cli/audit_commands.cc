@@ -4,8 +4,10 @@
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 
 namespace antt::cli {
@@ -159,17 +161,32 @@ void AddAuditVerify(CLI::App* audit, Globals& globals, Clients& clients) {
   verify->footer(
       "Exit code 4 when the chain is broken: the output names the first "
       "broken record and what is wrong with it. 0 when intact. Write down the "
-      "last sequence and hash: a later run that still reaches them proves "
-      "nothing before them was rewritten.");
+      "last sequence and hash and pass them later as --anchor SEQ:HASH: the "
+      "chain must still reach that record with that hash, which proves "
+      "nothing up to it was rewritten or removed.");
+  auto anchor = std::make_shared<std::string>();
+  verify->add_option("--anchor", *anchor,
+                     "SEQ:HASH from an earlier verification, kept elsewhere");
   verify->add_option("--service", *service, "registry | scoring | awards")
       ->required()
       ->check(CLI::IsMember(ServiceNames()));
-  verify->callback([&globals, &clients, service] {
+  verify->callback([&globals, &clients, service, anchor] {
+    av1::VerifyAuditChainRequest request;
+    if (!anchor->empty()) {
+      const std::vector<std::string> parts = absl::StrSplit(*anchor, ':');
+      uint64_t sequence = 0;
+      if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &sequence) ||
+          sequence == 0 || parts[1].size() != 64) {
+        throw CLI::ValidationError(
+            "--anchor", "expected SEQ:HASH, e.g. 1118:6f3c…(64 hex digits)");
+      }
+      request.set_anchor_sequence(sequence);
+      request.set_anchor_hash(parts[1]);
+    }
     av1::VerifyAuditChainResponse response;
     if (!Run(globals, [&] {
           return clients.audit(*service).VerifyAuditChain(
-              clients.Context().get(), av1::VerifyAuditChainRequest(),
-              &response);
+              clients.Context().get(), request, &response);
         })) {
       return;
     }

@@ -125,7 +125,10 @@ absl::StatusOr<std::vector<audit::v1::AuditRecord>> AuditLog::List(
   return records;
 }
 
-absl::StatusOr<audit::v1::VerifyAuditChainResponse> AuditLog::Verify() {
+absl::StatusOr<audit::v1::VerifyAuditChainResponse> AuditLog::Verify(
+    uint64_t anchor_sequence, absl::string_view anchor_hash,
+    const std::function<bool()>& cancelled) {
+  constexpr uint64_t kPollEvery = 4096;
   audit::v1::VerifyAuditChainResponse result;
   result.set_intact(true);
   const auto broken = [&](uint64_t sequence, std::string problem) {
@@ -140,6 +143,10 @@ absl::StatusOr<audit::v1::VerifyAuditChainResponse> AuditLog::Verify() {
   uint64_t expected = 1;
   std::string previous_hash = GenesisHash();
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
+    if (cancelled && expected % kPollEvery == 0 && cancelled()) {
+      return absl::CancelledError(absl::StrCat(
+          "verification stopped at record ", expected, ": call cancelled"));
+    }
     audit::v1::AuditRecord record;
     if (View(it->key()) != KeyOf(expected)) {
       broken(expected,
@@ -165,12 +172,24 @@ absl::StatusOr<audit::v1::VerifyAuditChainResponse> AuditLog::Verify() {
       broken(expected, "the record's contents do not match its hash");
       break;
     }
+    if (expected == anchor_sequence && record.hash() != anchor_hash) {
+      broken(expected,
+             "the record's hash is not the anchor's: the chain up to here was "
+             "rewritten");
+      break;
+    }
     result.set_records_checked(expected);
     result.set_last_sequence(expected);
     result.set_last_hash(record.hash());
     previous_hash = record.hash();
   }
   if (!it->status().ok()) return FromRocksDb(it->status());
+  if (result.intact() && result.last_sequence() < anchor_sequence) {
+    broken(result.last_sequence() + 1,
+           absl::StrCat("the chain ends at record ", result.last_sequence(),
+                        ", before the anchor at ", anchor_sequence,
+                        ": records were removed from its end"));
+  }
   return result;
 }
 

@@ -15,6 +15,7 @@
 // stored byte of a record breaks its own hash; removing or reordering records
 // breaks the links after them. Verify() finds the first record that fails.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,8 +73,14 @@ class AuditLog final {
   [[nodiscard]] absl::StatusOr<std::vector<audit::v1::AuditRecord>> List(
       uint64_t after_sequence, int limit, bool* more);
 
-  // Walks the whole chain from record 1.
-  [[nodiscard]] absl::StatusOr<audit::v1::VerifyAuditChainResponse> Verify();
+  // Walks the whole chain from record 1. With an anchor (sequence > 0), the
+  // chain must also reach record `anchor_sequence` with hash `anchor_hash`
+  // (kept elsewhere from an earlier run), which catches records removed from
+  // the end or a chain rebuilt from scratch. `cancelled` is polled every few
+  // thousand records; when it says so the walk stops with Cancelled.
+  [[nodiscard]] absl::StatusOr<audit::v1::VerifyAuditChainResponse> Verify(
+      uint64_t anchor_sequence = 0, absl::string_view anchor_hash = "",
+      const std::function<bool()>& cancelled = nullptr);
 
   // The last record committed: every record up to it is in the store.
   // Sequence 0 (and 64 zeros) when the chain is empty.

@@ -51,7 +51,23 @@ grpc::Status AuditServiceImpl::VerifyAuditChain(
     const audit::v1::VerifyAuditChainRequest* request,
     audit::v1::VerifyAuditChainResponse* response) {
   return Handle(access_, *context, *request, response,
-                [&] { return log_->Verify(); });
+                [&]() -> absl::StatusOr<audit::v1::VerifyAuditChainResponse> {
+                  FieldViolations v;
+                  const bool has_sequence = request->anchor_sequence() != 0;
+                  const std::string& hash = request->anchor_hash();
+                  if (has_sequence && hash.size() != 64) {
+                    v.Add("anchor_hash",
+                          "must be the 64 hex digits of the anchored "
+                          "record's hash");
+                  }
+                  if (!has_sequence && !hash.empty()) {
+                    v.Add("anchor_sequence", "is required with anchor_hash");
+                  }
+                  if (!v.empty()) return v.ToStatus();
+                  return log_->Verify(
+                      request->anchor_sequence(), hash,
+                      [context] { return context->IsCancelled(); });
+                });
 }
 
 }  // namespace antt

@@ -189,5 +189,50 @@ TEST_F(AuditLogTest, TheChainContinuesAfterARestart) {
   EXPECT_TRUE(verdict->intact());
 }
 
+TEST_F(AuditLogTest, AnAnchorCatchesARewrittenOrShortenedChain) {
+  for (int i = 1; i <= 4; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
+  const std::string third = All()[2].hash();
+  absl::StatusOr<audit::v1::VerifyAuditChainResponse> verdict =
+      log_->Verify(3, third);
+  ASSERT_OK(verdict);
+  EXPECT_TRUE(verdict->intact()) << verdict->problem();
+
+  verdict = log_->Verify(3, std::string(64, 'a'));
+  ASSERT_OK(verdict);
+  EXPECT_FALSE(verdict->intact());
+  EXPECT_EQ(verdict->first_broken_sequence(), 3u);
+  EXPECT_NE(verdict->problem().find("anchor"), std::string::npos);
+
+  // Records 3 and 4 removed: without the anchor the shorter chain is
+  // consistent; with it, the removal shows.
+  for (uint64_t sequence : {3, 4}) {
+    ASSERT_TRUE(db_->db()
+                    ->Delete(rocksdb::WriteOptions(), db_->cf(kAudit),
+                             AuditLog::KeyOf(sequence))
+                    .ok());
+  }
+  verdict = log_->Verify();
+  ASSERT_OK(verdict);
+  EXPECT_TRUE(verdict->intact());
+  verdict = log_->Verify(3, third);
+  ASSERT_OK(verdict);
+  EXPECT_FALSE(verdict->intact());
+  EXPECT_EQ(verdict->first_broken_sequence(), 3u);
+  EXPECT_NE(verdict->problem().find("ends at record 2"), std::string::npos)
+      << verdict->problem();
+}
+
+TEST_F(AuditLogTest, ALongVerificationStopsWhenTheCallIsCancelled) {
+  for (int i = 1; i <= 4100; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
+  int polls = 0;
+  EXPECT_CODE(log_->Verify(0, "", [&] { return ++polls > 0; }),
+              absl::StatusCode::kCancelled);
+  EXPECT_EQ(polls, 1);
+  absl::StatusOr<audit::v1::VerifyAuditChainResponse> verdict =
+      log_->Verify(0, "", [] { return false; });
+  ASSERT_OK(verdict);
+  EXPECT_EQ(verdict->records_checked(), 4100u);
+}
+
 }  // namespace
 }  // namespace antt
