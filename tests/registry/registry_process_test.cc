@@ -43,7 +43,7 @@ class RegistryProcessTest : public ::testing::Test {
     auto child =
         std::make_unique<ChildProcess>(BinDir() + "/antt-registry", args, log_);
     address_ =
-        absl::StrCat("localhost:", antt::testing::WaitForListeningPort(log_));
+        absl::StrCat("127.0.0.1:", antt::testing::WaitForListeningPort(log_));
     EXPECT_TRUE(antt::testing::WaitServing(address_, credentials)) << Log();
     channel_ = grpc::CreateChannel(address_, credentials);
     stub_ = v1::RegistryService::NewStub(channel_);
@@ -169,6 +169,15 @@ TEST_F(RegistryProcessTest, RefusesInsecureTogetherWithTls) {
   EXPECT_EQ(server.WaitExit(20), 1) << Log();
   EXPECT_NE(Log().find("--insecure cannot be combined"), std::string::npos)
       << Log();
+}
+
+TEST_F(RegistryProcessTest, RefusesInsecureOnAnInterfaceOtherThanLoopback) {
+  log_ = dir_ + "/server.log";
+  ChildProcess server(
+      BinDir() + "/antt-registry",
+      {"--db_path=" + dir_ + "/db", "--listen=0.0.0.0:0", "--insecure"}, log_);
+  EXPECT_EQ(server.WaitExit(20), 1) << Log();
+  EXPECT_NE(Log().find("loopback only"), std::string::npos) << Log();
 }
 
 TEST_F(RegistryProcessTest, RefusesTlsWithoutAPrincipalsFile) {

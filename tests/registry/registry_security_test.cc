@@ -6,6 +6,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "antt/audit/v1/audit.grpc.pb.h"
 #include "antt/registry/v1/registry.grpc.pb.h"
@@ -81,7 +84,9 @@ class RegistrySecurityTest : public ::testing::Test {
         GrpcServer::Start(options, {service_impl_.get(), audit_impl_.get()});
     ASSERT_OK(server);
     server_ = *std::move(server);
-    address_ = absl::StrCat("localhost:", server_->port());
+    // An IP, not "localhost": the certificate carries both, and resolving a
+    // name makes c-ares allocate memory that LeakSanitizer reports.
+    address_ = absl::StrCat("127.0.0.1:", server_->port());
   }
 
   void TearDown() override {
@@ -263,6 +268,141 @@ TEST_F(RegistrySecurityTest, EachRoleAgainstEachKindOfRpc) {
   }
 }
 
+// Every RegistryService method, called with an empty request by each role:
+// refused exactly where the README's roles table says, otherwise answered
+// (or refused as invalid, or not found: the request is empty).
+TEST_F(RegistrySecurityTest, EachRoleCallsExactlyTheMethodsItsRoleAdmits) {
+  using Stub = v1::RegistryService::Stub;
+  using Call = std::function<grpc::Status(Stub*)>;
+  const auto call = [](auto rpc) -> Call {
+    return [rpc](Stub* stub) { return rpc(stub, Context().get()); };
+  };
+  const Roles feed = RolesOf({Role::kAdmin, Role::kService});
+  const std::vector<std::tuple<std::string, Call, Roles>> methods = {
+      {"CreateUnit", call([](Stub* s, grpc::ClientContext* c) {
+         v1::Unit out;
+         return s->CreateUnit(c, v1::CreateUnitRequest(), &out);
+       }),
+       kWriters},
+      {"GetUnit", call([](Stub* s, grpc::ClientContext* c) {
+         v1::Unit out;
+         return s->GetUnit(c, v1::GetUnitRequest(), &out);
+       }),
+       kReaders},
+      {"UpdateUnit", call([](Stub* s, grpc::ClientContext* c) {
+         v1::Unit out;
+         return s->UpdateUnit(c, v1::UpdateUnitRequest(), &out);
+       }),
+       kWriters},
+      {"DissolveUnit", call([](Stub* s, grpc::ClientContext* c) {
+         v1::Unit out;
+         return s->DissolveUnit(c, v1::DissolveUnitRequest(), &out);
+       }),
+       kWriters},
+      {"ListUnits", call([](Stub* s, grpc::ClientContext* c) {
+         v1::ListUnitsResponse out;
+         return s->ListUnits(c, v1::ListUnitsRequest(), &out);
+       }),
+       kReaders},
+      {"ImportUnits", call([](Stub* s, grpc::ClientContext* c) {
+         v1::ImportUnitsResponse out;
+         auto writer = s->ImportUnits(c, &out);
+         writer->WritesDone();
+         return writer->Finish();
+       }),
+       kWriters},
+      {"ListChanges", call([](Stub* s, grpc::ClientContext* c) {
+         v1::ListChangesResponse out;
+         return s->ListChanges(c, v1::ListChangesRequest(), &out);
+       }),
+       feed},
+      {"GetArea", call([](Stub* s, grpc::ClientContext* c) {
+         v1::Area out;
+         return s->GetArea(c, v1::GetAreaRequest(), &out);
+       }),
+       kReaders},
+      {"ListAreas", call([](Stub* s, grpc::ClientContext* c) {
+         v1::ListAreasResponse out;
+         return s->ListAreas(c, v1::ListAreasRequest(), &out);
+       }),
+       kReaders},
+      {"CreatePerson", call([](Stub* s, grpc::ClientContext* c) {
+         v1::Person out;
+         return s->CreatePerson(c, v1::CreatePersonRequest(), &out);
+       }),
+       kWriters},
+      {"GetPerson", call([](Stub* s, grpc::ClientContext* c) {
+         v1::Person out;
+         return s->GetPerson(c, v1::GetPersonRequest(), &out);
+       }),
+       kReaders},
+      {"UpdatePerson", call([](Stub* s, grpc::ClientContext* c) {
+         v1::Person out;
+         return s->UpdatePerson(c, v1::UpdatePersonRequest(), &out);
+       }),
+       kWriters},
+      {"ListPersons", call([](Stub* s, grpc::ClientContext* c) {
+         v1::ListPersonsResponse out;
+         return s->ListPersons(c, v1::ListPersonsRequest(), &out);
+       }),
+       kReaders},
+  };
+  // Every method of the service is in the table.
+  const google::protobuf::ServiceDescriptor* service =
+      v1::Unit::descriptor()->file()->FindServiceByName("RegistryService");
+  ASSERT_NE(service, nullptr);
+  ASSERT_EQ(methods.size(), static_cast<size_t>(service->method_count()));
+  const std::vector<std::pair<const std::string*, Role>> callers = {
+      {&admin_, Role::kAdmin},
+      {&national_officer_, Role::kOfficer},
+      {&viewer_, Role::kViewer},
+      {&service_, Role::kService}};
+  for (const auto& [method, rpc, roles] : methods) {
+    for (const auto& [token, role] : callers) {
+      SCOPED_TRACE(absl::StrCat(method, " by ", RoleName(role)));
+      auto stub = As(*token);
+      const grpc::Status status = rpc(stub.get());
+      if ((roles & static_cast<Roles>(role)) == 0) {
+        EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED)
+            << status.error_message();
+        EXPECT_NE(status.error_message().find(method), std::string::npos)
+            << status.error_message();
+      } else {
+        EXPECT_TRUE(status.ok() ||
+                    status.error_code() == StatusCode::INVALID_ARGUMENT ||
+                    status.error_code() == StatusCode::NOT_FOUND)
+            << status.error_code() << " " << status.error_message();
+      }
+    }
+  }
+}
+
+// Two callers choosing the same request id get records of their own; the
+// same caller retrying gets its first answer.
+TEST_F(RegistrySecurityTest, RequestIdsBelongToTheirCaller) {
+  v1::CreateUnitRequest hanoi;
+  *hanoi.mutable_unit() = HanoiAgency("Sở Tài chính Hà Nội");
+  hanoi.set_request_id("req-1");
+  v1::Unit first;
+  ASSERT_TRUE(
+      As(national_officer_)->CreateUnit(Context().get(), hanoi, &first).ok());
+
+  // The Quảng Trị officer reuses the id with a unit of its own: it gets its
+  // own new unit, not Hà Nội's.
+  v1::CreateUnitRequest mine;
+  *mine.mutable_unit() = Agency("Sở Tài chính Quảng Trị");
+  mine.set_request_id("req-1");
+  v1::Unit own;
+  ASSERT_TRUE(As(officer_)->CreateUnit(Context().get(), mine, &own).ok());
+  EXPECT_NE(own.id(), first.id());
+  EXPECT_EQ(own.name(), "Sở Tài chính Quảng Trị");
+
+  // The same caller retrying gets its first answer back.
+  v1::Unit again;
+  ASSERT_TRUE(As(officer_)->CreateUnit(Context().get(), mine, &again).ok());
+  EXPECT_EQ(again.id(), own.id());
+}
+
 TEST_F(RegistrySecurityTest, AnOfficerActsOnlyInsideItsArea) {
   const v1::Unit inside = MustCreate(Agency("Sở Giáo dục Quảng Trị"));
   const v1::Unit outside = MustCreate(HanoiAgency("Sở Giáo dục Hà Nội"));
@@ -366,6 +506,15 @@ TEST_F(RegistrySecurityTest, AnOfficerActsOnlyInsideItsArea) {
   writer->Write(row);
   writer->WritesDone();
   EXPECT_EQ(writer->Finish().error_code(), StatusCode::PERMISSION_DENIED);
+  // The row before the refused one stays written, as the README says.
+  v1::ListUnitsRequest quang_tri;
+  quang_tri.set_edition("2025-06");
+  quang_tri.set_area_code("45");
+  quang_tri.set_query("Trường A");
+  v1::ListUnitsResponse found;
+  ASSERT_TRUE(officer->ListUnits(Context().get(), quang_tri, &found).ok());
+  ASSERT_EQ(found.units_size(), 1);
+  EXPECT_EQ(found.units(0).external_id(), "QT-A");
 }
 
 TEST_F(RegistrySecurityTest, EveryMutationAppendsAnAuditRecordInOrder) {
@@ -492,6 +641,40 @@ TEST_F(RegistrySecurityTest, ListAuditRecordsPagesAndRejectsABadPageSize) {
   request.set_page_token("garbage");
   bad = audit->ListAuditRecords(Context().get(), request, &page);
   EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(RegistrySecurityTest, VerifyChecksAnAnchorAndRejectsAHalfGivenOne) {
+  MustCreate(Agency("Sở Nội vụ"));
+  MustCreate(Agency("Sở Ngoại vụ"));
+  auto audit = AuditAs(admin_);
+  audit::v1::VerifyAuditChainRequest request;
+  audit::v1::VerifyAuditChainResponse verdict;
+  ASSERT_TRUE(audit->VerifyAuditChain(Context().get(), request, &verdict).ok());
+  ASSERT_TRUE(verdict.intact());
+
+  request.set_anchor_sequence(verdict.last_sequence());
+  request.set_anchor_hash(verdict.last_hash());
+  audit::v1::VerifyAuditChainResponse anchored;
+  ASSERT_TRUE(
+      audit->VerifyAuditChain(Context().get(), request, &anchored).ok());
+  EXPECT_TRUE(anchored.intact()) << anchored.problem();
+  request.set_anchor_hash(std::string(64, '0'));
+  ASSERT_TRUE(
+      audit->VerifyAuditChain(Context().get(), request, &anchored).ok());
+  EXPECT_FALSE(anchored.intact());
+  EXPECT_EQ(anchored.first_broken_sequence(), verdict.last_sequence());
+
+  request.set_anchor_hash("abc");
+  grpc::Status bad =
+      audit->VerifyAuditChain(Context().get(), request, &anchored);
+  EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(antt::testing::BadFields(bad),
+            std::set<std::string>{"anchor_hash"});
+  request.set_anchor_sequence(0);
+  request.set_anchor_hash(verdict.last_hash());
+  bad = audit->VerifyAuditChain(Context().get(), request, &anchored);
+  EXPECT_EQ(antt::testing::BadFields(bad),
+            std::set<std::string>{"anchor_sequence"});
 }
 
 }  // namespace
