@@ -525,9 +525,12 @@ function checkDisruptionBudgets() {
 function checkBackups() {
   const jobs = ofKind('CronJob');
   for (const [service, ports] of Object.entries(SERVICES)) {
+    // anttctl's global --timeout may come first: a backup outlasts the
+    // default 30 s per call.
+    const backupCommand = new RegExp(
+        `^/opt/antt/bin/anttctl (--timeout \\d+ )?admin backup --service ${service}$`);
     const job = jobs.find((j) => (podSpecOf(j).containers ?? []).some((c) =>
-      [...(c.command ?? []), ...(c.args ?? [])].join(' ') ===
-          `/opt/antt/bin/anttctl admin backup --service ${service}`));
+      backupCommand.test([...(c.command ?? []), ...(c.args ?? [])].join(' '))));
     if (!job) {
       if (options.expect.has('backup')) {
         violation('backup', null, `no CronJob runs \`anttctl admin backup --service ${service}\``);

@@ -10,9 +10,10 @@
 # issued by scripts/antt-credentials, the services calling each other with
 # SERVICE tokens, the province's data loaded by an OFFICER limited to
 # Quảng Trị and the awards run by the provincial emulation office's OFFICER,
-# and every service's audit chain verified by an ADMIN at the end; loads Quảng Trị (legacy province 45) as antt-demo-province
-# generates it — units, people, six years of assessments and the decisions
-# that recognise them, two award campaigns — only through anttctl; checks
+# and every service's audit chain verified by an ADMIN at the end. Loads
+# Quảng Trị (legacy province 45) as antt-demo-province generates it — units,
+# people, six years of assessments and the decisions that recognise them,
+# two award campaigns — only through anttctl; checks
 # every figure the services report against what the generator planned
 # (every year above 95 %, 94 / 58 / 41 awards); prints the five-year summary;
 # writes the HTML report to OUT_DIR; stops every process it started. Exits
@@ -74,10 +75,9 @@ if [ -n "$secure" ]; then
   export ANTT_CA="$pki/ca.crt" ANTT_CERT="$pki/anttctl.crt" ANTT_KEY="$pki/anttctl.key"
   export ANTT_TOKEN="$officer_token"
   echo "principals (token hashes only): $(jq -r '[.principals[] | "\(.name) \(.role)\(if .area_code then " " + .area_code else "" end)"] | join(", ")' "$pki/principals.json")"
-  host=localhost # the name the certificates carry
-else
-  host=127.0.0.1
 fi
+# An IP, not "localhost" (the certificates carry both): no name to resolve.
+host=127.0.0.1
 # The security flags of server $1.
 security_flags() {
   if [ -z "$secure" ]; then
@@ -282,13 +282,16 @@ if [ -n "$secure" ]; then
   viewer_token="$("$credentials" token "$pki" viewer VIEWER)"
   kill -HUP "${pids[@]}" # servers reload the principals file
   sleep 1
-  status=0
   ANTT_TOKEN="$viewer_token" ctl units list --area "$province" --edition "$edition" \
     --page-size 1 >/dev/null || fail "a VIEWER could not read"
+  status=0
   ANTT_TOKEN="$viewer_token" ctl units create --name "Không được phép" --kind agency \
     --legacy-province "$province" >/dev/null 2>"$work/denied.txt" || status=$?
-  [ "$status" -ne 0 ] || fail "a VIEWER could create a unit"
   cat "$work/denied.txt"
+  # anttctl's exit code 5: not allowed (UNAUTHENTICATED or PERMISSION_DENIED).
+  if [ "$status" -ne 5 ] || ! grep -q PERMISSION_DENIED "$work/denied.txt"; then
+    fail "a VIEWER's write ended with exit $status, not a refusal (5)"
+  fi
 fi
 
 step "stopping the services"
