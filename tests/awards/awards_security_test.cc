@@ -44,6 +44,7 @@
 #include "services/registry/rocksdb_registry_store.h"
 #include "tests/registry/fixtures.h"
 #include "tests/testing/credentials.h"
+#include "tests/testing/reference_data.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::awards {
@@ -63,24 +64,13 @@ std::string Dump(const grpc::Status& status) {
 }
 
 const AwardCatalog& Catalog() {
-  static const AwardCatalog* catalog = [] {
-    auto loaded = AwardCatalog::Load(antt::testing::SourceDataDir() +
-                                     "/awards/award_types.json");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *catalog;
+  return antt::testing::LoadOnce<AwardCatalog>([] {
+    return AwardCatalog::Load(antt::testing::SourceDataDir() +
+                              "/awards/award_types.json");
+  });
 }
 
-const registry::AreaCatalog& Areas() {
-  static const registry::AreaCatalog* areas = [] {
-    auto loaded =
-        registry::AreaCatalog::Load(antt::testing::SourceDataDir() + "/areas");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *areas;
-}
+const registry::AreaCatalog& Areas() { return antt::testing::SourceAreas(); }
 
 google::type::Date Date(int y, int m, int d) {
   google::type::Date date;

@@ -38,6 +38,7 @@
 #include "services/scoring/scoring_service.h"
 #include "tests/registry/fixtures.h"
 #include "tests/testing/grpc_test_util.h"
+#include "tests/testing/reference_data.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::awards {
@@ -52,13 +53,10 @@ using ::grpc::StatusCode;
 using Clock = std::chrono::steady_clock;
 
 const AwardCatalog& Catalog() {
-  static const AwardCatalog* catalog = [] {
-    auto loaded = AwardCatalog::Load(antt::testing::SourceDataDir() +
-                                     "/awards/award_types.json");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *catalog;
+  return antt::testing::LoadOnce<AwardCatalog>([] {
+    return AwardCatalog::Load(antt::testing::SourceDataDir() +
+                              "/awards/award_types.json");
+  });
 }
 
 const scoring::CriteriaCatalog& Criteria() {
@@ -71,15 +69,7 @@ const scoring::CriteriaCatalog& Criteria() {
   return *catalog;
 }
 
-const registry::AreaCatalog& Areas() {
-  static const registry::AreaCatalog* areas = [] {
-    auto loaded =
-        registry::AreaCatalog::Load(antt::testing::SourceDataDir() + "/areas");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *areas;
-}
+const registry::AreaCatalog& Areas() { return antt::testing::SourceAreas(); }
 
 google::type::Date Date(int y, int m, int d) {
   google::type::Date date;

@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/field_violations.h"
 #include "services/awards/rocksdb_awards_store.h"
+#include "tests/testing/reference_data.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::awards {
@@ -103,13 +104,10 @@ class FakeScoring final : public ScoringClient {
 };
 
 const AwardCatalog& Catalog() {
-  static const AwardCatalog* catalog = [] {
-    auto loaded = AwardCatalog::Load(antt::testing::SourceDataDir() +
-                                     "/awards/award_types.json");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *catalog;
+  return antt::testing::LoadOnce<AwardCatalog>([] {
+    return AwardCatalog::Load(antt::testing::SourceDataDir() +
+                              "/awards/award_types.json");
+  });
 }
 
 std::vector<std::string> Fields(const absl::Status& status) {

@@ -20,6 +20,7 @@
 #include "tests/registry/fixtures.h"
 #include "tests/testing/credentials.h"
 #include "tests/testing/grpc_test_util.h"
+#include "tests/testing/reference_data.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::registry {
@@ -30,14 +31,7 @@ using ::antt::registry::testing::Leader;
 using ::antt::testing::TestPki;
 using ::grpc::StatusCode;
 
-const AreaCatalog& Areas() {
-  static const AreaCatalog* areas = [] {
-    auto loaded = AreaCatalog::Load(antt::testing::SourceDataDir() + "/areas");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *areas;
-}
+const AreaCatalog& Areas() { return antt::testing::SourceAreas(); }
 
 // An agency in Hà Nội: outside Quảng Trị (legacy 45), where the fixtures are.
 v1::Unit HanoiAgency(const std::string& name) {

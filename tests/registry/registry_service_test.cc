@@ -18,6 +18,7 @@
 #include "services/registry/rocksdb_registry_store.h"
 #include "tests/registry/fixtures.h"
 #include "tests/testing/grpc_test_util.h"
+#include "tests/testing/reference_data.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::registry {
@@ -32,14 +33,7 @@ using ::antt::registry::testing::School;
 using ::antt::registry::testing::ValidTaxCode;
 using ::grpc::StatusCode;
 
-const AreaCatalog& Areas() {
-  static const AreaCatalog* areas = [] {
-    auto loaded = AreaCatalog::Load(antt::testing::SourceDataDir() + "/areas");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *areas;
-}
+const AreaCatalog& Areas() { return antt::testing::SourceAreas(); }
 
 class RegistryServiceTest : public ::testing::Test {
  protected:

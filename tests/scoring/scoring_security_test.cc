@@ -30,6 +30,7 @@
 #include "services/scoring/scoring_service.h"
 #include "tests/registry/fixtures.h"
 #include "tests/testing/credentials.h"
+#include "tests/testing/reference_data.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::scoring {
@@ -44,24 +45,13 @@ using ::grpc::StatusCode;
 constexpr char kScoringService[] = "antt.scoring.v1.ScoringService";
 
 const CriteriaCatalog& Criteria() {
-  static const CriteriaCatalog* catalog = [] {
-    auto loaded =
-        CriteriaCatalog::LoadDir(antt::testing::SourceDataDir() + "/criteria");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *catalog;
+  return antt::testing::LoadOnce<CriteriaCatalog>([] {
+    return CriteriaCatalog::LoadDir(antt::testing::SourceDataDir() +
+                                    "/criteria");
+  });
 }
 
-const registry::AreaCatalog& Areas() {
-  static const registry::AreaCatalog* areas = [] {
-    auto loaded =
-        registry::AreaCatalog::Load(antt::testing::SourceDataDir() + "/areas");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *areas;
-}
+const registry::AreaCatalog& Areas() { return antt::testing::SourceAreas(); }
 
 std::string Dump(const grpc::Status& status) {
   return absl::StrCat(status.error_code(), ": ", status.error_message());

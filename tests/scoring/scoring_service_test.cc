@@ -25,6 +25,7 @@
 #include "services/scoring/rocksdb_scoring_store.h"
 #include "tests/registry/fixtures.h"
 #include "tests/testing/grpc_test_util.h"
+#include "tests/testing/reference_data.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::scoring {
@@ -40,24 +41,13 @@ using ::antt::registry::testing::ValidTaxCode;
 using ::grpc::StatusCode;
 
 const CriteriaCatalog& Criteria() {
-  static const CriteriaCatalog* catalog = [] {
-    auto loaded =
-        CriteriaCatalog::LoadDir(antt::testing::SourceDataDir() + "/criteria");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *catalog;
+  return antt::testing::LoadOnce<CriteriaCatalog>([] {
+    return CriteriaCatalog::LoadDir(antt::testing::SourceDataDir() +
+                                    "/criteria");
+  });
 }
 
-const registry::AreaCatalog& Areas() {
-  static const registry::AreaCatalog* areas = [] {
-    auto loaded =
-        registry::AreaCatalog::Load(antt::testing::SourceDataDir() + "/areas");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *areas;
-}
+const registry::AreaCatalog& Areas() { return antt::testing::SourceAreas(); }
 
 google::type::Date Date(int y, int m, int d) {
   google::type::Date date;

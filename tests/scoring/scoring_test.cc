@@ -9,6 +9,7 @@
 #include "services/scoring/registry_follower.h"
 #include "services/scoring/rocksdb_scoring_store.h"
 #include "tests/scoring/fake_registry_client.h"
+#include "tests/testing/reference_data.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::scoring {
@@ -18,24 +19,13 @@ namespace rv1 = ::antt::registry::v1;
 using ::antt::scoring::testing::FakeRegistryClient;
 
 const CriteriaCatalog& Criteria() {
-  static const CriteriaCatalog* catalog = [] {
-    auto loaded =
-        CriteriaCatalog::LoadDir(antt::testing::SourceDataDir() + "/criteria");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *catalog;
+  return antt::testing::LoadOnce<CriteriaCatalog>([] {
+    return CriteriaCatalog::LoadDir(antt::testing::SourceDataDir() +
+                                    "/criteria");
+  });
 }
 
-const registry::AreaCatalog& Areas() {
-  static const registry::AreaCatalog* areas = [] {
-    auto loaded =
-        registry::AreaCatalog::Load(antt::testing::SourceDataDir() + "/areas");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded->release();
-  }();
-  return *areas;
-}
+const registry::AreaCatalog& Areas() { return antt::testing::SourceAreas(); }
 
 // A caller without an area limit: every use case lets it through.
 Principal Admin() { return Principal{"admin", Role::kAdmin, "", ""}; }
