@@ -64,10 +64,10 @@ class ScoringProcessTest : public ::testing::Test {
   std::unique_ptr<ChildProcess> StartRegistry(
       int port = 0, const std::vector<std::string>& security = {"--insecure"}) {
     registry_log_ = absl::StrCat(dir_, "/registry-", ++starts_, ".log");
-    std::vector<std::string> args{"--db_path=" + dir_ + "/registry",
-                                  absl::StrCat("--listen=127.0.0.1:", port),
-                                  "--metrics_listen=", "--health_listen=",
-                                  "--drain_seconds=5"};
+    std::vector<std::string> args{
+        "--db_path=" + dir_ + "/registry",
+        absl::StrCat("--listen=127.0.0.1:", port),
+        "--metrics_listen=", "--health_listen=", "--drain_seconds=5"};
     args.insert(args.end(), security.begin(), security.end());
     auto child = std::make_unique<ChildProcess>(BinDir() + "/antt-registry",
                                                 args, registry_log_);
