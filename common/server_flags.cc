@@ -6,7 +6,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/admin_service.h"
+#include "common/audit_service.h"
+#include "common/backup.h"
 #include "common/log.h"
+#include "common/metrics.h"
 
 ABSL_FLAG(bool, insecure, false,
           "plaintext gRPC without authentication: local demo only");
@@ -127,6 +131,22 @@ int ServeUntilSignal(const ServerOptions& options,
   LogInfo("shutting down", {{"signal", signal}});
   (*server)->Drain();
   return 0;
+}
+
+int ServeWithStore(ServerOptions options, grpc::Service* service,
+                   const ServerSecurity& security, RocksDb* db, AuditLog* audit,
+                   const std::string& backup_dir) {
+  Authenticator* authenticator = security.authenticator.get();
+  AuditServiceImpl audit_service(audit, authenticator);
+  absl::StatusOr<std::unique_ptr<Backups>> backups =
+      Backups::Open(backup_dir, db, audit);
+  if (!backups.ok()) {
+    return StartupFailure("cannot open backups", backups.status());
+  }
+  AdminServiceImpl admin_service(backups->get(), authenticator);
+  options.gauges = RocksDbGauges(db);
+  return ServeUntilSignal(options, {service, &audit_service, &admin_service},
+                          authenticator);
 }
 
 }  // namespace antt

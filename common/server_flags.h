@@ -16,7 +16,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/audit.h"
 #include "common/auth.h"
+#include "common/rocksdb_db.h"
 #include "common/server_runner.h"
 
 namespace antt {
@@ -54,6 +56,14 @@ int StartupFailure(absl::string_view what, const absl::Status& status);
 int ServeUntilSignal(const ServerOptions& options,
                      const std::vector<grpc::Service*>& services,
                      Authenticator* authenticator);
+
+// ServeUntilSignal for `service` next to what every ANTT server offers over
+// its store `db`: its audit log `audit` (AuditService), backups into
+// `backup_dir` (AdminService) and the store's gauges in the metrics. Returns
+// the exit code: 0, or 1 when backups or the server could not start.
+int ServeWithStore(ServerOptions options, grpc::Service* service,
+                   const ServerSecurity& security, RocksDb* db, AuditLog* audit,
+                   const std::string& backup_dir);
 
 }  // namespace antt
 

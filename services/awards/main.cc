@@ -9,8 +9,6 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "common/admin_service.h"
-#include "common/audit_service.h"
 #include "common/data_dir.h"
 #include "common/log.h"
 #include "common/server_flags.h"
@@ -105,24 +103,14 @@ int main(int argc, char** argv) {
   antt::awards::Awards awards(deps);
   antt::awards::AwardsServiceImpl service(&awards,
                                           security->authenticator.get());
-  antt::AuditServiceImpl audit_service((*store)->audit_log(),
-                                       security->authenticator.get());
-  absl::StatusOr<std::unique_ptr<antt::Backups>> backups =
-      antt::Backups::Open(absl::GetFlag(FLAGS_backup_dir), (*store)->rocksdb(),
-                          (*store)->audit_log());
-  if (!backups.ok())
-    return antt::StartupFailure("cannot open backups", backups.status());
-  antt::AdminServiceImpl admin_service(backups->get(),
-                                       security->authenticator.get());
 
   antt::ServerOptions options = antt::ServerOptionsFromFlags(
       "antt.awards.v1.AwardsService", absl::GetFlag(FLAGS_listen), *security);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.health_listen = absl::GetFlag(FLAGS_health_listen);
-  options.gauges = antt::RocksDbGauges((*store)->rocksdb());
-  const int code = antt::ServeUntilSignal(
-      options, {&service, &audit_service, &admin_service},
-      security->authenticator.get());
+  const int code = antt::ServeWithStore(
+      options, &service, *security, (*store)->rocksdb(), (*store)->audit_log(),
+      absl::GetFlag(FLAGS_backup_dir));
   store->reset();
   antt::LogInfo("store closed", {{"db_path", db_path}});
   return code;

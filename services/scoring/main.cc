@@ -8,8 +8,6 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "common/admin_service.h"
-#include "common/audit_service.h"
 #include "common/data_dir.h"
 #include "common/log.h"
 #include "common/server_flags.h"
@@ -120,15 +118,6 @@ int main(int argc, char** argv) {
   antt::scoring::Scoring scoring(deps);
   antt::scoring::ScoringServiceImpl service(&scoring,
                                             security->authenticator.get());
-  antt::AuditServiceImpl audit_service((*store)->audit_log(),
-                                       security->authenticator.get());
-  absl::StatusOr<std::unique_ptr<antt::Backups>> backups =
-      antt::Backups::Open(absl::GetFlag(FLAGS_backup_dir), (*store)->rocksdb(),
-                          (*store)->audit_log());
-  if (!backups.ok())
-    return antt::StartupFailure("cannot open backups", backups.status());
-  antt::AdminServiceImpl admin_service(backups->get(),
-                                       security->authenticator.get());
 
   antt::scoring::RegistryFollower follower(
       registry.get(), store->get(),
@@ -140,10 +129,9 @@ int main(int argc, char** argv) {
       "antt.scoring.v1.ScoringService", absl::GetFlag(FLAGS_listen), *security);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.health_listen = absl::GetFlag(FLAGS_health_listen);
-  options.gauges = antt::RocksDbGauges((*store)->rocksdb());
-  const int code = antt::ServeUntilSignal(
-      options, {&service, &audit_service, &admin_service},
-      security->authenticator.get());
+  const int code = antt::ServeWithStore(
+      options, &service, *security, (*store)->rocksdb(), (*store)->audit_log(),
+      absl::GetFlag(FLAGS_backup_dir));
   follower.Stop();
   store->reset();
   antt::LogInfo("store closed", {{"db_path", db_path}});
