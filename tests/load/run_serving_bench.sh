@@ -17,9 +17,10 @@
 # window, at most 20), BENCH_CONCURRENCY (32), BENCH_RPCS (the load tool's
 # --rpcs; default all four), BENCH_KEEP=1 keeps the work directory.
 #
-# Every step has a time limit (the load tool's scales with the rounds and
-# seconds: about 7 minutes with the defaults, at most 45). Exit status 0 only
-# when every call succeeded and every server exited 0.
+# Every step has a time limit; the load tool's scales with the rounds and
+# seconds (under 10 minutes with the defaults, which take about 3; an hour
+# at the most). Exit status 0 only when every call succeeded and every
+# server exited 0.
 set -euo pipefail
 
 BUILD_DIR=${1:-build-bench}
