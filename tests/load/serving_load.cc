@@ -45,8 +45,9 @@
 //
 // Client: one process, one channel per server, gRPC's callback API through a
 // generic stub with requests serialized before the window, so a call costs
-// the client the same whichever server answers and the client leaves the
-// most CPU to the servers sharing the machine. With --echo_pid,
+// the client the same whichever server answers (but for parsing the RPC's
+// reply to check it), and the client leaves the most CPU to the servers
+// sharing the machine. With --echo_pid,
 // --registry_pid and --scoring_pid the servers' CPU in each window is read
 // from /proc; the client's own is always reported.
 //
