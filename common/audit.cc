@@ -4,11 +4,10 @@
 #include "absl/time/clock.h"
 #include "common/date.h"
 #include "common/digest.h"
+#include "common/fetch_scope.h"
 
 namespace antt {
 namespace {
-
-thread_local const AuditCall* current_call = nullptr;
 
 const std::string& GenesisHash() {
   static const std::string* const zeros = new std::string(64, '0');
@@ -20,15 +19,6 @@ void AppendField(std::string* out, absl::string_view field) {
 }
 
 }  // namespace
-
-const AuditCall* CurrentAuditCall() { return current_call; }
-
-ScopedAuditCall::ScopedAuditCall(AuditCall call)
-    : call_(std::move(call)), previous_(current_call) {
-  current_call = &call_;
-}
-
-ScopedAuditCall::~ScopedAuditCall() { current_call = previous_; }
 
 std::string AuditLog::KeyOf(uint64_t sequence) {
   return RocksDb::EncodeUint64(sequence);
@@ -72,6 +62,12 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(RocksDb* db, int cf) {
 absl::Status AuditLog::Write(rocksdb::WriteBatch* batch,
                              const std::vector<std::string>& target_ids,
                              bool sync) {
+  if (const FetchScope* scope = FetchScope::Current();
+      scope != nullptr && scope->has_wanted()) {
+    return absl::InternalError(
+        "a write was attempted before the answers of another service it "
+        "depends on were fetched; nothing was written");
+  }
   const AuditCall* call = CurrentAuditCall();
   if (call == nullptr) return db_->Write(batch, sync);
 
@@ -82,7 +78,7 @@ absl::Status AuditLog::Write(rocksdb::WriteBatch* batch,
   record.set_caller(call->caller);
   record.set_method(call->method);
   for (const std::string& id : target_ids) record.add_target_ids(id);
-  record.set_request_sha256(call->request_sha256);
+  record.set_request_sha256(call->RequestSha256());
   record.set_previous_hash(last_hash_);
   record.set_hash(HashOf(record));
   if (rocksdb::Status s = batch->Put(db_->cf(cf_), KeyOf(record.sequence()),

@@ -23,35 +23,11 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "antt/audit/v1/audit.pb.h"
+#include "common/audit_call.h"
 #include "common/rocksdb_db.h"
 #include "rocksdb/write_batch.h"
 
 namespace antt {
-
-// The call a thread is serving, as the audit log records it. Set by Handle()
-// for each call (after its caller is authenticated) and read by
-// AuditLog::Write; a sync-API handler runs on one thread, as for the call
-// deadline.
-struct AuditCall {
-  std::string caller;          // principal name, never a token
-  std::string method;          // "antt.registry.v1.RegistryService/CreateUnit"
-  std::string request_sha256;  // hex digest of the request message
-};
-
-// nullptr when the thread serves no call.
-[[nodiscard]] const AuditCall* CurrentAuditCall();
-
-class ScopedAuditCall final {
- public:
-  explicit ScopedAuditCall(AuditCall call);
-  ~ScopedAuditCall();
-  ScopedAuditCall(const ScopedAuditCall&) = delete;
-  ScopedAuditCall& operator=(const ScopedAuditCall&) = delete;
-
- private:
-  AuditCall call_;
-  const AuditCall* previous_;
-};
 
 class AuditLog final {
  public:
@@ -63,7 +39,9 @@ class AuditLog final {
   // naming `target_ids`. A write made while no call is served (the scoring
   // service's mirror of the registry, start-up work) is not a mutating RPC
   // and is committed without a record. Writes are serialized here, so
-  // records are in commit order.
+  // records are in commit order. Internal, and nothing written, when the
+  // use case writing still waits for answers of another service (it would
+  // write again on its next run: common/fetch_scope.h).
   [[nodiscard]] absl::Status Write(rocksdb::WriteBatch* batch,
                                    const std::vector<std::string>& target_ids,
                                    bool sync = false);

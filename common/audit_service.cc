@@ -3,10 +3,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/field_violations.h"
-#include "common/grpc_handler.h"
 #include "common/paging.h"
 
 namespace antt {
+
+using audit::v1::ListAuditRecordsRequest;
+using audit::v1::ListAuditRecordsResponse;
+using audit::v1::VerifyAuditChainRequest;
+using audit::v1::VerifyAuditChainResponse;
 
 const AccessPolicy& AuditAccessPolicy() {
   static const AccessPolicy* const policy = new AccessPolicy(
@@ -15,20 +19,19 @@ const AccessPolicy& AuditAccessPolicy() {
   return *policy;
 }
 
-grpc::Status AuditServiceImpl::ListAuditRecords(
-    grpc::ServerContext* context,
-    const audit::v1::ListAuditRecordsRequest* request,
-    audit::v1::ListAuditRecordsResponse* response) {
-  return Handle(
-      access_, *context, *request, response,
-      [&]() -> absl::StatusOr<audit::v1::ListAuditRecordsResponse> {
-        absl::StatusOr<int> page_size = ResolvePageSize(request->page_size());
+AuditServiceImpl::AuditServiceImpl(AuditLog* log,
+                                   const Authenticator* authenticator)
+    : CallbackService(authenticator, &AuditAccessPolicy()), log_(log) {
+  Unary<ListAuditRecordsRequest>(
+      [this](const Principal&, const ListAuditRecordsRequest& request)
+          -> absl::StatusOr<ListAuditRecordsResponse> {
+        absl::StatusOr<int> page_size = ResolvePageSize(request.page_size());
         if (!page_size.ok()) return page_size.status();
-        const std::string filters = absl::StrCat(request->after_sequence());
+        const std::string filters = absl::StrCat(request.after_sequence());
         absl::StatusOr<std::string> position =
-            DecodePageToken(request->page_token(), filters);
+            DecodePageToken(request.page_token(), filters);
         if (!position.ok()) return position.status();
-        uint64_t after = request->after_sequence();
+        uint64_t after = request.after_sequence();
         if (!position->empty() && !absl::SimpleAtoi(*position, &after)) {
           return InvalidField("page_token", "not a page token of this list");
         }
@@ -36,7 +39,7 @@ grpc::Status AuditServiceImpl::ListAuditRecords(
         absl::StatusOr<std::vector<audit::v1::AuditRecord>> records =
             log_->List(after, *page_size, &more);
         if (!records.ok()) return records.status();
-        audit::v1::ListAuditRecordsResponse page;
+        ListAuditRecordsResponse page;
         for (auto& record : *records) *page.add_records() = std::move(record);
         if (more) {
           page.set_next_page_token(EncodePageToken(
@@ -44,30 +47,24 @@ grpc::Status AuditServiceImpl::ListAuditRecords(
         }
         return page;
       });
-}
-
-grpc::Status AuditServiceImpl::VerifyAuditChain(
-    grpc::ServerContext* context,
-    const audit::v1::VerifyAuditChainRequest* request,
-    audit::v1::VerifyAuditChainResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&]() -> absl::StatusOr<audit::v1::VerifyAuditChainResponse> {
-                  FieldViolations v;
-                  const bool has_sequence = request->anchor_sequence() != 0;
-                  const std::string& hash = request->anchor_hash();
-                  if (has_sequence && hash.size() != 64) {
-                    v.Add("anchor_hash",
-                          "must be the 64 hex digits of the anchored "
-                          "record's hash");
-                  }
-                  if (!has_sequence && !hash.empty()) {
-                    v.Add("anchor_sequence", "is required with anchor_hash");
-                  }
-                  if (!v.empty()) return v.ToStatus();
-                  return log_->Verify(
-                      request->anchor_sequence(), hash,
-                      [context] { return context->IsCancelled(); });
-                });
+  UnaryBlocking<VerifyAuditChainRequest>(
+      [this](
+          const Principal&, const VerifyAuditChainRequest& request,
+          const CallControl& call) -> absl::StatusOr<VerifyAuditChainResponse> {
+        FieldViolations v;
+        const bool has_sequence = request.anchor_sequence() != 0;
+        const std::string& hash = request.anchor_hash();
+        if (has_sequence && hash.size() != 64) {
+          v.Add("anchor_hash",
+                "must be the 64 hex digits of the anchored record's hash");
+        }
+        if (!has_sequence && !hash.empty()) {
+          v.Add("anchor_sequence", "is required with anchor_hash");
+        }
+        if (!v.empty()) return v.ToStatus();
+        return log_->Verify(request.anchor_sequence(), hash,
+                            [&call] { return call.IsCancelled(); });
+      });
 }
 
 }  // namespace antt

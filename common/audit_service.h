@@ -7,30 +7,23 @@
 #include "antt/audit/v1/audit.grpc.pb.h"
 #include "common/audit.h"
 #include "common/auth.h"
+#include "common/callback_service.h"
 
 namespace antt {
 
 // The access policy of AuditService: ADMIN only.
 [[nodiscard]] const AccessPolicy& AuditAccessPolicy();
 
-class AuditServiceImpl final : public audit::v1::AuditService::Service {
+// ListAuditRecords reads one page inline; VerifyAuditChain walks the whole
+// chain, so it runs on the server's executor and stops when its caller
+// hangs up.
+class AuditServiceImpl final : public CallbackService<audit::v1::AuditService> {
  public:
   // `log` and `authenticator` are not owned and must outlive the service.
-  AuditServiceImpl(AuditLog* log, const Authenticator* authenticator)
-      : log_(log), access_{authenticator, &AuditAccessPolicy()} {}
-
-  grpc::Status ListAuditRecords(
-      grpc::ServerContext* context,
-      const audit::v1::ListAuditRecordsRequest* request,
-      audit::v1::ListAuditRecordsResponse* response) override;
-  grpc::Status VerifyAuditChain(
-      grpc::ServerContext* context,
-      const audit::v1::VerifyAuditChainRequest* request,
-      audit::v1::VerifyAuditChainResponse* response) override;
+  AuditServiceImpl(AuditLog* log, const Authenticator* authenticator);
 
  private:
   AuditLog* log_;
-  AccessControl access_;
 };
 
 }  // namespace antt

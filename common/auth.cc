@@ -150,7 +150,7 @@ absl::Status Authenticator::Reload() {
 }
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
-    const grpc::ServerContext& context) const {
+    const grpc::ServerContextBase& context) const {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) return AuthenticateHeader(nullptr);
@@ -209,17 +209,11 @@ AccessPolicy::AccessPolicy(const google::protobuf::ServiceDescriptor* service,
 
 absl::Status AccessPolicy::Validate() const {
   std::vector<std::string> missing;
-  std::vector<std::string> misnamed;
   for (int i = 0; i < service_->method_count(); ++i) {
     const google::protobuf::MethodDescriptor* method = service_->method(i);
     if (!rules_.contains(method->name())) missing.push_back(method->name());
-    // Handle() finds the rule by the request type's name (MRequest → M):
-    // a method taking another method's request would get that one's rule.
-    if (method->input_type()->name() != method->name() + "Request") {
-      misnamed.push_back(method->name());
-    }
   }
-  if (missing.empty() && unknown_.empty() && misnamed.empty()) {
+  if (missing.empty() && unknown_.empty()) {
     return absl::OkStatus();
   }
   std::string message =
@@ -230,10 +224,6 @@ absl::Status AccessPolicy::Validate() const {
   if (!unknown_.empty()) {
     absl::StrAppend(&message, " rules for unknown methods ",
                     absl::StrJoin(unknown_, ", "));
-  }
-  if (!misnamed.empty()) {
-    absl::StrAppend(&message, " methods whose request is not named after them ",
-                    absl::StrJoin(misnamed, ", "));
   }
   return absl::FailedPreconditionError(message);
 }
@@ -251,7 +241,7 @@ Roles AccessPolicy::RolesFor(absl::string_view method) const {
 }
 
 absl::StatusOr<Principal> AccessControl::Admit(
-    const grpc::ServerContext& context, absl::string_view method) const {
+    const grpc::ServerContextBase& context, absl::string_view method) const {
   absl::StatusOr<Principal> caller = authenticator->Authenticate(context);
   if (!caller.ok()) return caller.status();
   if ((policy->RolesFor(method) & static_cast<Roles>(caller->role)) == 0) {
@@ -260,6 +250,23 @@ absl::StatusOr<Principal> AccessControl::Admit(
                      policy->service()->name(), ".", method));
   }
   return caller;
+}
+
+grpc::Status TokenAuthProcessor::Process(const InputMetadata& auth_metadata,
+                                         grpc::AuthContext*, OutputMetadata*,
+                                         OutputMetadata*) {
+  auto it = auth_metadata.find("authorization");
+  std::string header;
+  if (it != auth_metadata.end()) {
+    header.assign(it->second.data(), it->second.size());
+  }
+  absl::StatusOr<Principal> caller = authenticator_->AuthenticateHeader(
+      it == auth_metadata.end() ? nullptr : &header);
+  if (!caller.ok()) {
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                        std::string(caller.status().message()));
+  }
+  return grpc::Status::OK;
 }
 
 }  // namespace antt

@@ -1,20 +1,23 @@
 #ifndef ANTT_COMMON_AUTH_H_
 #define ANTT_COMMON_AUTH_H_
 
-// Who is calling, and may they call this method (SPEC sections 4 and 6).
+// Who is calling, and may they call this method.
 //
 // Callers present `authorization: Bearer <token>`. The principals file holds
 // only the SHA-256 of each token:
 //   {"principals": [{"name": "...", "token_sha256": "<hex>", "role": "OFFICER",
 //                    "area_code": "45", "edition": "2025-06"}]}
 // A presented token is hashed and compared with every entry in constant time.
-// Missing, malformed or unknown credentials are UNAUTHENTICATED; a role the
-// method's AccessPolicy does not admit is PERMISSION_DENIED. Area scope (an
+// Missing, malformed or unknown credentials are UNAUTHENTICATED — on a TLS
+// port for every call, whatever the service (reflection too), by the
+// TokenAuthProcessor before any handler runs; a role the method's
+// AccessPolicy does not admit is PERMISSION_DENIED. Area scope (an
 // OFFICER limited to one area) depends on the records a call touches, so the
 // services check it themselves with Principal::InArea (common/principal.h,
 // which domain code includes without gRPC).
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/security/auth_metadata_processor.h>
 
 #include <cstdint>
 #include <memory>
@@ -66,7 +69,7 @@ class Authenticator final {
 
   // The caller of `context`, from its `authorization` metadata.
   [[nodiscard]] absl::StatusOr<Principal> Authenticate(
-      const grpc::ServerContext& context) const;
+      const grpc::ServerContextBase& context) const;
   // The same, from the metadata value alone (nullptr: header absent).
   [[nodiscard]] absl::StatusOr<Principal> AuthenticateHeader(
       const std::string* authorization) const;
@@ -115,7 +118,27 @@ struct AccessControl {
 
   // UNAUTHENTICATED or PERMISSION_DENIED, or the caller of `method`.
   [[nodiscard]] absl::StatusOr<Principal> Admit(
-      const grpc::ServerContext& context, absl::string_view method) const;
+      const grpc::ServerContextBase& context, absl::string_view method) const;
+};
+
+// Refuses, on a TLS port, every call without a valid bearer token before any
+// service sees it: ANTT's own, reflection, and paths no service serves.
+// Non-blocking: gRPC runs it inline, as a token check is a hash and a few
+// compares. Roles stay with each method's AccessPolicy.
+class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
+ public:
+  // Not owned; must outlive the server.
+  explicit TokenAuthProcessor(const Authenticator* authenticator)
+      : authenticator_(authenticator) {}
+
+  bool IsBlocking() const override { return false; }
+  grpc::Status Process(const InputMetadata& auth_metadata,
+                       grpc::AuthContext* context,
+                       OutputMetadata* consumed_auth_metadata,
+                       OutputMetadata* response_metadata) override;
+
+ private:
+  const Authenticator* authenticator_;
 };
 
 }  // namespace antt

@@ -1,10 +1,7 @@
 #include "common/dependency.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 
 namespace antt {
@@ -19,22 +16,15 @@ std::shared_ptr<grpc::Channel> DependencyChannel(
   return grpc::CreateCustomChannel(address, std::move(credentials), args);
 }
 
-std::unique_ptr<grpc::ClientContext> DependencyContext(
-    absl::Duration deadline) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  // Never past the deadline of the call being served.
-  context->set_deadline(absl::ToChronoTime(
-      std::min(absl::Now() + deadline, CurrentCallDeadline())));
-  return context;
-}
-
 absl::Status DependencyError(const grpc::Status& status,
                              absl::string_view service,
-                             absl::string_view address) {
+                             absl::string_view address,
+                             absl::Time call_deadline) {
   // Our own caller's deadline ran out while we waited: say so, not that the
   // dependency is unreachable.
-  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
-      absl::Now() >= CurrentCallDeadline()) {
+  if ((status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+       status.error_code() == grpc::StatusCode::CANCELLED) &&
+      absl::Now() >= call_deadline) {
     return absl::DeadlineExceededError(absl::StrCat(
         "the call's deadline passed while waiting for the ", service));
   }

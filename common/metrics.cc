@@ -154,7 +154,7 @@ bool IsCompiledInMethod(absl::string_view method) {
              nullptr;
 }
 
-CallMetrics::MethodStats* CallMetrics::StatsFor(absl::string_view method) {
+CallMetrics::MethodStats* CallMetrics::ForMethod(absl::string_view method) {
   {
     absl::ReaderMutexLock lock(&mu_);
     auto it = methods_.find(method);
@@ -169,22 +169,21 @@ CallMetrics::MethodStats* CallMetrics::StatsFor(absl::string_view method) {
   return stats.get();
 }
 
-void CallMetrics::Record(absl::string_view method, grpc::StatusCode code,
-                         absl::Duration latency) {
-  MethodStats* stats = StatsFor(method);
+void CallMetrics::MethodStats::Record(grpc::StatusCode code,
+                                      absl::Duration latency) {
   int code_index = static_cast<int>(code);
   if (code_index < 0 || code_index >= kCodes) {
     code_index = static_cast<int>(grpc::StatusCode::UNKNOWN);
   }
-  stats->calls[code_index].fetch_add(1, std::memory_order_relaxed);
+  calls_[code_index].fetch_add(1, std::memory_order_relaxed);
   const double seconds = absl::ToDoubleSeconds(latency);
   const size_t bucket = std::lower_bound(kCallDurationBuckets.begin(),
                                          kCallDurationBuckets.end(), seconds) -
                         kCallDurationBuckets.begin();
-  stats->buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-  stats->sum_nanos.fetch_add(static_cast<uint64_t>(std::max<int64_t>(
-                                 0, absl::ToInt64Nanoseconds(latency))),
-                             std::memory_order_relaxed);
+  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+  sum_nanos_.fetch_add(static_cast<uint64_t>(std::max<int64_t>(
+                           0, absl::ToInt64Nanoseconds(latency))),
+                       std::memory_order_relaxed);
 }
 
 std::string CallMetrics::Render(const GaugeCollector& gauges) const {
@@ -211,7 +210,8 @@ std::string CallMetrics::Render(const GaugeCollector& gauges) const {
                "counter");
   for (const auto& [method, stats] : methods) {
     for (int code = 0; code < kCodes; ++code) {
-      const uint64_t count = stats->calls[code].load(std::memory_order_relaxed);
+      const uint64_t count =
+          stats->calls_[code].load(std::memory_order_relaxed);
       if (count == 0) continue;
       absl::StrAppend(
           &out, "antt_grpc_calls_total",
@@ -228,7 +228,7 @@ std::string CallMetrics::Render(const GaugeCollector& gauges) const {
     const std::string escaped = EscapeLabelValue(method);
     uint64_t cumulative = 0;
     for (size_t i = 0; i <= kCallDurationBuckets.size(); ++i) {
-      cumulative += stats->buckets[i].load(std::memory_order_relaxed);
+      cumulative += stats->buckets_[i].load(std::memory_order_relaxed);
       const std::string le =
           i < kCallDurationBuckets.size()
               ? absl::StrFormat("%g", kCallDurationBuckets[i])
@@ -237,7 +237,7 @@ std::string CallMetrics::Render(const GaugeCollector& gauges) const {
                       escaped, "\",le=\"", le, "\"} ", cumulative, "\n");
     }
     const double sum =
-        static_cast<double>(stats->sum_nanos.load(std::memory_order_relaxed)) /
+        static_cast<double>(stats->sum_nanos_.load(std::memory_order_relaxed)) /
         1e9;
     absl::StrAppend(&out, "antt_grpc_call_duration_seconds_sum{method=\"",
                     escaped, "\"} ", FormatValue(sum), "\n",

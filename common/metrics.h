@@ -92,12 +92,30 @@ struct BuildInfo {
 };
 
 // The calls of one server: counters per method and code, a latency
-// histogram per method, and the number in flight. Thread-safe. Recording is
-// lock-free (relaxed atomic adds) once a method has been seen; the first
-// call of a method adds its counters under a lock, and readers of the
-// method table share that lock.
+// histogram per method, and the number in flight. Thread-safe. A method's
+// counters are created on its first use (under a lock); the servers take a
+// MethodStats for each of their methods once, at start, and record every
+// call on it with relaxed atomic adds, never touching the lock.
 class CallMetrics final {
  public:
+  static constexpr int kCodes = 17;  // OK … UNAUTHENTICATED
+
+  // The counters of one method.
+  class MethodStats final {
+   public:
+    // Counts one finished call with `code` that took `latency`.
+    void Record(grpc::StatusCode code, absl::Duration latency);
+
+   private:
+    friend class CallMetrics;
+    std::array<std::atomic<uint64_t>, kCodes> calls_{};
+    // Not cumulative: bucket i counts latencies in (bound[i-1], bound[i]];
+    // the last one those above every bound. Render accumulates.
+    std::array<std::atomic<uint64_t>, kCallDurationBuckets.size() + 1>
+        buckets_{};
+    std::atomic<uint64_t> sum_nanos_{0};
+  };
+
   // Calls of a method `known` refuses are counted as method="unknown": a
   // caller sending made-up paths cannot grow the set of series.
   explicit CallMetrics(
@@ -111,27 +129,21 @@ class CallMetrics final {
   void CallStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   void CallEnded() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
 
+  // The counters of `method` ("/package.Service/Method"), or those of
+  // "unknown"; valid as long as this object.
+  [[nodiscard]] MethodStats* ForMethod(absl::string_view method);
+
   // Counts one finished call of `method` with `code` that took `latency`.
   void Record(absl::string_view method, grpc::StatusCode code,
-              absl::Duration latency);
+              absl::Duration latency) {
+    ForMethod(method)->Record(code, latency);
+  }
 
   // The whole exposition: build info, calls, and the gauges `gauges` adds
   // (when set).
   [[nodiscard]] std::string Render(const GaugeCollector& gauges = {}) const;
 
  private:
-  static constexpr int kCodes = 17;  // OK … UNAUTHENTICATED
-  struct MethodStats {
-    std::array<std::atomic<uint64_t>, kCodes> calls{};
-    // Not cumulative: bucket i counts latencies in (bound[i-1], bound[i]];
-    // the last one those above every bound. Render accumulates.
-    std::array<std::atomic<uint64_t>, kCallDurationBuckets.size() + 1>
-        buckets{};
-    std::atomic<uint64_t> sum_nanos{0};
-  };
-
-  MethodStats* StatsFor(absl::string_view method);
-
   const BuildInfo build_;
   const std::function<bool(absl::string_view)> known_;
   std::atomic<int64_t> in_flight_{0};

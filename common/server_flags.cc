@@ -25,8 +25,25 @@ ABSL_FLAG(std::string, principals_file, "",
 ABSL_FLAG(std::string, service_token_file, "",
           "file holding the bearer token this server sends on its calls to "
           "other ANTT services");
-ABSL_FLAG(int, max_threads, 64,
-          "upper bound on gRPC handler threads; past it calls are shed with "
+ABSL_FLAG(int, max_threads, 8,
+          "threads of gRPC's synchronous server, which only server "
+          "reflection uses; past them reflection calls are shed with "
+          "RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "HTTP/2 streams (calls) one connection may have open at once");
+ABSL_FLAG(int, max_open_streams, 1000,
+          "long-lived streams (health Watch, ImportUnits) open at once over "
+          "all connections; past it new ones are RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_message_bytes, 4 << 20,
+          "largest gRPC message received or sent, in bytes");
+ABSL_FLAG(int, stream_idle_timeout_seconds, 60,
+          "a client stream (ImportUnits) with no message for this long is "
+          "ended with DEADLINE_EXCEEDED");
+ABSL_FLAG(int, blocking_threads, 2,
+          "threads for work that may block for long (backups, audit chain "
+          "verification, decisions written with fsync)");
+ABSL_FLAG(int, blocking_queue, 64,
+          "such work waiting for a thread; past it calls are "
           "RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, drain_seconds, 20,
           "on SIGTERM, how long in-flight calls may take to finish");
@@ -102,6 +119,13 @@ ServerOptions ServerOptionsFromFlags(std::string service_name,
   options.tls = security.tls;
   options.authenticator = security.authenticator.get();
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.max_open_streams = absl::GetFlag(FLAGS_max_open_streams);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.stream_idle_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_stream_idle_timeout_seconds));
+  options.blocking_threads = absl::GetFlag(FLAGS_blocking_threads);
+  options.blocking_queue = absl::GetFlag(FLAGS_blocking_queue);
   options.drain_timeout = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
   options.drain_delay = absl::Seconds(absl::GetFlag(FLAGS_drain_delay_seconds));
   return options;

@@ -2,8 +2,11 @@
 #define ANTT_COMMON_SERVER_FLAGS_H_
 
 // The flags every ANTT server shares (--insecure, --tls_cert, --tls_key,
-// --tls_ca, --principals_file, --service_token_file, --max_threads,
-// --drain_seconds, --drain_delay_seconds) and the loop every main() runs.
+// --tls_ca, --principals_file, --service_token_file, --drain_seconds,
+// --drain_delay_seconds, and the serving bounds --max_threads,
+// --max_concurrent_streams, --max_open_streams, --max_message_bytes,
+// --stream_idle_timeout_seconds, --blocking_threads, --blocking_queue) and
+// the loop every main() runs.
 // Each binary defines its own --listen, --metrics_listen and --health_listen,
 // whose default ports differ.
 

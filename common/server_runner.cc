@@ -33,10 +33,6 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-constexpr char kInsecureWarning[] =
-    "INSECURE MODE: plaintext gRPC, no authentication. Local demo only; "
-    "never expose this port.";
-
 // Reads a top-level string field `request_id` from a request message, when the
 // method is one of ours (so the message is a generated protobuf message).
 std::string RequestIdOf(const google::protobuf::Message& message) {
@@ -177,21 +173,27 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
   bool reported_ = false;
 };
 
+// Logs the calls no ANTT service sees itself: server reflection, and paths
+// nothing serves (UNIMPLEMENTED). ANTT's own calls get no interceptor; their
+// CallRecord (common/callback_service.h) logs them.
 class CallLogInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  // `options` and `metrics` outlive the server (GrpcServer holds them).
-  CallLogInterceptorFactory(const ServerOptions* options, CallMetrics* metrics)
-      : options_(options), metrics_(metrics) {}
+  // All three outlive the server (GrpcServer holds them).
+  CallLogInterceptorFactory(const ServerOptions* options, CallMetrics* metrics,
+                            const absl::flat_hash_set<std::string>* routed)
+      : options_(options), metrics_(metrics), routed_(routed) {}
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
+    if (routed_->contains(info->method())) return nullptr;
     return new CallLogInterceptor(info, options_, metrics_);
   }
 
  private:
   const ServerOptions* options_;
   CallMetrics* metrics_;
+  const absl::flat_hash_set<std::string>* routed_;
 };
 
 // Removes the plugins every ServerBuilder inherits from process-wide
@@ -208,92 +210,8 @@ class WithoutPlugins final : public grpc::ServerBuilderOption {
 
 }  // namespace
 
-// grpc.health.v1.Health on the plaintext health port, answering with the
-// main server's status, which GrpcServer sets. gRPC's default health service
-// cannot serve there: it is registered only when the server starts, and a
-// server with no method of its own does not start. A sync service can.
-// Thread-safe.
-class HealthMirror final : public grpc::health::v1::Health::Service {
- public:
-  using HealthCheckRequest = grpc::health::v1::HealthCheckRequest;
-  using HealthCheckResponse = grpc::health::v1::HealthCheckResponse;
-
-  explicit HealthMirror(std::string service_name)
-      : service_name_(std::move(service_name)) {}
-
-  void SetServing(bool serving) {
-    absl::MutexLock lock(&mu_);
-    serving_ = serving;
-  }
-  // Ends every Watch, so the health port can close at once.
-  void EndWatches() {
-    absl::MutexLock lock(&mu_);
-    ended_ = true;
-  }
-
-  // SERVING or NOT_SERVING for "" and the service's name, as the main port
-  // answers; NOT_FOUND for any other name, as gRPC's own service does.
-  grpc::Status Check(grpc::ServerContext*, const HealthCheckRequest* request,
-                     HealthCheckResponse* response) override {
-    if (!Known(request->service())) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown service");
-    }
-    absl::MutexLock lock(&mu_);
-    response->set_status(Status(serving_));
-    return grpc::Status::OK;
-  }
-
-  // The status now and at every change, until the caller hangs up or the
-  // port closes; SERVICE_UNKNOWN once for another name.
-  grpc::Status Watch(grpc::ServerContext* context,
-                     const HealthCheckRequest* request,
-                     grpc::ServerWriter<HealthCheckResponse>* writer) override {
-    HealthCheckResponse response;
-    if (!Known(request->service())) {
-      response.set_status(HealthCheckResponse::SERVICE_UNKNOWN);
-      writer->Write(response);
-      return grpc::Status::OK;
-    }
-    std::optional<bool> sent;
-    while (!context->IsCancelled()) {
-      bool serving = false;
-      {
-        absl::MutexLock lock(&mu_);
-        auto changed = [this, &sent]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          return ended_ || !sent.has_value() || *sent != serving_;
-        };
-        // Cancellation is not a condition the mutex sees: look again every
-        // so often.
-        mu_.AwaitWithTimeout(absl::Condition(&changed), absl::Seconds(1));
-        if (ended_) return grpc::Status::OK;
-        if (sent.has_value() && *sent == serving_) continue;
-        serving = serving_;
-      }
-      response.set_status(Status(serving));
-      if (!writer->Write(response)) break;
-      sent = serving;
-    }
-    return grpc::Status(grpc::StatusCode::CANCELLED, "the caller hung up");
-  }
-
- private:
-  static HealthCheckResponse::ServingStatus Status(bool serving) {
-    return serving ? HealthCheckResponse::SERVING
-                   : HealthCheckResponse::NOT_SERVING;
-  }
-  bool Known(const std::string& service) const {
-    return service.empty() || service == service_name_;
-  }
-
-  const std::string service_name_;
-  absl::Mutex mu_;
-  bool serving_ ABSL_GUARDED_BY(mu_) = false;
-  bool ended_ ABSL_GUARDED_BY(mu_) = false;
-};
-
 namespace {
 
-// TLS, mutual when a CA is given; plaintext only when asked for.
 // Whether `listen` (host:port) binds a loopback address only.
 bool IsLoopback(absl::string_view listen) {
   const size_t colon = listen.rfind(':');
@@ -341,7 +259,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
     ssl.client_certificate_request =
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
-  return grpc::SslServerCredentials(ssl);
+  if (options.authenticator == nullptr) {
+    return absl::InvalidArgumentError(
+        "a TLS server needs an authenticator (--principals_file)");
+  }
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::SslServerCredentials(ssl);
+  credentials->SetAuthMetadataProcessor(
+      std::make_shared<TokenAuthProcessor>(options.authenticator));
+  return credentials;
 }
 
 // Protobuf writes its own warnings (e.g. a string field that is not UTF-8)
@@ -362,6 +288,18 @@ void GrpcLogToJson(gpr_log_func_args* args) {
       "grpc",
       {{"detail", args->message},
        {"source", absl::StrCat(args->file, ":", args->line)}});
+}
+
+// The bounds every port of a server shares: streams per connection,
+// message sizes, and keepalive pings that find dead peers so their calls
+// end.
+void ApplyLimits(const ServerOptions& options, grpc::ServerBuilder* builder) {
+  builder->AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                              options.max_concurrent_streams);
+  builder->SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder->SetMaxSendMessageSize(options.max_message_bytes);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
 }
 
 sigset_t TerminationSignals() {
@@ -412,110 +350,133 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     return absl::InvalidArgumentError(
         "--drain_delay_seconds must not be negative");
   }
+  if (options.max_threads < 1 || options.max_concurrent_streams < 1 ||
+      options.max_open_streams < 1 || options.max_message_bytes < 1024 ||
+      options.blocking_threads < 1 || options.blocking_queue < 1 ||
+      options.stream_idle_timeout < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "--max_threads, --max_concurrent_streams, --max_open_streams, "
+        "--blocking_threads and --blocking_queue must be at least 1, "
+        "--max_message_bytes at least 1024 and "
+        "--stream_idle_timeout_seconds at least 1");
+  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ServerCredentials(options);
   if (!credentials.ok()) return credentials.status();
   google::protobuf::SetLogHandler(&ProtobufLogToJson);
   gpr_set_log_function(&GrpcLogToJson);
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  // The services, interceptors and health read what the GrpcServer keeps,
+  // so it exists before the server starts.
+  std::unique_ptr<GrpcServer> running(new GrpcServer(options));
+  GrpcServer& self = *running;
+  self.health_ = std::make_unique<HealthService>(
+      &self.health_state_, options.authenticator != nullptr
+                               ? options.authenticator
+                               : self.anyone_.get());
 
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, *credentials, &port);
+  // The health service is ours (on the callback API), not gRPC's default.
+  builder.SetOption(
+      std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(nullptr));
   grpc::ResourceQuota quota(options.service_name);
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
-  for (grpc::Service* service : services) builder.RegisterService(service);
-
+  ApplyLimits(options, &builder);
+  std::vector<grpc::Service*> all = services;
+  all.push_back(self.health_.get());
+  for (grpc::Service* service : all) {
+    if (auto* core = dynamic_cast<ServiceCore*>(service); core != nullptr) {
+      if (absl::Status s = core->CheckRouted(); !s.ok()) return s;
+      core->Attach(&self.env_);
+      for (std::string& path : core->RoutedPaths()) {
+        self.routed_paths_.insert(std::move(path));
+      }
+    }
+    builder.RegisterService(service);
+  }
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
-  // The interceptors read the options and metrics the GrpcServer keeps, so
-  // it exists before the server starts.
-  std::unique_ptr<GrpcServer> running(new GrpcServer(options));
   interceptors.push_back(std::make_unique<CallLogInterceptorFactory>(
-      &running->options_, running->metrics_.get()));
+      &self.options_, self.metrics_.get(), &self.routed_paths_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
-  running->server_ = builder.BuildAndStart();
-  if (running->server_ == nullptr || port == 0) {
-    running->shut_down_ = true;
+  self.server_ = builder.BuildAndStart();
+  if (self.server_ == nullptr || port == 0) {
+    self.shut_down_ = true;
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen));
   }
-  running->port_ = port;
+  self.port_ = port;
   // A failure past this point stops the main server without logging a drain.
-  auto fail = [&running](absl::Status status) {
-    running->shut_down_ = true;
-    running->server_->Shutdown(std::chrono::system_clock::now());
-    running->server_->Wait();
+  auto fail = [&self](absl::Status status) {
+    self.shut_down_ = true;
+    self.health_state_.EndWatches();
+    self.server_->Shutdown(std::chrono::system_clock::now());
+    self.server_->Wait();
     return status;
   };
 
   if (!options.health_listen.empty()) {
     // Plaintext on purpose: it tells only whether the server serves, and
     // Kubernetes' gRPC probes cannot present TLS. Nothing else is served
-    // there — no reflection, no interceptors.
-    running->health_mirror_ =
-        std::make_unique<HealthMirror>(options.service_name);
+    // there — no reflection, no interceptors — and its calls, which only
+    // probes make, are not logged.
+    self.health_port_service_ = std::make_unique<HealthService>(
+        &self.health_state_, self.anyone_.get());
+    self.health_port_service_->Attach(&self.health_env_);
     grpc::ServerBuilder health_builder;
     int health_port = 0;
     health_builder.AddListeningPort(
         options.health_listen, grpc::InsecureServerCredentials(), &health_port);
-    health_builder.RegisterService(running->health_mirror_.get());
+    health_builder.RegisterService(self.health_port_service_.get());
     // A port in use is an error, not a port shared with another process
     // whose status the probes would see half the time.
     health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     health_builder.SetOption(std::make_unique<WithoutPlugins>());
-    // No default health service next to the mirror.
     health_builder.SetOption(
         std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(nullptr));
-    grpc::ResourceQuota health_quota(options.service_name + " health");
-    health_quota.SetMaxThreads(8);
-    health_builder.SetResourceQuota(health_quota);
-    running->health_server_ = health_builder.BuildAndStart();
-    if (running->health_server_ == nullptr || health_port == 0) {
+    ApplyLimits(options, &health_builder);
+    self.health_server_ = health_builder.BuildAndStart();
+    if (self.health_server_ == nullptr || health_port == 0) {
       return fail(absl::UnavailableError(absl::StrCat(
           "--health_listen: cannot listen on ", options.health_listen)));
     }
-    running->health_port_ = health_port;
+    self.health_port_ = health_port;
   }
   if (!options.metrics_listen.empty()) {
-    const CallMetrics* metrics = running->metrics_.get();
+    const CallMetrics* metrics = self.metrics_.get();
     absl::StatusOr<std::unique_ptr<MetricsServer>> metrics_server =
         MetricsServer::Start(options.metrics_listen,
                              [metrics, gauges = options.gauges] {
                                return metrics->Render(gauges);
                              });
     if (!metrics_server.ok()) {
-      if (running->health_server_ != nullptr) {
-        running->health_mirror_->EndWatches();
-        running->health_server_->Shutdown(std::chrono::system_clock::now());
-        running->health_server_->Wait();
+      if (self.health_server_ != nullptr) {
+        self.health_server_->Shutdown(std::chrono::system_clock::now());
+        self.health_server_->Wait();
       }
       return fail(metrics_server.status());
     }
-    running->metrics_server_ = *std::move(metrics_server);
+    self.metrics_server_ = *std::move(metrics_server);
   }
 
-  auto* health = running->server_->GetHealthCheckService();
-  health->SetServingStatus("", true);
-  health->SetServingStatus(options.service_name, true);
-  if (running->health_mirror_ != nullptr) {
-    running->health_mirror_->SetServing(true);
-  }
-  if (running->health_server_ != nullptr) {
+  self.health_state_.SetServing(true);
+  if (self.health_server_ != nullptr) {
     LogInfo("health port listening: plaintext, grpc.health.v1.Health only",
             {{"service", options.service_name},
              {"health_listen", options.health_listen},
-             {"health_port", running->health_port_}});
+             {"health_port", self.health_port_}});
   }
-  if (running->metrics_server_ != nullptr) {
+  if (self.metrics_server_ != nullptr) {
     LogInfo("metrics port listening: plain HTTP, GET /metrics",
             {{"service", options.service_name},
              {"metrics_listen", options.metrics_listen},
-             {"metrics_port", running->metrics_server_->port()}});
+             {"metrics_port", self.metrics_server_->port()}});
   }
   LogInfo("listening",
           {{"service", options.service_name},
@@ -533,7 +494,20 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 GrpcServer::GrpcServer(ServerOptions options)
     : options_(std::move(options)),
       metrics_(std::make_unique<CallMetrics>(
-          BuildInfo::Current(options_.service_name))) {}
+          BuildInfo::Current(options_.service_name))),
+      health_state_(options_.service_name),
+      blocking_(options_.service_name + " blocking work",
+                options_.blocking_threads,
+                static_cast<size_t>(options_.blocking_queue)),
+      streams_(options_.max_open_streams, options_.stream_idle_timeout),
+      anyone_(Authenticator::Insecure()) {
+  env_.metrics = metrics_.get();
+  env_.insecure = options_.insecure;
+  env_.blocking = &blocking_;
+  env_.streams = &streams_;
+  health_env_ = env_;
+  health_env_.metrics = nullptr;
+}
 
 GrpcServer::~GrpcServer() { Shutdown(absl::Now()); }
 
@@ -541,14 +515,10 @@ int GrpcServer::metrics_port() const {
   return metrics_server_ == nullptr ? 0 : metrics_server_->port();
 }
 
-void GrpcServer::ReportNotServing() {
-  // Shutdown() turns every name NOT_SERVING and ignores later updates.
-  server_->GetHealthCheckService()->Shutdown();
-  if (health_mirror_ != nullptr) health_mirror_->SetServing(false);
-}
+void GrpcServer::ReportNotServing() { health_state_.SetServing(false); }
 
 void GrpcServer::Drain() {
-  if (shut_down_) return;
+  if (shut_down_ || server_ == nullptr) return;
   ReportNotServing();
   if (options_.drain_delay > absl::ZeroDuration()) {
     // Load balancers and endpoints controllers notice NOT_SERVING (or the
@@ -563,22 +533,24 @@ void GrpcServer::Drain() {
 }
 
 void GrpcServer::Shutdown(absl::Time deadline) {
-  if (shut_down_) return;
+  if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
-  // Tell load balancers and probes first, then drain.
+  // Tell load balancers and probes first, then drain. Watch streams have
+  // heard NOT_SERVING and end now, so they do not hold the drain.
   ReportNotServing();
+  health_state_.EndWatches();
   LogInfo("draining", {{"service", options_.service_name}});
   server_->Shutdown(absl::ToChronoTime(deadline));
   server_->Wait();
   // Probes see NOT_SERVING until the main port has closed; metrics are
   // scraped until then too.
   if (health_server_ != nullptr) {
-    health_mirror_->EndWatches();
     health_server_->Shutdown(std::chrono::system_clock::now());
     health_server_->Wait();
   }
   if (metrics_server_ != nullptr) metrics_server_->Stop();
   LogInfo("stopped", {{"service", options_.service_name}});
+  FlushLog();
 }
 
 void BlockTerminationSignals() {

@@ -8,14 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/callback_service.h"
+#include "common/executor.h"
+#include "common/health_service.h"
 #include "common/metrics.h"
 
 namespace antt {
-
-class HealthMirror;  // server_runner.cc
 
 // PEM files of a TLS server (paths).
 struct TlsFiles {
@@ -37,13 +39,30 @@ struct ServerOptions {
   // with TLS files; without it, `tls` needs a cert and a key.
   bool insecure = false;
   TlsFiles tls;
-  // Names callers in the call log (not owned; nullptr: peers only).
+  // Who may call. Required with TLS: its TokenAuthProcessor refuses every
+  // call without a valid token before any service sees it. Not owned;
+  // nullptr in insecure mode means everyone is an ADMIN ("insecure").
   const Authenticator* authenticator = nullptr;
-  // Sync-server threads are bounded by a ResourceQuota. When all are busy,
-  // gRPC sheds the call with RESOURCE_EXHAUSTED ("Server Threadpool
-  // Exhausted"), which clients retry with backoff; 64 threads absorbed 32
-  // concurrent callers with no rejections (README, Measurements).
-  int max_threads = 64;
+  // Threads of gRPC's synchronous server, which only server reflection
+  // still uses (ANTT's services and health are on the callback API). When
+  // all are busy, reflection calls are shed with RESOURCE_EXHAUSTED.
+  int max_threads = 8;
+  // HTTP/2 streams one connection may have open at once; a client past it
+  // waits for one to end.
+  int max_concurrent_streams = 100;
+  // Long-lived streams (health Watch, ImportUnits) open at once over all
+  // connections; past it a new one is RESOURCE_EXHAUSTED.
+  int max_open_streams = 1000;
+  // The largest message received or sent, in bytes.
+  int max_message_bytes = 4 << 20;
+  // A client stream (ImportUnits) with no message for this long is ended
+  // with DEADLINE_EXCEEDED, so an idle client cannot hold it open.
+  absl::Duration stream_idle_timeout = absl::Seconds(60);
+  // Threads and queue for work that may block for long (backups, the walk
+  // of an audit chain, decisions written with fsync); past the queue,
+  // RESOURCE_EXHAUSTED.
+  int blocking_threads = 2;
+  int blocking_queue = 64;
   // How long SIGTERM waits for in-flight calls before cancelling them.
   absl::Duration drain_timeout = absl::Seconds(20);
   // On SIGTERM, how long the server keeps serving after reporting
@@ -61,13 +80,16 @@ struct ServerOptions {
   GaugeCollector gauges;
 };
 
-// A started gRPC server with the gRPC health service (the service's own name
-// and "" both SERVING), reflection, one JSON log line and metrics per call,
-// and, when asked for, the metrics port and the plaintext health port.
+// A started gRPC server on the callback API (common/callback_service.h)
+// with grpc.health.v1.Health (the service's own name and "" both SERVING),
+// reflection, one JSON log line and metrics per call, and, when asked for,
+// the metrics port and the plaintext health port.
 class GrpcServer final {
  public:
   // Builds and starts a server for `services` (not owned; they must outlive
-  // the server). Fails when the address cannot be bound.
+  // the server). ANTT services (ServiceCore) get the server's environment;
+  // one with a method left unrouted is refused. Fails when the address
+  // cannot be bound.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
       const ServerOptions& options,
       const std::vector<grpc::Service*>& services);
@@ -81,6 +103,8 @@ class GrpcServer final {
   [[nodiscard]] int health_port() const { return health_port_; }
   [[nodiscard]] grpc::Server* server() { return server_.get(); }
   [[nodiscard]] const CallMetrics& metrics() const { return *metrics_; }
+  // Long-lived streams (health Watch, ImportUnits) open now, on both ports.
+  [[nodiscard]] int open_streams() const { return streams_.open(); }
 
   // What SIGTERM does: health → NOT_SERVING on both ports, keep serving for
   // options.drain_delay, then Shutdown(now + options.drain_timeout).
@@ -96,11 +120,24 @@ class GrpcServer final {
 
   void ReportNotServing();
 
+  // Declared in the order they must outlive each other: the servers go
+  // first, then the services and the environment their calls use.
   ServerOptions options_;
   std::unique_ptr<CallMetrics> metrics_;
+  HealthState health_state_;
+  Executor blocking_;
+  OpenStreams streams_;
+  // Callers of the plaintext health port (and of the main port in
+  // insecure mode): anyone.
+  std::unique_ptr<Authenticator> anyone_;
+  ServingEnvironment env_;         // the main port's calls
+  ServingEnvironment health_env_;  // the health port's: not logged
+  std::unique_ptr<HealthService> health_;
+  std::unique_ptr<HealthService> health_port_service_;
+  // Paths served by ANTT services; any other (reflection, unknown paths) is
+  // logged by an interceptor.
+  absl::flat_hash_set<std::string> routed_paths_;
   std::unique_ptr<grpc::Server> server_;
-  // The plaintext health port and the health service it serves.
-  std::unique_ptr<HealthMirror> health_mirror_;
   std::unique_ptr<grpc::Server> health_server_;
   std::unique_ptr<MetricsServer> metrics_server_;
   int port_ = 0;

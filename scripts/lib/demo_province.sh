@@ -44,7 +44,16 @@ province=45
 work="$(mktemp -d -t antt-demo.XXXXXX)"
 pids=()
 cleanup() {
-  local pid
+  local rc=$? pid log
+  # A failed run shows the end of each server's log: why a server stopped
+  # answering is there, and the work directory goes with the exit.
+  if [ "$rc" -ne 0 ]; then
+    for log in "$work"/*.log; do
+      [ -f "$log" ] || continue
+      echo "--- last lines of $log" >&2
+      tail -n 15 "$log" >&2
+    done
+  fi
   for pid in "${pids[@]}"; do
     if kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/date.h"
 #include "common/etag.h"
+#include "common/fetch_scope.h"
 #include "common/field_violations.h"
 #include "common/paging.h"
 #include "common/request_id.h"
@@ -173,6 +174,7 @@ absl::StatusOr<Awards::Checked> Awards::Check(const v1::Campaign& campaign,
   facts.last_year = campaign.last_year();
   facts.recipient_kind = RecipientKindOf(n);
   Checked checked;
+  absl::Status failed;  // the first question that failed
   std::string history_unit;
   if (facts.recipient_kind == v1::RECIPIENT_KIND_COLLECTIVE) {
     absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(n.unit_id());
@@ -201,16 +203,25 @@ absl::StatusOr<Awards::Checked> Awards::Check(const v1::Campaign& campaign,
     for (const std::string& unit_id : led) {
       absl::StatusOr<scoring::v1::GetUnitHistoryResponse> history =
           deps_.scoring->GetUnitHistory(unit_id, campaign.last_year());
-      if (!history.ok()) return history.status();
+      // Every history is asked for before a failure is returned, so that
+      // they are all fetched in one round (common/fetch_scope.h).
+      if (!history.ok()) {
+        failed.Update(history.status());
+        continue;
+      }
       facts.led_unit_histories[unit_id] = *std::move(history);
     }
   }
   if (!history_unit.empty()) {
     absl::StatusOr<scoring::v1::GetUnitHistoryResponse> history =
         deps_.scoring->GetUnitHistory(history_unit, campaign.last_year());
-    if (!history.ok()) return history.status();
-    facts.unit_history = *std::move(history);
+    if (history.ok()) {
+      facts.unit_history = *std::move(history);
+    } else {
+      failed.Update(history.status());
+    }
   }
+  if (!failed.ok()) return failed;
   absl::StatusOr<std::vector<v1::Nomination>> mine =
       deps_.store->RecipientNominations(RecipientKey(n));
   if (!mine.ok()) return mine.status();
@@ -267,9 +278,11 @@ absl::Status Awards::CheckNominationInScope(const Principal& caller,
   return CheckRecipientInScope(caller, *n);
 }
 
-absl::StatusOr<v1::Nomination> Awards::Nominate(
+absl::StatusOr<Awards::Prepared> Awards::PrepareNomination(
     const Principal& caller, const v1::NominateRequest& request) {
-  v1::Nomination n = request.nomination();
+  Prepared prepared;
+  v1::Nomination& n = prepared.nomination;
+  n = request.nomination();
   FieldViolations v;
   if (absl::Status s = ValidateNomination(&n, "nomination."); !s.ok()) {
     for (auto& [field, message] : FieldViolationsOf(s)) v.Add(field, message);
@@ -278,19 +291,21 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
     for (auto& [field, message] : FieldViolationsOf(s)) v.Add(field, message);
   }
   if (!v.empty()) return v.ToStatus();
+  prepared.request_key = CallerRequestKey(caller, request.request_id());
   // A retry of an acknowledged request gets the first answer, whatever has
   // changed since (campaign closed, a dependency down) — except that a
   // caller limited to an area needs the registry to show it is theirs.
   absl::StatusOr<std::optional<v1::Nomination>> first =
-      deps_.store->FindNominationByRequest(
-          CallerRequestKey(caller, request.request_id()));
+      deps_.store->FindNominationByRequest(prepared.request_key);
   if (!first.ok()) return first.status();
   if (first->has_value()) {
     // Shown only to a caller who may act on its recipient.
     if (absl::Status s = CheckRecipientInScope(caller, **first); !s.ok()) {
       return s;
     }
-    return **std::move(first);
+    n = **std::move(first);
+    prepared.stored = true;
+    return prepared;
   }
   if (absl::Status s = CheckRecipientInScope(caller, n); !s.ok()) return s;
   absl::StatusOr<v1::Campaign> campaign =
@@ -318,8 +333,20 @@ absl::StatusOr<v1::Nomination> Awards::Nominate(
   n.clear_decision_number();
   n.clear_revoke_reason();
   n.clear_stage_reason();
-  return deps_.store->CreateNomination(
-      std::move(n), CallerRequestKey(caller, request.request_id()));
+  return prepared;
+}
+
+absl::StatusOr<v1::Nomination> Awards::StoreNomination(Prepared prepared) {
+  if (prepared.stored) return std::move(prepared.nomination);
+  return deps_.store->CreateNomination(std::move(prepared.nomination),
+                                       prepared.request_key);
+}
+
+absl::StatusOr<v1::Nomination> Awards::Nominate(
+    const Principal& caller, const v1::NominateRequest& request) {
+  absl::StatusOr<Prepared> prepared = PrepareNomination(caller, request);
+  if (!prepared.ok()) return prepared.status();
+  return StoreNomination(*std::move(prepared));
 }
 
 absl::StatusOr<v1::BatchNominateResponse> Awards::BatchNominate(
@@ -331,24 +358,45 @@ absl::StatusOr<v1::BatchNominateResponse> Awards::BatchNominate(
     return InvalidField("nominations",
                         absl::StrCat("at most ", kMaxBatch, " in one call"));
   }
-  v1::BatchNominateResponse response;
+  // Every item is checked before any is written: the checks ask the
+  // registry and scoring, and all those questions are asked (and fetched)
+  // together before the first write (common/fetch_scope.h).
+  std::vector<absl::StatusOr<Prepared>> items;
+  items.reserve(request.nominations_size());
+  bool pending = false;
   for (int i = 0; i < request.nominations_size(); ++i) {
     v1::NominateRequest one;
     *one.mutable_nomination() = request.nominations(i);
+    items.push_back(PrepareNomination(caller, one));
+    const absl::Status& status = items.back().status();
+    if (IsPendingFetch(status)) {
+      pending = true;
+      continue;
+    }
+    // A dependency that is down would fail the rest the same way.
+    if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) break;
+  }
+  if (pending) return PendingFetchError();
+
+  v1::BatchNominateResponse response;
+  for (size_t i = 0; i < items.size(); ++i) {
     // An item outside the caller's area is refused like any other item.
-    absl::StatusOr<v1::Nomination> created = Nominate(caller, one);
+    absl::StatusOr<v1::Nomination> created =
+        items[i].ok() ? StoreNomination(*std::move(items[i]))
+                      : absl::StatusOr<v1::Nomination>(items[i].status());
     if (created.ok()) {
       *response.add_nominations() = *std::move(created);
       continue;
     }
     v1::BatchError* error = response.add_errors();
-    error->set_index(i);
+    error->set_index(static_cast<int>(i));
     error->set_message(std::string(created.status().message()));
-    // A dependency that is down would fail the rest the same way: report
-    // them as not attempted, and return what was created so far.
+    // Report the items after a dependency failure as not attempted, and
+    // return what was created so far.
     if (absl::IsUnavailable(created.status()) ||
         absl::IsDeadlineExceeded(created.status())) {
-      for (int rest = i + 1; rest < request.nominations_size(); ++rest) {
+      for (int rest = static_cast<int>(i) + 1;
+           rest < request.nominations_size(); ++rest) {
         v1::BatchError* skipped = response.add_errors();
         skipped->set_index(rest);
         skipped->set_message(
@@ -549,14 +597,16 @@ absl::StatusOr<v1::Decision> Awards::IssueDecision(
   if (!v.empty()) return v.ToStatus();
   if (caller.limited_to_area()) {
     std::set<std::string> in_scope;  // recipient keys checked already
+    absl::Status refused;            // the first refusal
     for (const std::string& id : request.nomination_ids()) {
       absl::StatusOr<v1::Nomination> n = deps_.store->GetNomination(id);
       if (!n.ok()) return n.status();
       if (!in_scope.insert(RecipientKey(*n)).second) continue;
-      if (absl::Status s = CheckRecipientInScope(caller, *n); !s.ok()) {
-        return s;
-      }
+      // Every recipient is looked at before a refusal is returned, so
+      // their units are fetched in one round (common/fetch_scope.h).
+      refused.Update(CheckRecipientInScope(caller, *n));
     }
+    if (!refused.ok()) return refused;
   }
   decision.clear_nomination_ids();
 

@@ -85,6 +85,19 @@ class Awards final {
     std::string recipient_name;
   };
 
+  // A nomination checked and ready to store, or the stored answer to a
+  // retried request (`stored`), which writes nothing.
+  struct Prepared {
+    v1::Nomination nomination;
+    std::string request_key;
+    bool stored = false;
+  };
+  // Everything Nominate checks and decides before it writes.
+  [[nodiscard]] absl::StatusOr<Prepared> PrepareNomination(
+      const Principal& caller, const v1::NominateRequest& request);
+  [[nodiscard]] absl::StatusOr<v1::Nomination> StoreNomination(
+      Prepared prepared);
+
   // The nomination's own fields: campaign id, a known award type that takes
   // the recipient's kind, exactly one recipient, achievements text (stored
   // NFC and trimmed).

@@ -1,7 +1,5 @@
 #include "services/awards/awards_service.h"
 
-#include "common/grpc_handler.h"
-
 namespace antt::awards {
 
 const AccessPolicy& AwardsAccessPolicy() {
@@ -28,142 +26,81 @@ const AccessPolicy& AwardsAccessPolicy() {
   return *policy;
 }
 
-grpc::Status AwardsServiceImpl::ListAwardTypes(
-    grpc::ServerContext* context, const v1::ListAwardTypesRequest* request,
-    v1::ListAwardTypesResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&] { return awards_->ListAwardTypes(*request); });
-}
-
-grpc::Status AwardsServiceImpl::CreateCampaign(
-    grpc::ServerContext* context, const v1::CreateCampaignRequest* request,
-    v1::Campaign* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->CreateCampaign(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::GetCampaign(
-    grpc::ServerContext* context, const v1::GetCampaignRequest* request,
-    v1::Campaign* response) {
-  return Handle(access_, *context, *request, response,
-                [&] { return awards_->GetCampaign(*request); });
-}
-
-grpc::Status AwardsServiceImpl::ListCampaigns(
-    grpc::ServerContext* context, const v1::ListCampaignsRequest* request,
-    v1::ListCampaignsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&] { return awards_->ListCampaigns(*request); });
-}
-
-grpc::Status AwardsServiceImpl::CloseCampaign(
-    grpc::ServerContext* context, const v1::CloseCampaignRequest* request,
-    v1::Campaign* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->CloseCampaign(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::Nominate(grpc::ServerContext* context,
-                                         const v1::NominateRequest* request,
-                                         v1::Nomination* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->Nominate(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::BatchNominate(
-    grpc::ServerContext* context, const v1::BatchNominateRequest* request,
-    v1::BatchNominateResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->BatchNominate(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::CheckEligibility(
-    grpc::ServerContext* context, const v1::CheckEligibilityRequest* request,
-    v1::CheckEligibilityResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->CheckEligibility(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::ApproveNomination(
-    grpc::ServerContext* context, const v1::ApproveNominationRequest* request,
-    v1::Nomination* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->ApproveNomination(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::RejectNomination(
-    grpc::ServerContext* context, const v1::RejectNominationRequest* request,
-    v1::Nomination* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->RejectNomination(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::DeferNomination(
-    grpc::ServerContext* context, const v1::DeferNominationRequest* request,
-    v1::Nomination* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->DeferNomination(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::IssueDecision(
-    grpc::ServerContext* context, const v1::IssueDecisionRequest* request,
-    v1::Decision* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->IssueDecision(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::RevokeAward(
-    grpc::ServerContext* context, const v1::RevokeAwardRequest* request,
-    v1::Nomination* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->RevokeAward(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::ListNominations(
-    grpc::ServerContext* context, const v1::ListNominationsRequest* request,
-    v1::ListNominationsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->ListNominations(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::GetCampaignSummary(
-    grpc::ServerContext* context, const v1::GetCampaignSummaryRequest* request,
-    v1::GetCampaignSummaryResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->GetCampaignSummary(caller, *request);
-                });
-}
-
-grpc::Status AwardsServiceImpl::ListRecipientAwards(
-    grpc::ServerContext* context, const v1::ListRecipientAwardsRequest* request,
-    v1::ListRecipientAwardsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return awards_->ListRecipientAwards(caller, *request);
-                });
+AwardsServiceImpl::AwardsServiceImpl(Awards* awards,
+                                     const Authenticator* authenticator)
+    : CallbackService(authenticator, &AwardsAccessPolicy()), awards_(awards) {
+  Unary<v1::ListAwardTypesRequest>(
+      [this](const Principal&, const v1::ListAwardTypesRequest& request) {
+        return awards_->ListAwardTypes(request);
+      });
+  Unary<v1::CreateCampaignRequest>(
+      [this](const Principal& caller,
+             const v1::CreateCampaignRequest& request) {
+        return awards_->CreateCampaign(caller, request);
+      });
+  Unary<v1::GetCampaignRequest>(
+      [this](const Principal&, const v1::GetCampaignRequest& request) {
+        return awards_->GetCampaign(request);
+      });
+  Unary<v1::ListCampaignsRequest>(
+      [this](const Principal&, const v1::ListCampaignsRequest& request) {
+        return awards_->ListCampaigns(request);
+      });
+  Unary<v1::CloseCampaignRequest>(
+      [this](const Principal& caller, const v1::CloseCampaignRequest& request) {
+        return awards_->CloseCampaign(caller, request);
+      });
+  Unary<v1::NominateRequest>(
+      [this](const Principal& caller, const v1::NominateRequest& request) {
+        return awards_->Nominate(caller, request);
+      });
+  Unary<v1::BatchNominateRequest>(
+      [this](const Principal& caller, const v1::BatchNominateRequest& request) {
+        return awards_->BatchNominate(caller, request);
+      });
+  Unary<v1::CheckEligibilityRequest>(
+      [this](const Principal& caller,
+             const v1::CheckEligibilityRequest& request) {
+        return awards_->CheckEligibility(caller, request);
+      });
+  Unary<v1::ApproveNominationRequest>(
+      [this](const Principal& caller,
+             const v1::ApproveNominationRequest& request) {
+        return awards_->ApproveNomination(caller, request);
+      });
+  Unary<v1::RejectNominationRequest>(
+      [this](const Principal& caller,
+             const v1::RejectNominationRequest& request) {
+        return awards_->RejectNomination(caller, request);
+      });
+  Unary<v1::DeferNominationRequest>(
+      [this](const Principal& caller,
+             const v1::DeferNominationRequest& request) {
+        return awards_->DeferNomination(caller, request);
+      });
+  UnaryBlocking<v1::IssueDecisionRequest>(
+      [this](const Principal& caller, const v1::IssueDecisionRequest& request) {
+        return awards_->IssueDecision(caller, request);
+      });
+  Unary<v1::RevokeAwardRequest>(
+      [this](const Principal& caller, const v1::RevokeAwardRequest& request) {
+        return awards_->RevokeAward(caller, request);
+      });
+  Unary<v1::ListNominationsRequest>(
+      [this](const Principal& caller,
+             const v1::ListNominationsRequest& request) {
+        return awards_->ListNominations(caller, request);
+      });
+  Unary<v1::GetCampaignSummaryRequest>(
+      [this](const Principal& caller,
+             const v1::GetCampaignSummaryRequest& request) {
+        return awards_->GetCampaignSummary(caller, request);
+      });
+  Unary<v1::ListRecipientAwardsRequest>(
+      [this](const Principal& caller,
+             const v1::ListRecipientAwardsRequest& request) {
+        return awards_->ListRecipientAwards(caller, request);
+      });
 }
 
 }  // namespace antt::awards

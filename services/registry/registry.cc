@@ -293,17 +293,22 @@ absl::Status Registry::ImportRow(const Principal& caller, int row,
       return status;
     }
   }
+  RejectImportRow(row, status, response);
+  return absl::OkStatus();
+}
+
+void Registry::RejectImportRow(int row, const absl::Status& why,
+                               v1::ImportUnitsResponse* response) {
   response->set_rejected(response->rejected() + 1);
   if (response->errors_size() >= kMaxImportErrors) {
     response->set_errors_omitted(response->errors_omitted() + 1);
-    return absl::OkStatus();
+    return;
   }
   v1::ImportError* error = response->add_errors();
   error->set_row(row);
-  const auto violations = FieldViolationsOf(status);
+  const auto violations = FieldViolationsOf(why);
   if (!violations.empty()) error->set_field(violations.front().first);
-  error->set_message(std::string(status.message()));
-  return absl::OkStatus();
+  error->set_message(std::string(why.message()));
 }
 
 absl::StatusOr<v1::ListChangesResponse> Registry::ListChanges(

@@ -41,6 +41,10 @@ class Registry final {
   [[nodiscard]] absl::Status ImportRow(const Principal& caller, int row,
                                        const v1::Unit& unit,
                                        v1::ImportUnitsResponse* response);
+  // Counts row `row` as rejected for `why` (its first field violation, or
+  // its message) in `response`, as ImportRow does for a row it refuses.
+  static void RejectImportRow(int row, const absl::Status& why,
+                              v1::ImportUnitsResponse* response);
   [[nodiscard]] absl::StatusOr<v1::ListChangesResponse> ListChanges(
       const v1::ListChangesRequest& request);
 

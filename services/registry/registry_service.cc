@@ -1,7 +1,5 @@
 #include "services/registry/registry_service.h"
 
-#include "common/grpc_handler.h"
-
 namespace antt::registry {
 
 const AccessPolicy& RegistryAccessPolicy() {
@@ -27,137 +25,78 @@ const AccessPolicy& RegistryAccessPolicy() {
   return *policy;
 }
 
-grpc::Status RegistryServiceImpl::CreateUnit(
-    grpc::ServerContext* context, const v1::CreateUnitRequest* request,
-    v1::Unit* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->CreateUnit(caller, *request);
-                });
-}
-
-grpc::Status RegistryServiceImpl::GetUnit(grpc::ServerContext* context,
-                                          const v1::GetUnitRequest* request,
-                                          v1::Unit* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->GetUnit(caller, *request);
-                });
-}
-
-grpc::Status RegistryServiceImpl::UpdateUnit(
-    grpc::ServerContext* context, const v1::UpdateUnitRequest* request,
-    v1::Unit* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->UpdateUnit(caller, *request);
-                });
-}
-
-grpc::Status RegistryServiceImpl::DissolveUnit(
-    grpc::ServerContext* context, const v1::DissolveUnitRequest* request,
-    v1::Unit* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->DissolveUnit(caller, *request);
-                });
-}
-
-grpc::Status RegistryServiceImpl::ListUnits(grpc::ServerContext* context,
-                                            const v1::ListUnitsRequest* request,
-                                            v1::ListUnitsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->ListUnits(caller, *request);
-                });
-}
-
-grpc::Status RegistryServiceImpl::ImportUnits(
-    grpc::ServerContext* context,
-    grpc::ServerReader<v1::ImportUnitsRequest>* reader,
-    v1::ImportUnitsResponse* response) {
-  if (grpc::Status wanted = CallStillWanted(*context); !wanted.ok()) {
-    return wanted;
-  }
-  absl::StatusOr<Principal> caller =
-      access_.Admit(*context, MethodOf<v1::ImportUnitsRequest>());
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  v1::ImportUnitsRequest request;
-  int row = 0;
+RegistryServiceImpl::RegistryServiceImpl(Registry* registry,
+                                         const Authenticator* authenticator)
+    : CallbackService(authenticator, &RegistryAccessPolicy()),
+      registry_(registry) {
+  Unary<v1::CreateUnitRequest>(
+      [this](const Principal& caller, const v1::CreateUnitRequest& request) {
+        return registry_->CreateUnit(caller, request);
+      });
+  Unary<v1::GetUnitRequest>(
+      [this](const Principal& caller, const v1::GetUnitRequest& request) {
+        return registry_->GetUnit(caller, request);
+      });
+  Unary<v1::UpdateUnitRequest>(
+      [this](const Principal& caller, const v1::UpdateUnitRequest& request) {
+        return registry_->UpdateUnit(caller, request);
+      });
+  Unary<v1::DissolveUnitRequest>(
+      [this](const Principal& caller, const v1::DissolveUnitRequest& request) {
+        return registry_->DissolveUnit(caller, request);
+      });
+  Unary<v1::ListUnitsRequest>(
+      [this](const Principal& caller, const v1::ListUnitsRequest& request) {
+        return registry_->ListUnits(caller, request);
+      });
   // Each row is written on its own, with its own audit record: rows before a
   // cancellation stay written, and the client learns how far it got from the
-  // counts.
-  while (reader->Read(&request)) {
-    if (grpc::Status wanted = CallStillWanted(*context); !wanted.ok()) {
-      return wanted;
-    }
-    ++row;
-    const ScopedAuditCall audit(
-        AuditCallOf(*caller, RegistryAccessPolicy(), request));
-    if (absl::Status s =
-            registry_->ImportRow(*caller, row, request.unit(), response);
-        !s.ok()) {
-      return ToGrpcStatus(s);
-    }
-  }
-  return grpc::Status::OK;
-}
-
-grpc::Status RegistryServiceImpl::ListChanges(
-    grpc::ServerContext* context, const v1::ListChangesRequest* request,
-    v1::ListChangesResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&] { return registry_->ListChanges(*request); });
-}
-
-grpc::Status RegistryServiceImpl::GetArea(grpc::ServerContext* context,
-                                          const v1::GetAreaRequest* request,
-                                          v1::Area* response) {
-  return Handle(access_, *context, *request, response,
-                [&] { return registry_->GetArea(*request); });
-}
-
-grpc::Status RegistryServiceImpl::ListAreas(grpc::ServerContext* context,
-                                            const v1::ListAreasRequest* request,
-                                            v1::ListAreasResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&] { return registry_->ListAreas(*request); });
-}
-
-grpc::Status RegistryServiceImpl::CreatePerson(
-    grpc::ServerContext* context, const v1::CreatePersonRequest* request,
-    v1::Person* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->CreatePerson(caller, *request);
-                });
-}
-
-grpc::Status RegistryServiceImpl::GetPerson(grpc::ServerContext* context,
-                                            const v1::GetPersonRequest* request,
-                                            v1::Person* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->GetPerson(caller, *request);
-                });
-}
-
-grpc::Status RegistryServiceImpl::UpdatePerson(
-    grpc::ServerContext* context, const v1::UpdatePersonRequest* request,
-    v1::Person* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->UpdatePerson(caller, *request);
-                });
-}
-
-grpc::Status RegistryServiceImpl::ListPersons(
-    grpc::ServerContext* context, const v1::ListPersonsRequest* request,
-    v1::ListPersonsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return registry_->ListPersons(caller, *request);
-                });
+  // counts. A row that does not parse (most often a string that is not
+  // UTF-8) is rejected like any other bad row, never taken for the end of
+  // the stream.
+  ClientStreaming<v1::ImportUnitsRequest, v1::ImportUnitsResponse>(
+      [this](const Principal& caller, int row,
+             const v1::ImportUnitsRequest* request,
+             v1::ImportUnitsResponse* response) -> absl::Status {
+        if (request == nullptr) {
+          Registry::RejectImportRow(
+              row,
+              absl::InvalidArgumentError(
+                  "the row is not a valid antt.registry.v1.ImportUnitsRequest "
+                  "(every text must be valid UTF-8)"),
+              response);
+          return absl::OkStatus();
+        }
+        return registry_->ImportRow(caller, row, request->unit(), response);
+      });
+  Unary<v1::ListChangesRequest>(
+      [this](const Principal&, const v1::ListChangesRequest& request) {
+        return registry_->ListChanges(request);
+      });
+  Unary<v1::GetAreaRequest>(
+      [this](const Principal&, const v1::GetAreaRequest& request) {
+        return registry_->GetArea(request);
+      });
+  Unary<v1::ListAreasRequest>(
+      [this](const Principal&, const v1::ListAreasRequest& request) {
+        return registry_->ListAreas(request);
+      });
+  Unary<v1::CreatePersonRequest>(
+      [this](const Principal& caller, const v1::CreatePersonRequest& request) {
+        return registry_->CreatePerson(caller, request);
+      });
+  Unary<v1::GetPersonRequest>(
+      [this](const Principal& caller, const v1::GetPersonRequest& request) {
+        return registry_->GetPerson(caller, request);
+      });
+  Unary<v1::UpdatePersonRequest>(
+      [this](const Principal& caller, const v1::UpdatePersonRequest& request) {
+        return registry_->UpdatePerson(caller, request);
+      });
+  Unary<v1::ListPersonsRequest>(
+      [this](const Principal& caller, const v1::ListPersonsRequest& request) {
+        return registry_->ListPersons(caller, request);
+      });
 }
 
 }  // namespace antt::registry

@@ -10,19 +10,16 @@ namespace rv1 = ::antt::registry::v1;
 class GrpcRegistryClient final : public RegistryClient {
  public:
   explicit GrpcRegistryClient(const GrpcRegistryClientOptions& options)
-      : options_(options),
-        stub_(rv1::RegistryService::NewStub(
-            DependencyChannel(options.address, options.credentials))) {}
+      : registry_("registry", options.address, options.deadline,
+                  options.credentials),
+        stub_(rv1::RegistryService::NewStub(registry_.channel())) {}
 
   absl::StatusOr<rv1::Unit> GetUnit(absl::string_view id) override {
     rv1::GetUnitRequest request;
     request.set_id(std::string(id));
-    rv1::Unit unit;
-    grpc::Status status = stub_->GetUnit(
-        DependencyContext(options_.deadline).get(), request, &unit);
-    if (!status.ok())
-      return DependencyError(status, "registry", options_.address);
-    return unit;
+    return registry_.Call<rv1::Unit>("GetUnit", request, [this](auto... call) {
+      stub_->async()->GetUnit(call...);
+    });
   }
 
   absl::StatusOr<rv1::ListChangesResponse> ListChanges(uint64_t after_sequence,
@@ -30,16 +27,13 @@ class GrpcRegistryClient final : public RegistryClient {
     rv1::ListChangesRequest request;
     request.set_after_sequence(after_sequence);
     request.set_page_size(page_size);
-    rv1::ListChangesResponse response;
-    grpc::Status status = stub_->ListChanges(
-        DependencyContext(options_.deadline).get(), request, &response);
-    if (!status.ok())
-      return DependencyError(status, "registry", options_.address);
-    return response;
+    return registry_.Call<rv1::ListChangesResponse>(
+        "ListChanges", request,
+        [this](auto... call) { stub_->async()->ListChanges(call...); });
   }
 
  private:
-  GrpcRegistryClientOptions options_;
+  Dependency registry_;
   std::unique_ptr<rv1::RegistryService::Stub> stub_;
 };
 

@@ -157,15 +157,15 @@ absl::Status Scoring::CheckAssessmentsScope(
     if (!a.ok()) return a.status();
     first_of_unit.emplace(a->unit_id(), id);
   }
+  // Every unit is looked at before a refusal is returned, so that they are
+  // fetched from the registry in one round (common/fetch_scope.h).
+  absl::Status refused;
   for (const auto& [unit_id, id] : first_of_unit) {
-    if (absl::Status s = CheckUnitScope(
-            caller, unit_id,
-            absl::StrCat("assessment ", id, " of unit ", unit_id));
-        !s.ok()) {
-      return s;
-    }
+    refused.Update(
+        CheckUnitScope(caller, unit_id,
+                       absl::StrCat("assessment ", id, " of unit ", unit_id)));
   }
-  return absl::OkStatus();
+  return refused;
 }
 
 absl::StatusOr<rv1::Unit> Scoring::AssessableUnit(const Principal& caller,

@@ -1,7 +1,5 @@
 #include "services/scoring/scoring_service.h"
 
-#include "common/grpc_handler.h"
-
 namespace antt::scoring {
 
 const AccessPolicy& ScoringAccessPolicy() {
@@ -22,91 +20,56 @@ const AccessPolicy& ScoringAccessPolicy() {
   return *policy;
 }
 
-grpc::Status ScoringServiceImpl::ListCriteriaSets(
-    grpc::ServerContext* context, const v1::ListCriteriaSetsRequest* request,
-    v1::ListCriteriaSetsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&] { return scoring_->ListCriteriaSets(*request); });
-}
-
-grpc::Status ScoringServiceImpl::GetCriteriaSet(
-    grpc::ServerContext* context, const v1::GetCriteriaSetRequest* request,
-    v1::CriteriaSet* response) {
-  return Handle(access_, *context, *request, response,
-                [&] { return scoring_->GetCriteriaSet(*request); });
-}
-
-grpc::Status ScoringServiceImpl::Score(grpc::ServerContext* context,
-                                       const v1::ScoreRequest* request,
-                                       v1::ScoreResult* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return scoring_->Score(caller, *request);
-                });
-}
-
-grpc::Status ScoringServiceImpl::SubmitAssessment(
-    grpc::ServerContext* context, const v1::SubmitAssessmentRequest* request,
-    v1::Assessment* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return scoring_->SubmitAssessment(caller, *request);
-                });
-}
-
-grpc::Status ScoringServiceImpl::ReviewAssessment(
-    grpc::ServerContext* context, const v1::ReviewAssessmentRequest* request,
-    v1::Assessment* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return scoring_->ReviewAssessment(caller, *request);
-                });
-}
-
-grpc::Status ScoringServiceImpl::RecognizeAssessments(
-    grpc::ServerContext* context,
-    const v1::RecognizeAssessmentsRequest* request,
-    v1::RecognizeAssessmentsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return scoring_->RecognizeAssessments(caller, *request);
-                });
-}
-
-grpc::Status ScoringServiceImpl::GetAssessment(
-    grpc::ServerContext* context, const v1::GetAssessmentRequest* request,
-    v1::Assessment* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return scoring_->GetAssessment(caller, *request);
-                });
-}
-
-grpc::Status ScoringServiceImpl::ListAssessments(
-    grpc::ServerContext* context, const v1::ListAssessmentsRequest* request,
-    v1::ListAssessmentsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return scoring_->ListAssessments(caller, *request);
-                });
-}
-
-grpc::Status ScoringServiceImpl::GetSafetyStats(
-    grpc::ServerContext* context, const v1::GetSafetyStatsRequest* request,
-    v1::GetSafetyStatsResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return scoring_->GetSafetyStats(caller, *request);
-                });
-}
-
-grpc::Status ScoringServiceImpl::GetUnitHistory(
-    grpc::ServerContext* context, const v1::GetUnitHistoryRequest* request,
-    v1::GetUnitHistoryResponse* response) {
-  return Handle(access_, *context, *request, response,
-                [&](const Principal& caller) {
-                  return scoring_->GetUnitHistory(caller, *request);
-                });
+ScoringServiceImpl::ScoringServiceImpl(Scoring* scoring,
+                                       const Authenticator* authenticator)
+    : CallbackService(authenticator, &ScoringAccessPolicy()),
+      scoring_(scoring) {
+  Unary<v1::ListCriteriaSetsRequest>(
+      [this](const Principal&, const v1::ListCriteriaSetsRequest& request) {
+        return scoring_->ListCriteriaSets(request);
+      });
+  Unary<v1::GetCriteriaSetRequest>(
+      [this](const Principal&, const v1::GetCriteriaSetRequest& request) {
+        return scoring_->GetCriteriaSet(request);
+      });
+  Unary<v1::ScoreRequest>(
+      [this](const Principal& caller, const v1::ScoreRequest& request) {
+        return scoring_->Score(caller, request);
+      });
+  Unary<v1::SubmitAssessmentRequest>(
+      [this](const Principal& caller,
+             const v1::SubmitAssessmentRequest& request) {
+        return scoring_->SubmitAssessment(caller, request);
+      });
+  Unary<v1::ReviewAssessmentRequest>(
+      [this](const Principal& caller,
+             const v1::ReviewAssessmentRequest& request) {
+        return scoring_->ReviewAssessment(caller, request);
+      });
+  UnaryBlocking<v1::RecognizeAssessmentsRequest>(
+      [this](const Principal& caller,
+             const v1::RecognizeAssessmentsRequest& request) {
+        return scoring_->RecognizeAssessments(caller, request);
+      });
+  Unary<v1::GetAssessmentRequest>(
+      [this](const Principal& caller, const v1::GetAssessmentRequest& request) {
+        return scoring_->GetAssessment(caller, request);
+      });
+  Unary<v1::ListAssessmentsRequest>(
+      [this](const Principal& caller,
+             const v1::ListAssessmentsRequest& request) {
+        return scoring_->ListAssessments(caller, request);
+      });
+  Unary<v1::GetSafetyStatsRequest>(
+      [this](const Principal& caller,
+             const v1::GetSafetyStatsRequest& request) {
+        return scoring_->GetSafetyStats(caller, request);
+      });
+  Unary<v1::GetUnitHistoryRequest>(
+      [this](const Principal& caller,
+             const v1::GetUnitHistoryRequest& request) {
+        return scoring_->GetUnitHistory(caller, request);
+      });
 }
 
 }  // namespace antt::scoring

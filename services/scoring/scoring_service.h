@@ -3,6 +3,7 @@
 
 #include "antt/scoring/v1/scoring.grpc.pb.h"
 #include "common/auth.h"
+#include "common/callback_service.h"
 #include "services/scoring/scoring.h"
 
 namespace antt::scoring {
@@ -11,50 +12,19 @@ namespace antt::scoring {
 // role reads and scores; ADMIN and OFFICER submit, review and recognise.
 [[nodiscard]] const AccessPolicy& ScoringAccessPolicy();
 
-// The gRPC adapter: each handler admits the caller, calls Scoring and maps its
-// status. Sync API with a bounded pool, as the registry (README, "Threading
-// model").
-class ScoringServiceImpl final : public v1::ScoringService::Service {
+// The gRPC adapter: each method routed to its Scoring use case
+// (common/callback_service.h), inline on gRPC's callback threads. A use case
+// that asks the registry for a unit does not wait for it: the call fetches
+// the unit with the async stub and runs the use case again
+// (common/fetch_scope.h). RecognizeAssessments writes a whole decision with
+// fsync, so it runs on the server's executor.
+class ScoringServiceImpl final : public CallbackService<v1::ScoringService> {
  public:
   // Neither is owned; both must outlive the service.
-  ScoringServiceImpl(Scoring* scoring, const Authenticator* authenticator)
-      : scoring_(scoring), access_{authenticator, &ScoringAccessPolicy()} {}
-
-  grpc::Status ListCriteriaSets(
-      grpc::ServerContext* context, const v1::ListCriteriaSetsRequest* request,
-      v1::ListCriteriaSetsResponse* response) override;
-  grpc::Status GetCriteriaSet(grpc::ServerContext* context,
-                              const v1::GetCriteriaSetRequest* request,
-                              v1::CriteriaSet* response) override;
-  grpc::Status Score(grpc::ServerContext* context,
-                     const v1::ScoreRequest* request,
-                     v1::ScoreResult* response) override;
-  grpc::Status SubmitAssessment(grpc::ServerContext* context,
-                                const v1::SubmitAssessmentRequest* request,
-                                v1::Assessment* response) override;
-  grpc::Status ReviewAssessment(grpc::ServerContext* context,
-                                const v1::ReviewAssessmentRequest* request,
-                                v1::Assessment* response) override;
-  grpc::Status RecognizeAssessments(
-      grpc::ServerContext* context,
-      const v1::RecognizeAssessmentsRequest* request,
-      v1::RecognizeAssessmentsResponse* response) override;
-  grpc::Status GetAssessment(grpc::ServerContext* context,
-                             const v1::GetAssessmentRequest* request,
-                             v1::Assessment* response) override;
-  grpc::Status ListAssessments(grpc::ServerContext* context,
-                               const v1::ListAssessmentsRequest* request,
-                               v1::ListAssessmentsResponse* response) override;
-  grpc::Status GetSafetyStats(grpc::ServerContext* context,
-                              const v1::GetSafetyStatsRequest* request,
-                              v1::GetSafetyStatsResponse* response) override;
-  grpc::Status GetUnitHistory(grpc::ServerContext* context,
-                              const v1::GetUnitHistoryRequest* request,
-                              v1::GetUnitHistoryResponse* response) override;
+  ScoringServiceImpl(Scoring* scoring, const Authenticator* authenticator);
 
  private:
   Scoring* scoring_;
-  AccessControl access_;
 };
 
 }  // namespace antt::scoring

@@ -3,6 +3,7 @@
 // tokens, each role against each kind of RPC, an officer inside and outside
 // its area, and the audit chain every mutation appends to.
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -204,6 +205,43 @@ TEST_F(RegistrySecurityTest, NoTokenOrABadTokenIsUnauthenticated) {
   context->AddMetadata("authorization", "Basic " + admin_);
   EXPECT_EQ(As("")->GetArea(context.get(), request, &area).error_code(),
             StatusCode::UNAUTHENTICATED);
+}
+
+// On a TLS port every call needs a valid token before any service sees it:
+// ANTT's own methods, health, server reflection, and paths nothing serves.
+TEST_F(RegistrySecurityTest, EveryCallOnTheTlsPortNeedsAToken) {
+  const auto call = [&](const std::string& token, const std::string& method) {
+    grpc::GenericStub stub(
+        grpc::CreateChannel(address_, pki_->Credentials("client", token)));
+    auto context = Context();
+    grpc::CompletionQueue queue;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);
+    grpc::ByteBuffer response;
+    auto rpc = stub.PrepareUnaryCall(context.get(), method, request, &queue);
+    rpc->StartCall();
+    grpc::Status status;
+    rpc->Finish(&response, &status, nullptr);
+    void* tag = nullptr;
+    bool ok = false;
+    EXPECT_TRUE(queue.Next(&tag, &ok));
+    return status;
+  };
+  const std::string reflection =
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo";
+  const std::string health = "/grpc.health.v1.Health/Check";
+  const std::string nothing = "/no.such.Service/Method";
+  for (const std::string& token : {std::string(), std::string("forged")}) {
+    for (const std::string& method : {reflection, health, nothing}) {
+      const grpc::Status status = call(token, method);
+      EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED)
+          << method << ": " << status.error_message();
+    }
+  }
+  // With a token, each is served as it would be.
+  EXPECT_EQ(call(viewer_, reflection).error_code(), StatusCode::OK);
+  EXPECT_EQ(call(viewer_, health).error_code(), StatusCode::OK);
+  EXPECT_EQ(call(viewer_, nothing).error_code(), StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(RegistrySecurityTest, EachRoleAgainstEachKindOfRpc) {
