@@ -238,34 +238,41 @@ absl::StatusOr<Awards::Checked> Awards::Check(const v1::Campaign& campaign,
 }
 
 absl::Status Awards::CheckUnitIdInScope(const Principal& caller,
-                                        const std::string& unit_id) {
+                                        const std::string& unit_id,
+                                        absl::string_view what) {
   if (!caller.limited_to_area()) return absl::OkStatus();
   absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(unit_id);
   if (!unit.ok()) return unit.status();
-  return registry::CheckUnitInScope(caller, *unit);
+  if (registry::UnitInScope(caller, *unit)) return absl::OkStatus();
+  return OutsideArea(caller, what.empty() ? absl::StrCat("unit ", unit_id)
+                                          : std::string(what));
 }
 
 absl::Status Awards::CheckPersonIdInScope(const Principal& caller,
-                                          const std::string& person_id) {
+                                          const std::string& person_id,
+                                          absl::string_view what) {
   if (!caller.limited_to_area()) return absl::OkStatus();
+  // Never the person's unit in a refusal: where someone works outside the
+  // caller's area is not the caller's to know.
+  const std::string refused =
+      what.empty() ? absl::StrCat("person ", person_id) : std::string(what);
   absl::StatusOr<rv1::Person> person = deps_.registry->GetPerson(person_id);
   if (!person.ok()) return person.status();
-  if (person->unit_id().empty()) {
-    return OutsideArea(caller, absl::StrCat("person ", person_id,
-                                            ", who has no current unit"));
-  }
+  if (person->unit_id().empty()) return OutsideArea(caller, refused);
   absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(person->unit_id());
   if (!unit.ok()) return unit.status();
   if (registry::UnitInScope(caller, *unit)) return absl::OkStatus();
-  return OutsideArea(caller, absl::StrCat("person ", person_id, " of unit ",
-                                          person->unit_id()));
+  return OutsideArea(caller, refused);
 }
 
 absl::Status Awards::CheckRecipientInScope(const Principal& caller,
                                            const v1::Nomination& n) {
+  // A stored nomination is named by its id, never by its recipient.
+  const std::string what =
+      n.id().empty() ? "" : absl::StrCat("nomination ", n.id());
   return n.recipient_case() == v1::Nomination::kPersonId
-             ? CheckPersonIdInScope(caller, n.person_id())
-             : CheckUnitIdInScope(caller, n.unit_id());
+             ? CheckPersonIdInScope(caller, n.person_id(), what)
+             : CheckUnitIdInScope(caller, n.unit_id(), what);
 }
 
 absl::Status Awards::CheckNominationInScope(const Principal& caller,

@@ -108,11 +108,16 @@ class Awards final {
                                               const v1::Nomination& n);
   // PERMISSION_DENIED unless the unit, the person (by their current unit)
   // or the nomination's recipient lies in `caller`'s area; OK at once for a
-  // caller without an area limit. NotFound for an unknown recipient.
+  // caller without an area limit. NotFound for an unknown recipient. The
+  // refusal names `what` (default: the unit or person asked about), never
+  // a unit the caller did not name itself; a stored nomination's refusal
+  // names the nomination, not its recipient.
   [[nodiscard]] absl::Status CheckUnitIdInScope(const Principal& caller,
-                                                const std::string& unit_id);
+                                                const std::string& unit_id,
+                                                absl::string_view what = "");
   [[nodiscard]] absl::Status CheckPersonIdInScope(const Principal& caller,
-                                                  const std::string& person_id);
+                                                  const std::string& person_id,
+                                                  absl::string_view what = "");
   [[nodiscard]] absl::Status CheckRecipientInScope(const Principal& caller,
                                                    const v1::Nomination& n);
   // The same for the stored nomination `id` (NotFound when there is none).

@@ -1,5 +1,6 @@
 #include "services/registry/registry.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -37,6 +38,19 @@ absl::StatusOr<std::string> FoldQuery(const std::string& query,
   return FoldForSearch(copy);
 }
 
+// A tax code or external id already held by another unit: a caller limited
+// to an area learns that the value is taken, not which unit holds it (that
+// unit may lie in another area).
+absl::Status WithoutHolder(const Principal& caller, absl::Status status) {
+  if (!caller.limited_to_area() || !absl::IsAlreadyExists(status)) {
+    return status;
+  }
+  const auto violations = FieldViolationsOf(status);
+  if (violations.empty()) return status;
+  return FieldError(absl::StatusCode::kAlreadyExists, violations.front().first,
+                    "is already used by another unit");
+}
+
 }  // namespace
 
 Registry::Registry(const AreaCatalog* areas, RegistryStore* store,
@@ -58,7 +72,7 @@ absl::StatusOr<v1::Unit> Registry::CreateUnit(
   if (absl::Status s = CheckUnitInScope(caller, unit); !s.ok()) return s;
   absl::StatusOr<v1::Unit> created = store_->CreateUnit(
       std::move(unit), CallerRequestKey(caller, request.request_id()));
-  if (!created.ok()) return created.status();
+  if (!created.ok()) return WithoutHolder(caller, created.status());
   // A retry answers with the unit first created, which must still be the
   // caller's to see.
   if (absl::Status s = CheckUnitInScope(caller, *created); !s.ok()) return s;
@@ -79,29 +93,32 @@ absl::StatusOr<v1::Unit> Registry::UpdateUnit(
   if (absl::Status s = CheckId(request.unit().id(), "unit.id"); !s.ok()) {
     return s;
   }
-  return store_->UpdateUnit(request.unit().id(), [&](v1::Unit* unit) {
-    // Scope first: a caller outside the unit's area learns nothing of it.
-    if (absl::Status s = CheckUnitInScope(caller, *unit); !s.ok()) return s;
-    if (absl::Status s = CheckEtag(request.unit().etag(), unit->etag(),
-                                   absl::StrCat("unit ", unit->id()));
-        !s.ok()) {
-      return s;
-    }
-    if (unit->status() == v1::UNIT_STATUS_DISSOLVED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "unit ", unit->id(), " is dissolved; its record is read-only"));
-    }
-    if (absl::Status s =
-            ApplyUnitMask(request.unit(), request.update_mask(), unit);
-        !s.ok()) {
-      return s;
-    }
-    if (absl::Status s = NormalizeAndValidateUnit(*areas_, unit); !s.ok()) {
-      return s;
-    }
-    // Nor may it move the unit out of its area.
-    return CheckUnitInScope(caller, *unit);
-  });
+  absl::StatusOr<v1::Unit> updated =
+      store_->UpdateUnit(request.unit().id(), [&](v1::Unit* unit) {
+        // Scope first: a caller outside the unit's area learns nothing of it.
+        if (absl::Status s = CheckUnitInScope(caller, *unit); !s.ok()) return s;
+        if (absl::Status s = CheckEtag(request.unit().etag(), unit->etag(),
+                                       absl::StrCat("unit ", unit->id()));
+            !s.ok()) {
+          return s;
+        }
+        if (unit->status() == v1::UNIT_STATUS_DISSOLVED) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "unit ", unit->id(), " is dissolved; its record is read-only"));
+        }
+        if (absl::Status s =
+                ApplyUnitMask(request.unit(), request.update_mask(), unit);
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = NormalizeAndValidateUnit(*areas_, unit); !s.ok()) {
+          return s;
+        }
+        // Nor may it move the unit out of its area.
+        return CheckUnitInScope(caller, *unit);
+      });
+  if (!updated.ok()) return WithoutHolder(caller, updated.status());
+  return updated;
 }
 
 absl::StatusOr<v1::Unit> Registry::DissolveUnit(
@@ -285,7 +302,7 @@ absl::Status Registry::ImportRow(const Principal& caller, int row,
       }
       return absl::OkStatus();
     }
-    status = written.status();
+    status = WithoutHolder(caller, written.status());
     // A rule the row breaks is the row's error; anything else (storage
     // trouble, a unit outside the caller's area) stops the import.
     if (status.code() != absl::StatusCode::kAlreadyExists &&
@@ -390,9 +407,18 @@ absl::StatusOr<v1::ListAreasResponse> Registry::ListAreas(
   return response;
 }
 
-absl::Status Registry::CheckPersonUnits(const v1::Person& person) {
+absl::Status Registry::CheckPersonUnits(const Principal& caller,
+                                        const v1::Person& person,
+                                        const v1::Person* stored) {
   FieldViolations v;
-  const auto check = [&](const std::string& unit_id, std::string field) {
+  absl::Status outside;  // the first reference outside the caller's area
+  // Units held by a position of the stored record: left as they are.
+  std::set<std::string> kept;
+  if (stored != nullptr) {
+    for (const v1::Position& p : stored->positions()) kept.insert(p.unit_id());
+  }
+  const auto check = [&](const std::string& unit_id, std::string field,
+                         bool may_keep) {
     if (unit_id.empty()) return absl::OkStatus();
     absl::StatusOr<v1::Unit> unit = store_->GetUnit(unit_id);
     if (absl::IsNotFound(unit.status())) {
@@ -400,20 +426,28 @@ absl::Status Registry::CheckPersonUnits(const v1::Person& person) {
             absl::StrCat("unit ", unit_id, " does not exist"));
       return absl::OkStatus();
     }
-    return unit.status();
+    if (!unit.ok()) return unit.status();
+    if (outside.ok() && !UnitInScope(caller, *unit) &&
+        !(may_keep && kept.count(unit_id) > 0)) {
+      // The field, never the unit: the caller may not learn where it lies.
+      outside = OutsideArea(caller, absl::StrCat("the unit of ", field));
+    }
+    return absl::OkStatus();
   };
-  if (absl::Status s = check(person.unit_id(), "person.unit_id"); !s.ok()) {
+  if (absl::Status s = check(person.unit_id(), "person.unit_id", false);
+      !s.ok()) {
     return s;
   }
   for (int i = 0; i < person.positions_size(); ++i) {
     if (absl::Status s =
             check(person.positions(i).unit_id(),
-                  absl::StrCat("person.positions[", i, "].unit_id"));
+                  absl::StrCat("person.positions[", i, "].unit_id"), true);
         !s.ok()) {
       return s;
     }
   }
-  return v.ToStatus();
+  if (!v.empty()) return v.ToStatus();
+  return outside;
 }
 
 absl::Status Registry::CheckPersonInScope(const Principal& caller,
@@ -427,7 +461,8 @@ absl::Status Registry::CheckPersonInScope(const Principal& caller,
   absl::StatusOr<v1::Unit> unit = store_->GetUnit(person.unit_id());
   if (!unit.ok()) return unit.status();
   if (UnitInScope(caller, *unit)) return absl::OkStatus();
-  return OutsideArea(caller, absl::StrCat(who, " of unit ", person.unit_id()));
+  // Not the unit's id: where the person works is not the caller's to know.
+  return OutsideArea(caller, who);
 }
 
 absl::StatusOr<v1::Person> Registry::CreatePerson(
@@ -439,7 +474,9 @@ absl::StatusOr<v1::Person> Registry::CreatePerson(
     return s;
   }
   // Units are never deleted, so a unit found here still exists at the write.
-  if (absl::Status s = CheckPersonUnits(person); !s.ok()) return s;
+  if (absl::Status s = CheckPersonUnits(caller, person, nullptr); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = CheckPersonInScope(caller, person); !s.ok()) return s;
   absl::StatusOr<v1::Person> created = store_->CreatePerson(
       std::move(person), CallerRequestKey(caller, request.request_id()));
@@ -464,7 +501,7 @@ absl::StatusOr<v1::Person> Registry::UpdatePerson(
   }
   const absl::CivilDay today = today_();
   return store_->UpdatePerson(request.person().id(), [&](v1::Person* person) {
-    const v1::PersonStatus stored_status = person->status();
+    const v1::Person stored = *person;
     if (absl::Status s = CheckPersonInScope(caller, *person); !s.ok()) {
       return s;
     }
@@ -479,13 +516,15 @@ absl::StatusOr<v1::Person> Registry::UpdatePerson(
       return s;
     }
     if (person->status() == v1::PERSON_STATUS_UNSPECIFIED) {
-      person->set_status(stored_status);  // a full replacement keeps it
+      person->set_status(stored.status());  // a full replacement keeps it
     }
     if (absl::Status s = NormalizeAndValidatePerson(person, today); !s.ok()) {
       return s;
     }
     // Reads do not take the store's write lock, so these may run under it.
-    if (absl::Status s = CheckPersonUnits(*person); !s.ok()) return s;
+    if (absl::Status s = CheckPersonUnits(caller, *person, &stored); !s.ok()) {
+      return s;
+    }
     return CheckPersonInScope(caller, *person);
   });
 }

@@ -66,11 +66,19 @@ class Registry final {
   static absl::CivilDay VietnamToday();
 
  private:
-  // InvalidArgument naming `field` for each unit a person refers to that does
-  // not exist.
-  absl::Status CheckPersonUnits(const v1::Person& person);
+  // InvalidArgument naming the field of each unit `person` refers to (its
+  // current unit, each position's) that does not exist; then, for a caller
+  // limited to an area, PERMISSION_DENIED naming the first field whose unit
+  // lies outside it — every unit a person record refers to opens that unit's
+  // facts (eligibility reads the history of units a person led). A position
+  // whose unit `stored` (the record before an update; nullptr on create)
+  // holds already is left as it is: a caller allowed to wrote it.
+  absl::Status CheckPersonUnits(const Principal& caller,
+                                const v1::Person& person,
+                                const v1::Person* stored);
   // PERMISSION_DENIED unless the person's current unit is in the caller's
-  // area (a person without one is outside every area).
+  // area (a person without one is outside every area). The refusal does not
+  // name the unit.
   absl::Status CheckPersonInScope(const Principal& caller,
                                   const v1::Person& person);
   absl::Status CheckEdition(const std::string& edition,

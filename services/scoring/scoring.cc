@@ -161,9 +161,10 @@ absl::Status Scoring::CheckAssessmentsScope(
   // fetched from the registry in one round (common/fetch_scope.h).
   absl::Status refused;
   for (const auto& [unit_id, id] : first_of_unit) {
+    // Named by the assessment, never by its unit: where it lies outside
+    // the caller's area is not the caller's to know.
     refused.Update(
-        CheckUnitScope(caller, unit_id,
-                       absl::StrCat("assessment ", id, " of unit ", unit_id)));
+        CheckUnitScope(caller, unit_id, absl::StrCat("assessment ", id)));
   }
   return refused;
 }
@@ -217,10 +218,8 @@ absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
   if (!first.ok()) return first.status();
   if (first->has_value()) {
     const v1::Assessment& answer = **first;
-    if (absl::Status s =
-            CheckUnitScope(caller, answer.unit_id(),
-                           absl::StrCat("assessment ", answer.id(), " of unit ",
-                                        answer.unit_id()));
+    if (absl::Status s = CheckUnitScope(
+            caller, answer.unit_id(), absl::StrCat("assessment ", answer.id()));
         !s.ok()) {
       return s;
     }
@@ -369,9 +368,8 @@ absl::StatusOr<v1::Assessment> Scoring::GetAssessment(
   if (request.id().empty()) return InvalidField("id", "is required");
   absl::StatusOr<v1::Assessment> a = deps_.store->GetAssessment(request.id());
   if (!a.ok()) return a.status();
-  if (absl::Status s = CheckUnitScope(
-          caller, a->unit_id(),
-          absl::StrCat("assessment ", a->id(), " of unit ", a->unit_id()));
+  if (absl::Status s = CheckUnitScope(caller, a->unit_id(),
+                                      absl::StrCat("assessment ", a->id()));
       !s.ok()) {
     return s;
   }

@@ -662,8 +662,11 @@ TEST_F(AwardsSecurityTest, AreaOfficerApprovesOnlyInItsArea) {
       << Dump(outside);
   EXPECT_TRUE(absl::StrContains(outside.error_message(), "officer-qt"))
       << Dump(outside);
+  // Named by the nomination, never by its recipient elsewhere.
   EXPECT_TRUE(
-      absl::StrContains(outside.error_message(), "unit " + hn_unit_.id()))
+      absl::StrContains(outside.error_message(), "nomination " + hn.id()))
+      << Dump(outside);
+  EXPECT_FALSE(absl::StrContains(outside.error_message(), hn_unit_.id()))
       << Dump(outside);
   EXPECT_EQ(StageOf(hn.id()), v1::NOMINATION_STAGE_PROPOSED);
 

@@ -646,12 +646,17 @@ class AwardsScopeTest : public AwardsTest {
     return page.ok() ? page->total_size() : -1;
   }
 
-  // PERMISSION_DENIED naming the caller and `what`.
+  // PERMISSION_DENIED naming the caller and `what`, and not `hidden` (a
+  // unit or person outside the caller's area it did not name itself).
   static void ExpectDenied(const absl::Status& status,
-                           const std::string& caller, const std::string& what) {
+                           const std::string& caller, const std::string& what,
+                           const std::string& hidden = "") {
     EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << status;
     EXPECT_TRUE(absl::StrContains(status.message(), caller)) << status;
     EXPECT_TRUE(absl::StrContains(status.message(), what)) << status;
+    if (!hidden.empty()) {
+      EXPECT_FALSE(absl::StrContains(status.message(), hidden)) << status;
+    }
   }
 
   const Principal quang_tri_{"officer-qt", Role::kOfficer, "44", "2026-07"};
@@ -686,7 +691,7 @@ TEST_F(AwardsScopeTest, ARetryShowsTheFirstAnswerOnlyWithinTheArea) {
   auto first = NominateAs(before, "HN", "", "nominate-hn");
   ASSERT_OK(first);
   ExpectDenied(NominateAs(quang_tri_, "QT", "", "nominate-hn").status(),
-               "officer-qt", "unit HN");
+               "officer-qt", "nomination " + first->id(), "HN");
   auto retry = NominateAs(before, "HN", "", "nominate-hn");
   ASSERT_OK(retry);
   EXPECT_EQ(retry->id(), first->id());
@@ -733,11 +738,12 @@ TEST_F(AwardsScopeTest, AreaOfficerActsOnlyOnNominationsInItsArea) {
 
   v1::CheckEligibilityRequest check;
   check.set_nomination_id(hn->id());
+  // A stored nomination is named by its id, never by its recipient.
   ExpectDenied(awards_->CheckEligibility(quang_tri_, check).status(),
-               "officer-qt", "unit HN");
+               "officer-qt", "nomination " + hn->id(), "HN");
   *check.mutable_nomination() = *hn_person;
   ExpectDenied(awards_->CheckEligibility(quang_tri_, check).status(),
-               "officer-qt", "person P_HN");
+               "officer-qt", "nomination " + hn_person->id(), "HN");
   check.set_nomination_id(qt->id());
   EXPECT_OK(awards_->CheckEligibility(quang_tri_, check));
   check.set_nomination_id("N0000000404");
@@ -747,17 +753,17 @@ TEST_F(AwardsScopeTest, AreaOfficerActsOnlyOnNominationsInItsArea) {
   v1::ApproveNominationRequest approve;
   approve.set_id(hn->id());
   ExpectDenied(awards_->ApproveNomination(quang_tri_, approve).status(),
-               "officer-qt", "unit HN");
+               "officer-qt", "nomination " + hn->id(), "HN");
   v1::DeferNominationRequest defer;
   defer.set_id(hn->id());
   defer.set_reason("Đang thanh tra");
   ExpectDenied(awards_->DeferNomination(quang_tri_, defer).status(),
-               "officer-qt", "unit HN");
+               "officer-qt", "nomination " + hn->id(), "HN");
   v1::RejectNominationRequest reject;
   reject.set_id(hn_person->id());
   reject.set_reason("Có khiếu nại");
   ExpectDenied(awards_->RejectNomination(quang_tri_, reject).status(),
-               "officer-qt", "person P_HN");
+               "officer-qt", "nomination " + hn_person->id(), "HN");
   EXPECT_EQ(Get(hn->id()).stage(), v1::NOMINATION_STAGE_PROPOSED);
   EXPECT_EQ(Get(hn_person->id()).stage(), v1::NOMINATION_STAGE_PROPOSED);
 
@@ -784,7 +790,7 @@ TEST_F(AwardsScopeTest, AreaOfficerActsOnlyOnNominationsInItsArea) {
   issue.add_nomination_ids(qt->id());
   issue.add_nomination_ids(hn->id());
   ExpectDenied(awards_->IssueDecision(quang_tri_, issue).status(), "officer-qt",
-               "unit HN");
+               "nomination " + hn->id(), "HN");
   EXPECT_EQ(Get(qt->id()).stage(), v1::NOMINATION_STAGE_APPROVED);
   issue.clear_nomination_ids();
   issue.add_nomination_ids(qt->id());
@@ -800,7 +806,7 @@ TEST_F(AwardsScopeTest, AreaOfficerActsOnlyOnNominationsInItsArea) {
   revoke.set_nomination_id(hn->id());
   revoke.set_reason("Hồ sơ khai không đúng");
   ExpectDenied(awards_->RevokeAward(quang_tri_, revoke).status(), "officer-qt",
-               "unit HN");
+               "nomination " + hn->id(), "HN");
   EXPECT_EQ(Get(hn->id()).stage(), v1::NOMINATION_STAGE_ISSUED);
   revoke.set_nomination_id(qt->id());
   EXPECT_OK(awards_->RevokeAward(quang_tri_, revoke));

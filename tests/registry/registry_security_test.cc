@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <set>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -547,6 +548,100 @@ TEST_F(RegistrySecurityTest, AnOfficerActsOnlyInsideItsArea) {
   ASSERT_TRUE(officer->ListUnits(Context().get(), quang_tri, &found).ok());
   ASSERT_EQ(found.units_size(), 1);
   EXPECT_EQ(found.units(0).external_id(), "QT-A");
+}
+
+// Every unit a person record refers to opens that unit's facts (eligibility
+// reads the history of the units a person led), so an area-limited officer
+// may refer only to units of its area — on create and on update — and a
+// refusal names the field, never where the unit lies.
+TEST_F(RegistrySecurityTest, AnOfficersPersonRefersOnlyToUnitsOfItsArea) {
+  const v1::Unit inside = MustCreate(Agency("Sở Giáo dục Quảng Trị"));
+  const v1::Unit outside = MustCreate(HanoiAgency("Sở Giáo dục Hà Nội"));
+  auto officer = As(officer_);
+
+  v1::Person forged = Leader("Nguyễn Văn An", inside.id(), 2010);
+  v1::Position* elsewhere = forged.add_positions();
+  elsewhere->set_title("Giám đốc");
+  elsewhere->set_role(v1::POSITION_ROLE_LEADER);
+  elsewhere->set_unit_id(outside.id());
+  elsewhere->mutable_start_date()->set_year(2000);
+  elsewhere->mutable_start_date()->set_month(1);
+  elsewhere->mutable_start_date()->set_day(1);
+  elsewhere->mutable_end_date()->set_year(2009);
+  elsewhere->mutable_end_date()->set_month(12);
+  elsewhere->mutable_end_date()->set_day(31);
+  v1::CreatePersonRequest create;
+  *create.mutable_person() = forged;
+  v1::Person person;
+  grpc::Status refused =
+      officer->CreatePerson(Context().get(), create, &person);
+  EXPECT_EQ(refused.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find("person.positions[1].unit_id"),
+            std::string::npos)
+      << refused.error_message();
+
+  // Created with its own unit only, then updated to add the other one.
+  *create.mutable_person() = Leader("Nguyễn Văn An", inside.id(), 2010);
+  ASSERT_TRUE(officer->CreatePerson(Context().get(), create, &person).ok());
+  v1::UpdatePersonRequest update;
+  *update.mutable_person() = forged;
+  update.mutable_person()->set_id(person.id());
+  update.mutable_person()->set_etag(person.etag());
+  update.mutable_update_mask()->add_paths("positions");
+  v1::Person updated;
+  refused = officer->UpdatePerson(Context().get(), update, &updated);
+  EXPECT_EQ(refused.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find("person.positions[1].unit_id"),
+            std::string::npos)
+      << refused.error_message();
+
+  // An administrator records the earlier post; the officer may still
+  // correct the person, keeping that position as it is.
+  ASSERT_TRUE(As(admin_)->UpdatePerson(Context().get(), update, &updated).ok());
+  v1::UpdatePersonRequest rename;
+  *rename.mutable_person() = updated;
+  rename.mutable_person()->set_full_name("Nguyễn Văn Ân");
+  rename.mutable_update_mask()->add_paths("full_name");
+  rename.mutable_update_mask()->add_paths("positions");
+  v1::Person renamed;
+  grpc::Status kept = officer->UpdatePerson(Context().get(), rename, &renamed);
+  EXPECT_TRUE(kept.ok()) << kept.error_message();
+  EXPECT_EQ(renamed.positions_size(), 2);
+
+  // A person whose current unit is elsewhere is refused without naming it.
+  *create.mutable_person() = Leader("Trần Văn Bình", outside.id(), 2012);
+  ASSERT_TRUE(As(admin_)->CreatePerson(Context().get(), create, &person).ok());
+  v1::GetPersonRequest get;
+  get.set_id(person.id());
+  refused = officer->GetPerson(Context().get(), get, &person);
+  EXPECT_EQ(refused.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(refused.error_message().find(outside.id()), std::string::npos)
+      << refused.error_message();
+}
+
+// A tax code already held elsewhere: the officer learns it is taken, not by
+// which unit.
+TEST_F(RegistrySecurityTest, ATakenTaxCodeDoesNotNameItsHolderToAnOfficer) {
+  v1::Unit hanoi = HanoiAgency("Công ty Hà Nội");
+  hanoi.set_kind(v1::UNIT_KIND_ENTERPRISE);
+  hanoi.set_enterprise_size(v1::ENTERPRISE_SIZE_MEDIUM);
+  hanoi.set_tax_code(testing::ValidTaxCode(7));
+  const v1::Unit holder = MustCreate(hanoi);
+  v1::Unit mine = Agency("Công ty Quảng Trị");
+  mine.set_kind(v1::UNIT_KIND_ENTERPRISE);
+  mine.set_enterprise_size(v1::ENTERPRISE_SIZE_MEDIUM);
+  mine.set_tax_code(testing::ValidTaxCode(7));
+  v1::Unit out;
+  grpc::Status taken = Create(officer_, mine, &out);
+  EXPECT_EQ(taken.error_code(), StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(taken.error_message().find(holder.id()), std::string::npos)
+      << taken.error_message();
+  EXPECT_EQ(antt::testing::BadFields(taken),
+            std::set<std::string>{"unit.tax_code"});
+  // An administrator is told which unit holds it.
+  taken = Create(admin_, mine, &out);
+  EXPECT_NE(taken.error_message().find(holder.id()), std::string::npos)
+      << taken.error_message();
 }
 
 TEST_F(RegistrySecurityTest, EveryMutationAppendsAnAuditRecordInOrder) {
