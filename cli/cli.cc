@@ -164,6 +164,22 @@ void CsvRow::Fail(absl::string_view column, std::string message) {
   errors_.push_back({std::string(column), std::move(message)});
 }
 
+bool ReportNonUtf8Cells(const CsvReader& reader, const CsvRecord& record,
+                        ErrorReport& report) {
+  bool found = false;
+  for (size_t i = 0; i < record.fields.size(); ++i) {
+    const std::string& cell = record.fields[i];
+    const size_t offset = InvalidUtf8Offset(cell);
+    if (offset == absl::string_view::npos) continue;
+    report.Add(record.row,
+               i < reader.header().size() ? reader.header()[i]
+                                          : absl::StrCat("column ", i + 1),
+               NotUtf8Message(cell, offset));
+    found = true;
+  }
+  return found;
+}
+
 std::string ErrorReportPath(const std::string& input, const std::string& flag) {
   return flag.empty() ? input + ".errors.csv" : flag;
 }

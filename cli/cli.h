@@ -195,8 +195,14 @@ void RefuseInputFile(Globals& globals, const std::string& path,
                      const std::string& report_path,
                      const absl::Status& status);
 
+// Adds an entry to `report` for each cell of `record` that is not UTF-8,
+// naming its column (NotUtf8Message); returns whether there was one.
+bool ReportNonUtf8Cells(const CsvReader& reader, const CsvRecord& record,
+                        ErrorReport& report);
+
 // Reads the next record and converts it with `convert(CsvRow&)`; false at the
-// end of the input. *row is the record's data row. A malformed record or one
+// end of the input. *row is the record's data row. A malformed record, one
+// with a cell that is not UTF-8 (never sent: protobuf would refuse it) or one
 // with bad cells goes to `report` and leaves `*out` empty.
 template <typename T, typename Convert>
 bool NextCsvRow(CsvReader& reader, ErrorReport& report, Convert&& convert,
@@ -210,6 +216,9 @@ bool NextCsvRow(CsvReader& reader, ErrorReport& report, Convert&& convert,
     report.Add(record.row, "", std::string(error.message()));
     return true;
   }
+  // Before converting: its other errors would quote the bytes that are not
+  // UTF-8, and the one thing to do about them is to save the file again.
+  if (ReportNonUtf8Cells(reader, record, report)) return true;
   CsvRow cells(reader, record);
   T value = convert(cells);
   for (const CellError& e : cells.errors()) {

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,6 +12,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace antt::cli {
@@ -196,6 +198,38 @@ int64_t CountCsvRecords(std::istream& in) {
   absl::Status error;
   while (reader.Next(&record, &error)) ++count;
   return count;
+}
+
+size_t InvalidUtf8Offset(absl::string_view text) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  size_t offset = 0;
+  while (offset < text.size()) {
+    utf8proc_int32_t code_point = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(
+        bytes + offset, static_cast<utf8proc_ssize_t>(text.size() - offset),
+        &code_point);
+    if (n <= 0) return offset;
+    offset += static_cast<size_t>(n);
+  }
+  return absl::string_view::npos;
+}
+
+std::string NotUtf8Message(absl::string_view cell, size_t offset) {
+  // Enough of the text before the byte to find it; cut at a character start.
+  constexpr size_t kContext = 40;
+  size_t start = offset > kContext ? offset - kContext : 0;
+  while (start < offset &&
+         (static_cast<unsigned char>(cell[start]) & 0xC0) == 0x80) {
+    ++start;
+  }
+  const std::string before =
+      absl::StrCat(start > 0 ? "…" : "", cell.substr(start, offset - start));
+  return absl::StrFormat(
+      "not UTF-8: byte 0x%02X %s; save the file as UTF-8 (in Excel: \"CSV "
+      "UTF-8\"), not as Windows-1258, TCVN3, VNI or Latin-1",
+      static_cast<unsigned char>(cell[offset]),
+      offset == 0 ? std::string("at the start")
+                  : absl::StrCat("after \"", before, "\""));
 }
 
 std::string CsvField(absl::string_view value) {

@@ -83,6 +83,18 @@ class CsvReader final {
 // a quick first pass that gives a bulk command its total.
 [[nodiscard]] int64_t CountCsvRecords(std::istream& in);
 
+// The offset of the first byte of `text` that is not part of well-formed
+// UTF-8 (a stray byte, a cut or overlong sequence, a surrogate, a code point
+// past U+10FFFF), or npos when there is none. Protobuf refuses a string field
+// holding such a byte, so a cell with one can never be sent.
+[[nodiscard]] size_t InvalidUtf8Offset(absl::string_view text);
+
+// What a bulk command reports for a cell whose byte at `offset` is not UTF-8:
+// the byte, the text before it, and that the file must be saved as UTF-8 (a
+// spreadsheet or an old Vietnamese tool may have saved it as Windows-1258,
+// TCVN3, VNI or Latin-1).
+[[nodiscard]] std::string NotUtf8Message(absl::string_view cell, size_t offset);
+
 // `value` as one CSV cell: quoted (with "" for a quote) only when it holds a
 // comma, a quote, CR or LF, or starts or ends with a space or tab.
 [[nodiscard]] std::string CsvField(absl::string_view value);

@@ -299,6 +299,99 @@ TEST_F(AnttctlTest, ImportReportsRowsRefusedHereAndByTheServerByFileRow) {
   EXPECT_EQ(units[1].value("name", ""), "Sở Tài chính");
 }
 
+TEST_F(AnttctlTest, ImportRefusesARowThatIsNotUtf8AndImportsTheOthers) {
+  // Row 3 was typed in a Latin-1 editor: "Café" with é as the byte 0xE9.
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code\n"
+            "A1,Sở Tư pháp,agency,44\n"
+            "A2,Sở Xây dựng,agency,44\n"
+            "A3,Caf\xE9"
+            " Thu Bồn,agency,44\n"
+            "A4,Sở Y tế,agency,44\n"
+            "A5,Sở Tài chính,agency,44\n");
+  const Outcome o = Run({"units", "import", csv});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "created 4, updated 0, rejected 1"))
+      << o;
+  const std::vector<std::string> lines = Lines(ReadFile(csv + ".errors.csv"));
+  ASSERT_EQ(lines.size(), 2u) << ReadFile(csv + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "3,name,")) << lines[1];
+  EXPECT_TRUE(absl::StrContains(lines[1], "0xE9")) << lines[1];
+  EXPECT_TRUE(absl::StrContains(lines[1], "save the file as UTF-8"))
+      << lines[1];
+
+  const Outcome list = Run({"-o", "json", "units", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  const nlohmann::json units = nlohmann::json::parse(list.out);
+  std::vector<std::string> imported;
+  for (const auto& unit : units.at("units")) {
+    imported.push_back(unit.value("external_id", ""));
+  }
+  EXPECT_EQ(imported, (std::vector<std::string>{"A1", "A2", "A4", "A5"}))
+      << list;
+}
+
+TEST_F(AnttctlTest, ImportOfAWindows1258FileRejectsEveryRow) {
+  // Vietnamese as Windows-1258 writes it: "Sở Tư pháp" is S, ơ (0xF5), a
+  // combining hook (0xD2), ...
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code,address\n"
+            "A1,S\xF5\xD2 T\xFD ph\xE1p,agency,44,\xD0\xF4ng H\xE0\n"
+            "A2,S\xF5\xD2 Y t\xEA\xEC,agency,44,\n"
+            "S1,Tr\xFD\xF5\xCCng THPT Nguy\xEA\xDEn Du,education,44,\n");
+  const Outcome o = Run({"units", "import", csv});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "created 0, updated 0, rejected 3"))
+      << o;
+  const std::vector<std::string> lines = Lines(ReadFile(csv + ".errors.csv"));
+  ASSERT_EQ(lines.size(), 5u) << ReadFile(csv + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1,name,")) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[2], "1,address,")) << lines[2];
+  EXPECT_TRUE(absl::StartsWith(lines[3], "2,name,")) << lines[3];
+  EXPECT_TRUE(absl::StartsWith(lines[4], "3,name,")) << lines[4];
+  for (size_t i = 1; i < lines.size(); ++i) {
+    EXPECT_TRUE(absl::StrContains(lines[i], "save the file as UTF-8"))
+        << lines[i];
+  }
+
+  const Outcome list = Run({"-o", "json", "units", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  EXPECT_EQ(
+      nlohmann::json::parse(list.out).value("units", nlohmann::json::array()),
+      nlohmann::json::array())
+      << list;
+}
+
+TEST_F(AnttctlTest, PersonsImportRefusesARowThatIsNotUtf8) {
+  const std::string unit = CreateAgency("Sở Tư pháp", "A1");
+  // Row 2's name is "Trần Thị Bình" in Windows-1258.
+  const std::string csv = Path("persons.csv");
+  WriteFile(csv, absl::StrCat("full_name,gender,birth_year,unit_id,since\n"
+                              "Nguyễn Văn An,male,1970,",
+                              unit,
+                              ",2010-01-01\n"
+                              "Tr\xE2\xCCn Thi\xF2 Bi\xCCnh,female,1980,",
+                              unit,
+                              ",2015-03-01\n"
+                              "Lê Văn Cường,male,1985,",
+                              unit, ",2016-01-01\n"));
+  const Outcome o = Run({"-o", "csv", "persons", "import", csv});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  const std::vector<std::string> lines = Lines(o.out);
+  ASSERT_EQ(lines.size(), 3u) << o;
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1,P")) << o;
+  EXPECT_TRUE(absl::StartsWith(lines[2], "3,P")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "2 created")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "1 rejected")) << o;
+  const std::vector<std::string> errors = Lines(ReadFile(csv + ".errors.csv"));
+  ASSERT_EQ(errors.size(), 2u) << ReadFile(csv + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(errors[1], "2,full_name,")) << errors[1];
+  EXPECT_TRUE(absl::StrContains(errors[1], "save the file as UTF-8"))
+      << errors[1];
+}
+
 TEST_F(AnttctlTest, ImportRefusesUnknownAndMissingColumnsNamingThem) {
   const std::string csv = Path("units.csv");
   WriteFile(csv, "name,colour,province_code,size\nSở Tư pháp,red,44,1\n");
@@ -494,6 +587,60 @@ TEST_F(AnttctlTest,
   const Outcome list = Run({"-o", "csv", "assess", "list", "--all"});
   EXPECT_EQ(Lines(list.out).size(), 3u)
       << "the second run submitted nothing " << list;
+}
+
+TEST_F(AnttctlTest, SubmitAndNominateFilesRefuseARowThatIsNotUtf8) {
+  ASSERT_NO_FATAL_FAILURE(StartAwards());
+  const std::string a = CreateAgency("Sở Tư pháp", "A1");
+  const std::string b = CreateAgency("Sở Y tế", "A2");
+  // Row 2's event description is "Cháy kho" in Windows-1258 (á is 0xE1).
+  const std::string assessments = Path("assessments.csv");
+  WriteFile(assessments,
+            absl::StrCat("unit_id,year,points_total,events\n", a, ",2019,95,\n",
+                         b, ",2019,80,7.3.4@2019-03-01=Ch\xE1y kho\n", b,
+                         ",2018,90,\n"));
+  const Outcome submit = Run({"assess", "submit", "--file", assessments});
+  EXPECT_EQ(submit.exit_code, 4) << submit;
+  EXPECT_TRUE(absl::StrContains(submit.out, "2 submitted")) << submit;
+  EXPECT_TRUE(absl::StrContains(submit.out, "1 rows rejected")) << submit;
+  const std::vector<std::string> submit_errors =
+      Lines(ReadFile(assessments + ".errors.csv"));
+  ASSERT_EQ(submit_errors.size(), 2u) << ReadFile(assessments + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(submit_errors[1], "2,events,"))
+      << submit_errors[1];
+  EXPECT_TRUE(absl::StrContains(submit_errors[1], "save the file as UTF-8"))
+      << submit_errors[1];
+
+  const int next_year =
+      absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1;
+  const Outcome campaign =
+      Run({"-o", "json", "awards", "campaign", "create", "--title",
+           "Khen thưởng 2020–2024", "--from", "2020", "--to", "2024",
+           "--deadline", absl::StrCat(next_year, "-12-31")});
+  ASSERT_EQ(campaign.exit_code, 0) << campaign;
+  const std::string campaign_id =
+      nlohmann::json::parse(campaign.out).value("id", "");
+  // Row 2's achievements were saved in Latin-1 ("Café" with é as 0xE9).
+  const std::string nominations = Path("nominations.csv");
+  WriteFile(nominations,
+            absl::StrCat("award_type,unit_id,achievements\nBK_UBND_TINH,", a,
+                         ",Tốt\nBK_UBND_TINH,", b,
+                         ",Caf\xE9"
+                         " an toàn\nGK_CAT,",
+                         b, ",Tốt\n"));
+  const Outcome nominate = Run({"-o", "csv", "awards", "nominate", "--campaign",
+                                campaign_id, "--file", nominations});
+  EXPECT_EQ(nominate.exit_code, 4) << nominate;
+  const std::vector<std::string> lines = Lines(nominate.out);
+  ASSERT_EQ(lines.size(), 3u) << nominate;
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1,")) << nominate;
+  EXPECT_TRUE(absl::StartsWith(lines[2], "3,")) << nominate;
+  EXPECT_TRUE(absl::StrContains(nominate.err, "2 nominated")) << nominate;
+  const std::vector<std::string> errors =
+      Lines(ReadFile(nominations + ".errors.csv"));
+  ASSERT_EQ(errors.size(), 2u) << ReadFile(nominations + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(errors[1], "2,achievements,")) << errors[1];
+  EXPECT_TRUE(absl::StrContains(errors[1], "0xE9")) << errors[1];
 }
 
 TEST_F(AnttctlTest, ReviewAndRecognizeAWholeYearDecideEachByItsResult) {

@@ -207,6 +207,45 @@ TEST(CsvReaderTest, UnterminatedQuoteNamesTheLineWhereTheRecordStarts) {
   EXPECT_FALSE(reader.Next(&record, &error));
 }
 
+TEST(InvalidUtf8OffsetTest, FindsTheFirstByteThatIsNotUtf8) {
+  constexpr size_t npos = absl::string_view::npos;
+  EXPECT_EQ(InvalidUtf8Offset(""), npos);
+  EXPECT_EQ(InvalidUtf8Offset("Trường THPT Nguyễn Du"), npos);
+  EXPECT_EQ(InvalidUtf8Offset("\xF0\x9F\x99\x82 U+10FFFF \xF4\x8F\xBF\xBF"),
+            npos);
+  EXPECT_EQ(InvalidUtf8Offset("Caf\xE9"), 3u);  // Latin-1 é
+  EXPECT_EQ(InvalidUtf8Offset("Caf\xE9 au lait"), 3u);
+  // "Sở" in Windows-1258: S, ơ (0xF5), a combining hook (0xD2).
+  EXPECT_EQ(InvalidUtf8Offset("S\xF5\xD2"), 1u);
+  EXPECT_EQ(InvalidUtf8Offset("ab\xE1\xBB"), 2u);        // cut short
+  EXPECT_EQ(InvalidUtf8Offset("\xC0\xAF"), 0u);          // overlong "/"
+  EXPECT_EQ(InvalidUtf8Offset("\xE0\x80\xAF"), 0u);      // overlong "/"
+  EXPECT_EQ(InvalidUtf8Offset("x\xED\xA0\x80"), 1u);     // a surrogate
+  EXPECT_EQ(InvalidUtf8Offset("\xF4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(InvalidUtf8Offset("ok \x80"), 3u);           // a lone continuation
+}
+
+TEST(NotUtf8MessageTest, NamesTheByteTheTextBeforeItAndTheFix) {
+  const std::string cell = "Caf\xE9 au lait";
+  const std::string message = NotUtf8Message(cell, 3);
+  EXPECT_EQ(InvalidUtf8Offset(message), absl::string_view::npos) << message;
+  EXPECT_NE(message.find("0xE9"), std::string::npos) << message;
+  EXPECT_NE(message.find("after \"Caf\""), std::string::npos) << message;
+  EXPECT_NE(message.find("save the file as UTF-8"), std::string::npos)
+      << message;
+
+  EXPECT_NE(NotUtf8Message("\xF5x", 0).find("0xF5 at the start"),
+            std::string::npos);
+  // A long text before the byte is cut at a character, never inside one.
+  std::string long_cell;
+  for (int i = 0; i < 20; ++i) long_cell += "ờ";  // 3 bytes each
+  long_cell += "\xFF";
+  const std::string cut = NotUtf8Message(long_cell, long_cell.size() - 1);
+  EXPECT_EQ(InvalidUtf8Offset(cut), absl::string_view::npos) << cut;
+  EXPECT_NE(cut.find("after \"…ờờ"), std::string::npos) << cut;
+  EXPECT_NE(cut.find("ờ\";"), std::string::npos) << cut;
+}
+
 TEST(CsvFieldTest, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(CsvField("Trường THPT Nguyễn Du"), "Trường THPT Nguyễn Du");
   EXPECT_EQ(CsvField(""), "");
