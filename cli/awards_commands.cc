@@ -224,6 +224,7 @@ struct NominationBatches {
   av1::BatchNominateRequest request;
   std::vector<NominatedRow> created;
   ErrorReport report;
+  int read = 0;  // rows taken from the file
   int rejected = 0;
 };
 
@@ -268,6 +269,7 @@ grpc::Status SendNominations(Clients& clients, const std::string& campaign,
   int row = 0;
   std::optional<av1::Nomination> nomination;
   while (NextCsvRow(reader, b.report, convert, &row, &nomination)) {
+    ++b.read;
     if (!nomination) {
       ++b.rejected;
       progress.Add(0, 1);
@@ -337,6 +339,15 @@ void NominateFromFile(Globals& globals, Clients& clients,
                  absl::StrCat("stopped before row ", b.rows.front(), ": ",
                               status.error_message()));
   }
+  if (b.rejected > 0 && globals.exit_code == kOk) globals.exit_code = kRejected;
+  if (status.ok()) {
+    RowTally tally;
+    tally.in_file = total;
+    tally.read = b.read;
+    tally.accepted = static_cast<int64_t>(b.created.size());
+    tally.rejected = b.rejected;
+    ReconcileRows(globals, "awards nominate", tally, b.report);
+  }
   const bool saved = SaveErrorReport(globals, b.report, report_path);
   PrintNominatedRows(globals, b.created);
   int eligible = 0;
@@ -345,7 +356,6 @@ void NominateFromFile(Globals& globals, Clients& clients,
             << eligible << " eligible), " << b.rejected << " rejected";
   if (saved) std::cerr << "; errors in " << report_path;
   std::cerr << "\n";
-  if (b.rejected > 0 && globals.exit_code == kOk) globals.exit_code = kRejected;
 }
 
 void AddNominationCommands(CLI::App* awards, Globals& globals,

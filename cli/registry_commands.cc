@@ -397,6 +397,7 @@ struct UnitStream {
   grpc::Status status;
   v1::ImportUnitsResponse response;
   std::vector<int> sent_rows;  // the file row of each unit sent, in order
+  int read = 0;                // rows taken from the file
   int refused_here = 0;        // rows that could not become a Unit
 };
 
@@ -412,6 +413,7 @@ UnitStream StreamUnits(Clients& clients, CsvReader& reader, int64_t total,
   int row = 0;
   std::optional<v1::Unit> unit;
   while (NextCsvRow(reader, report, UnitFromCsv, &row, &unit)) {
+    ++stream.read;
     if (!unit) {
       ++stream.refused_here;
       progress.Add(0, 1);
@@ -476,12 +478,20 @@ void ImportUnits(Globals& globals, Clients& clients, const ImportFlags& flags) {
     return;
   }
   AddServerErrors(stream, report);
+  RowTally tally;
+  tally.in_file = input->rows;
+  tally.read = stream.read;
+  tally.accepted = static_cast<int64_t>(stream.response.created()) +
+                   stream.response.updated();
+  tally.rejected =
+      static_cast<int64_t>(stream.response.rejected()) + stream.refused_here;
+  if (tally.rejected > 0 && globals.exit_code == kOk) {
+    globals.exit_code = kRejected;
+  }
+  ReconcileRows(globals, "units import", tally, report);
   const v1::ImportUnitsResponse summary = ImportSummary(stream, report);
   const bool saved = SaveErrorReport(globals, report, report_path);
   PrintImportSummary(globals, summary, report_path, saved);
-  if (summary.rejected() > 0 && globals.exit_code == kOk) {
-    globals.exit_code = kRejected;
-  }
 }
 
 struct ExportFlags {
@@ -989,6 +999,15 @@ void ImportPersons(Globals& globals, Clients& clients,
     std::cerr << "the import stopped; running it again creates only the "
                  "persons not created yet\n";
   }
+  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
+  if (outcome.fatal.ok()) {
+    RowTally tally;
+    tally.in_file = input->rows;
+    tally.read = outcome.read;
+    tally.accepted = static_cast<int64_t>(created.size());
+    tally.rejected = outcome.rejected;
+    ReconcileRows(globals, "persons import", tally, report);
+  }
   const bool saved = SaveErrorReport(globals, report, report_path);
   PrintCreatedPersons(globals, created);
   std::cerr << "persons import: " << created.size()
@@ -997,7 +1016,6 @@ void ImportPersons(Globals& globals, Clients& clients,
             << outcome.rejected << " rejected";
   if (saved) std::cerr << "; errors in " << report_path;
   std::cerr << "\n";
-  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
 }
 
 void ExportPersons(Globals& globals, Clients& clients, const std::string& unit,

@@ -347,13 +347,21 @@ void SubmitFromFile(Globals& globals, Clients& clients,
     std::cerr << "the submission stopped; running it again submits only the "
                  "rows not submitted yet\n";
   }
+  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
+  if (outcome.fatal.ok()) {
+    RowTally tally;
+    tally.in_file = input->rows;
+    tally.read = outcome.read;
+    tally.accepted = submitted;
+    tally.rejected = outcome.rejected;
+    ReconcileRows(globals, "assess submit", tally, report);
+  }
   const bool saved = SaveErrorReport(globals, report, input->report_path);
   std::cout << submitted << " submitted (" << late
             << " after the deadline, flagged late), " << outcome.rejected
             << " rows rejected";
   if (saved) std::cout << "; errors in " << input->report_path;
   std::cout << "\n";
-  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
 }
 
 std::string ClassName(int c) {

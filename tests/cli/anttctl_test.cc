@@ -17,6 +17,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "antt/awards/v1/awards.grpc.pb.h"
+#include "antt/registry/v1/registry.grpc.pb.h"
 #include "tests/cli/anttctl_runner.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
@@ -61,6 +63,58 @@ std::string InvalidTaxCode() {
   const std::string valid = ValidTaxCode(0);
   return valid.substr(0, 9) +
          static_cast<char>('0' + (valid[9] - '0' + 1) % 10);
+}
+
+// A registry that counts the first `keep` rows of an ImportUnits stream as
+// created, stops reading and answers OK, as antt-registry did when it could
+// not parse a row: the rows after it were counted nowhere.
+class ShortCountingRegistry final
+    : public registry::v1::RegistryService::Service {
+ public:
+  explicit ShortCountingRegistry(int keep) : keep_(keep) {}
+
+  grpc::Status ImportUnits(
+      grpc::ServerContext*,
+      grpc::ServerReader<registry::v1::ImportUnitsRequest>* reader,
+      registry::v1::ImportUnitsResponse* response) override {
+    registry::v1::ImportUnitsRequest request;
+    while (response->created() < keep_ && reader->Read(&request)) {
+      response->set_created(response->created() + 1);
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  const int keep_;
+};
+
+// An awards service that answers a BatchNominate with the first nomination
+// created and nothing, not even an error, about the others.
+class ShortAnsweringAwards final : public awards::v1::AwardsService::Service {
+ public:
+  grpc::Status BatchNominate(
+      grpc::ServerContext*, const awards::v1::BatchNominateRequest* request,
+      awards::v1::BatchNominateResponse* response) override {
+    if (request->nominations_size() > 0) {
+      awards::v1::Nomination* n = response->add_nominations();
+      *n = request->nominations(0);
+      n->set_id("N0000000001");
+    }
+    return grpc::Status::OK;
+  }
+};
+
+// Serves `service` in this process on a port of its own; returns its address.
+std::string ServeInProcess(grpc::Service* service,
+                           std::unique_ptr<grpc::Server>* server) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(service);
+  *server = builder.BuildAndStart();
+  EXPECT_NE(port, 0);
+  return absl::StrCat("127.0.0.1:", port);
 }
 
 class AnttctlTest : public ::testing::Test {
@@ -392,6 +446,31 @@ TEST_F(AnttctlTest, PersonsImportRefusesARowThatIsNotUtf8) {
       << errors[1];
 }
 
+TEST_F(AnttctlTest, ImportFailsWhenTheServerAccountsForFewerRowsThanSent) {
+  ShortCountingRegistry registry(/*keep=*/2);
+  std::unique_ptr<grpc::Server> server;
+  address_ = ServeInProcess(&registry, &server);
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code\n"
+            "A1,Sở Tư pháp,agency,44\n"
+            "A2,Sở Xây dựng,agency,44\n"
+            "A3,Sở Y tế,agency,44\n"
+            "A4,Sở Tài chính,agency,44\n"
+            "A5,Sở Nội vụ,agency,44\n");
+  const Outcome o = Run({"units", "import", csv});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "created 2, updated 0, rejected 0"))
+      << o;
+  EXPECT_TRUE(
+      absl::StrContains(o.err, "units import: the counts do not add up"))
+      << o;
+  const std::vector<std::string> lines = Lines(ReadFile(csv + ".errors.csv"));
+  ASSERT_EQ(lines.size(), 2u) << ReadFile(csv + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "0,,\"the counts do not add up"))
+      << lines[1];
+}
+
 TEST_F(AnttctlTest, ImportRefusesUnknownAndMissingColumnsNamingThem) {
   const std::string csv = Path("units.csv");
   WriteFile(csv, "name,colour,province_code,size\nSở Tư pháp,red,44,1\n");
@@ -641,6 +720,27 @@ TEST_F(AnttctlTest, SubmitAndNominateFilesRefuseARowThatIsNotUtf8) {
   ASSERT_EQ(errors.size(), 2u) << ReadFile(nominations + ".errors.csv");
   EXPECT_TRUE(absl::StartsWith(errors[1], "2,achievements,")) << errors[1];
   EXPECT_TRUE(absl::StrContains(errors[1], "0xE9")) << errors[1];
+}
+
+TEST_F(AnttctlTest, NominateFailsWhenABatchIsAnsweredShort) {
+  ShortAnsweringAwards awards;
+  std::unique_ptr<grpc::Server> server;
+  awards_address_ = ServeInProcess(&awards, &server);
+  const std::string csv = Path("nominations.csv");
+  WriteFile(csv,
+            "award_type,unit_id,achievements\n"
+            "GK_CAT,U0000000001,Tốt\n"
+            "GK_CAT,U0000000002,Tốt\n"
+            "GK_CAT,U0000000003,Tốt\n");
+  const Outcome o = Run({"-o", "csv", "awards", "nominate", "--campaign",
+                         "C0000000001", "--file", csv});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  EXPECT_EQ(Lines(o.out).size(), 2u) << o;  // the header and row 1
+  EXPECT_TRUE(absl::StrContains(o.err, "1 nominated")) << o;
+  EXPECT_TRUE(
+      absl::StrContains(o.err, "awards nominate: the counts do not add up"))
+      << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "2 rows have no outcome")) << o;
 }
 
 TEST_F(AnttctlTest, ReviewAndRecognizeAWholeYearDecideEachByItsResult) {
