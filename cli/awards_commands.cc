@@ -37,8 +37,8 @@ std::string FailedRules(const av1::Nomination& n) {
 void PrintNominations(const Globals& globals,
                       const std::vector<av1::Nomination>& list,
                       const google::protobuf::Message& whole) {
-  Table table(
-      {"ID", "TYPE", "RECIPIENT", "NAME", "STAGE", "ELIGIBLE", "WHY NOT"});
+  Table table({"ID", "TYPE", "RECIPIENT", "NAME", ValueColumn("STAGE"),
+               ValueColumn("ELIGIBLE"), "WHY NOT"});
   for (const auto& n : list) {
     table.AddRow({n.id(), n.award_type(),
                   n.person_id().empty() ? n.unit_id() : n.person_id(),
@@ -137,7 +137,8 @@ void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
           return clients.awards().CreateCampaign(clients.Context().get(),
                                                  request, &created);
         })) {
-      Table table({"ID", "TITLE", "PERIOD", "DEADLINE", "STATUS"});
+      Table table({"ID", "TITLE", ValueColumn("PERIOD"),
+                   ValueColumn("DEADLINE"), ValueColumn("STATUS")});
       table.AddRow(
           {created.id(), created.title(),
            absl::StrCat(created.first_year(), "–", created.last_year()),
@@ -156,7 +157,8 @@ void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
         })) {
       return;
     }
-    Table table({"ID", "TITLE", "PERIOD", "DEADLINE", "STATUS"});
+    Table table({"ID", "TITLE", ValueColumn("PERIOD"), ValueColumn("DEADLINE"),
+                 ValueColumn("STATUS")});
     for (const auto& c : response.campaigns()) {
       table.AddRow({c.id(), c.title(),
                     absl::StrCat(c.first_year(), "–", c.last_year()),
@@ -183,8 +185,8 @@ void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
 
 // ---- nominations from CSV
 
-const std::vector<absl::string_view>& NominationColumns() {
-  static const auto* columns = new std::vector<absl::string_view>{
+const std::vector<CsvColumn>& NominationColumns() {
+  static const auto* columns = new std::vector<CsvColumn>{
       "award_type", "unit_id", "person_id", "achievements"};
   return *columns;
 }
@@ -297,7 +299,8 @@ void PrintNominatedRows(const Globals& globals,
     std::cout << "[" << absl::StrJoin(items, ",\n") << "]\n";
     return;
   }
-  Table table({"row", "id", "award_type", "recipient", "eligible"});
+  Table table({ValueColumn("row"), "id", "award_type", "recipient",
+               ValueColumn("eligible")});
   for (const NominatedRow& c : created) {
     const av1::Nomination& n = c.nomination;
     table.AddRow({absl::StrCat(c.row), n.id(), n.award_type(),
@@ -414,7 +417,7 @@ void AddNominationCommands(CLI::App* awards, Globals& globals,
         })) {
       return;
     }
-    Table table({"RULE", "PASSED", "DETAIL"});
+    Table table({"RULE", ValueColumn("PASSED"), "DETAIL"});
     for (const auto& r : response.eligibility()) {
       table.AddRow({r.rule(), r.passed() ? "yes" : "NO", r.detail()});
     }
@@ -604,7 +607,7 @@ void AddReportingCommands(CLI::App* awards, Globals& globals,
         })) {
       return;
     }
-    Table table({"CODE", "NAME", "RECIPIENTS", "DECIDED BY"});
+    Table table({"CODE", "NAME", ValueColumn("RECIPIENTS"), "DECIDED BY"});
     for (const auto& t : response.award_types()) {
       std::vector<std::string> kinds;
       for (int k : t.recipient_kinds()) {
@@ -655,7 +658,8 @@ void AddReportingCommands(CLI::App* awards, Globals& globals,
         })) {
       return;
     }
-    Table table({"TYPE", "RECIPIENT", "STAGE", "COUNT"});
+    Table table({"TYPE", ValueColumn("RECIPIENT"), ValueColumn("STAGE"),
+                 ValueColumn("COUNT")});
     for (const auto& row : response.rows()) {
       table.AddRow({row.award_type(),
                     EnumName(av1::RecipientKind_descriptor(), "RECIPIENT_KIND_",

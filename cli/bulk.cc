@@ -108,11 +108,12 @@ bool ReconcileRows(Globals& globals, absl::string_view command,
   return false;
 }
 
-std::vector<std::string> RowCells(
-    const CsvRow& row, const std::vector<absl::string_view>& columns) {
+std::vector<std::string> RowCells(const CsvRow& row,
+                                  const std::vector<CsvColumn>& columns) {
   std::vector<std::string> cells;
   cells.reserve(columns.size());
-  for (absl::string_view column : columns) cells.push_back(row.Text(column));
+  for (const CsvColumn& column : columns)
+    cells.push_back(row.Text(column.name));
   return cells;
 }
 

@@ -60,7 +60,7 @@ class RowKeys final {
 // The cells of `row` in the order of `columns` (absent columns as ""): what
 // RowKeys hashes, so neither the file's name nor its column order matter.
 [[nodiscard]] std::vector<std::string> RowCells(
-    const CsvRow& row, const std::vector<absl::string_view>& columns);
+    const CsvRow& row, const std::vector<CsvColumn>& columns);
 
 // Runs call(i) for each of `n` listed items on `parallel` threads, counting
 // them in `progress`. A refused item is printed after the run on stderr with

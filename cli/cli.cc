@@ -197,10 +197,10 @@ bool SaveErrorReport(Globals& globals, const ErrorReport& report,
 
 absl::Status CheckCsvHeader(CsvReader& reader,
                             std::initializer_list<absl::string_view> required,
-                            const std::vector<absl::string_view>& known) {
+                            const std::vector<CsvColumn>& known) {
   if (absl::Status s = reader.ReadHeader(); !s.ok()) return s;
   if (absl::Status s = reader.Require(required); !s.ok()) return s;
-  return reader.RejectUnknown(known);
+  return reader.UseColumns(known);
 }
 
 void RefuseInputFile(Globals& globals, const std::string& path,
@@ -226,7 +226,7 @@ std::unique_ptr<BulkInput> OpenBulkInput(
     Globals& globals, const std::string& path, const std::string& flag,
     const std::string& errors_flag,
     std::initializer_list<absl::string_view> required,
-    const std::vector<absl::string_view>& known) {
+    const std::vector<CsvColumn>& known) {
   auto input = std::make_unique<BulkInput>(path, flag, errors_flag);
   if (absl::Status s = CheckCsvHeader(input->reader, required, known);
       !s.ok()) {

@@ -184,10 +184,11 @@ bool SaveErrorReport(Globals& globals, const ErrorReport& report,
                      const std::string& path);
 
 // Reads and checks the header of a bulk command's CSV: InvalidArgument when it
-// lacks a `required` column or has one not in `known`.
+// lacks a `required` column or has one not in `known`; otherwise the reader
+// reads each column as `known` types it (CsvReader::UseColumns).
 [[nodiscard]] absl::Status CheckCsvHeader(
     CsvReader& reader, std::initializer_list<absl::string_view> required,
-    const std::vector<absl::string_view>& known);
+    const std::vector<CsvColumn>& known);
 
 // Ends a bulk command whose input was refused as a whole: says why on stderr
 // and in the error report (row 0), and records exit code kRejected.
@@ -259,7 +260,7 @@ struct BulkInput {
     Globals& globals, const std::string& path, const std::string& flag,
     const std::string& errors_flag,
     std::initializer_list<absl::string_view> required,
-    const std::vector<absl::string_view>& known);
+    const std::vector<CsvColumn>& known);
 
 // `message` as JSON with proto field names; `with_defaults` prints fields at
 // their zero value too (a summary's "created": 0).

@@ -17,6 +17,32 @@
 
 namespace antt::cli {
 
+namespace {
+
+// What a spreadsheet reads as the start of a formula (OWASP's list).
+bool IsFormulaStart(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+// Whether `text` is a formula character after zero or more quotes, or
+// (`quotes` = 1) after one or more.
+bool FormulaAfterQuotes(absl::string_view text, size_t quotes) {
+  const size_t first = text.find_first_not_of('\'');
+  return first != absl::string_view::npos && first >= quotes &&
+         IsFormulaStart(text[first]);
+}
+
+}  // namespace
+
+std::string GuardFormula(absl::string_view value) {
+  if (!FormulaAfterQuotes(value, 0)) return std::string(value);
+  return absl::StrCat("'", value);
+}
+
+absl::string_view UnguardFormula(absl::string_view cell) {
+  return FormulaAfterQuotes(cell, 1) ? cell.substr(1) : cell;
+}
+
 CsvReader::CsvReader(std::istream& in) : in_(in) { SkipByteOrderMark(); }
 
 int CsvReader::ReadChar() {
@@ -154,19 +180,30 @@ absl::Status CsvReader::Require(
                    absl::StrJoin(missing, ", ")));
 }
 
-absl::Status CsvReader::RejectUnknown(
-    const std::vector<absl::string_view>& known) const {
+absl::Status CsvReader::UseColumns(const std::vector<CsvColumn>& known) {
   std::vector<absl::string_view> unknown;
+  std::vector<CsvType> types;
   for (const std::string& name : header_) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
+    const auto column =
+        std::find_if(known.begin(), known.end(),
+                     [&](const CsvColumn& c) { return c.name == name; });
+    if (column == known.end()) {
       unknown.push_back(name);
+    } else {
+      types.push_back(column->type);
     }
   }
-  if (unknown.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("header: unknown column", unknown.size() > 1 ? "s " : " ",
-                   absl::StrJoin(unknown, ", "),
-                   " (known: ", absl::StrJoin(known, ","), ")"));
+  if (unknown.empty()) {
+    types_ = std::move(types);
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "header: unknown column", unknown.size() > 1 ? "s " : " ",
+      absl::StrJoin(unknown, ", "), " (known: ",
+      absl::StrJoin(
+          known, ",",
+          [](std::string* out, const CsvColumn& c) { out->append(c.name); }),
+      ")"));
 }
 
 bool CsvReader::Next(CsvRecord* record, absl::Status* error) {
@@ -187,7 +224,10 @@ absl::string_view CsvReader::Get(const CsvRecord& record,
   if (column < 0 || static_cast<size_t>(column) >= record.fields.size()) {
     return "";
   }
-  return record.fields[column];
+  const absl::string_view cell = record.fields[column];
+  const bool text = static_cast<size_t>(column) < types_.size() &&
+                    types_[column] == CsvType::kText;
+  return text ? UnguardFormula(cell) : cell;
 }
 
 int64_t CountCsvRecords(std::istream& in) {
@@ -255,6 +295,24 @@ void WriteCsvRecord(std::ostream& out, const std::vector<std::string>& fields) {
   out << '\n';
 }
 
+void CsvWriter::WriteHeader() {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (i > 0) out_ << ',';
+    out_ << CsvField(columns_[i].name);
+  }
+  out_ << '\n';
+}
+
+void CsvWriter::Write(const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out_ << ',';
+    const bool text =
+        i >= columns_.size() || columns_[i].type == CsvType::kText;
+    out_ << CsvField(text ? GuardFormula(fields[i]) : fields[i]);
+  }
+  out_ << '\n';
+}
+
 void ErrorReport::Add(int row, std::string field, std::string message) {
   entries_.push_back({row, std::move(field), std::move(message)});
 }
@@ -266,9 +324,11 @@ absl::Status ErrorReport::WriteTo(const std::string& path) const {
       [](const Entry& a, const Entry& b) { return a.row < b.row; });
   AtomicOutputFile file(path);
   if (absl::Status s = file.Open(); !s.ok()) return s;
-  WriteCsvRecord(file.stream(), {"row", "field", "message"});
+  // Opened in a spreadsheet, and a message may quote a cell of the input.
+  CsvWriter writer(file.stream(), {ValueColumn("row"), "field", "message"});
+  writer.WriteHeader();
   for (const Entry& e : sorted) {
-    WriteCsvRecord(file.stream(), {absl::StrCat(e.row), e.field, e.message});
+    writer.Write({absl::StrCat(e.row), e.field, e.message});
   }
   return file.Commit();
 }

@@ -10,12 +10,50 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace antt::cli {
+
+// What a CSV column holds, which decides how its cells are written and read.
+enum class CsvType {
+  // A string as someone typed or chose it: a name, an address, an id, a code,
+  // a list. A spreadsheet runs a cell starting with =, +, -, @, tab or CR as
+  // a formula (=HYPERLINK(...) sends the reader away), so anttctl writes such
+  // a cell with a ' before it, as OWASP advises (the spreadsheet shows the
+  // text without it), and reads it back without it: GuardFormula,
+  // UnguardFormula.
+  kText,
+  // A number, an enum name, a boolean or a date, which anttctl writes itself:
+  // never a formula, and a number keeps its sign (-5, not '-5).
+  kValue,
+};
+
+// A column of a CSV file or a table: text unless made by ValueColumn.
+struct CsvColumn {
+  // Implicit, so that a column list reads {"name", ValueColumn("year")}.
+  CsvColumn(const char* name) : name(name) {}  // NOLINT(runtime/explicit)
+  CsvColumn(std::string name, CsvType type)
+      : name(std::move(name)), type(type) {}
+
+  std::string name;
+  CsvType type = CsvType::kText;
+};
+
+[[nodiscard]] inline CsvColumn ValueColumn(std::string name) {
+  return CsvColumn(std::move(name), CsvType::kValue);
+}
+
+// A text cell as written: `value` with a ' before it when it starts with a
+// formula character (=, +, -, @, tab, CR), or with one or more ' and then
+// one, so that UnguardFormula gives `value` back whatever it is.
+[[nodiscard]] std::string GuardFormula(absl::string_view value);
+// A text cell as read: `cell` without its first ' when what follows its
+// leading quotes is a formula character; otherwise `cell`.
+[[nodiscard]] absl::string_view UnguardFormula(absl::string_view cell);
 
 struct CsvRecord {
   int row = 0;   // 1-based data row number (the header is not a row)
@@ -43,9 +81,10 @@ class CsvReader final {
   // InvalidArgument naming every column of `names` the header lacks.
   [[nodiscard]] absl::Status Require(
       std::initializer_list<absl::string_view> names) const;
-  // InvalidArgument naming every header column not in `known`.
-  [[nodiscard]] absl::Status RejectUnknown(
-      const std::vector<absl::string_view>& known) const;
+  // InvalidArgument naming every header column not in `known`. Otherwise Get
+  // reads each column as `known` types it: a text cell without the ' that
+  // GuardFormula put before it. Until then every cell reads as it is.
+  [[nodiscard]] absl::Status UseColumns(const std::vector<CsvColumn>& known);
 
   // Reads the next record into `*record`. Returns false at the end of the
   // input. A malformed record (an unterminated quote, text after a closing
@@ -55,8 +94,8 @@ class CsvReader final {
   // the header is not an error: the missing cells read as "".
   bool Next(CsvRecord* record, absl::Status* error);
 
-  // The cell of column `name`; "" when the column is absent or the record is
-  // short.
+  // The cell of column `name` (UnguardFormula'd for a text column, see
+  // UseColumns); "" when the column is absent or the record is short.
   [[nodiscard]] absl::string_view Get(const CsvRecord& record,
                                       absl::string_view name) const;
 
@@ -77,6 +116,7 @@ class CsvReader final {
   int line_ = 1;
   int rows_ = 0;
   std::vector<std::string> header_;
+  std::vector<CsvType> types_;  // of each header column, once UseColumns ran
 };
 
 // The data records after the header of a CSV input, malformed ones included:
@@ -99,8 +139,28 @@ class CsvReader final {
 // comma, a quote, CR or LF, or starts or ends with a space or tab.
 [[nodiscard]] std::string CsvField(absl::string_view value);
 
-// `fields` as CsvField cells joined by ',', ending in "\n".
+// `fields` as CsvField cells joined by ',', ending in "\n", each as it is:
+// for a file a program reads (antt-demo-province's). What a person may open
+// in a spreadsheet goes through CsvWriter.
 void WriteCsvRecord(std::ostream& out, const std::vector<std::string>& fields);
+
+// Writes CSV records whose cells are typed by their columns: each text cell
+// through GuardFormula, then every cell through CsvField. Every file and
+// every -o csv output of anttctl is written by one.
+class CsvWriter final {
+ public:
+  CsvWriter(std::ostream& out, std::vector<CsvColumn> columns)
+      : out_(out), columns_(std::move(columns)) {}
+
+  // The column names.
+  void WriteHeader();
+  // `fields` in the order of the columns; a field past them is text.
+  void Write(const std::vector<std::string>& fields);
+
+ private:
+  std::ostream& out_;
+  const std::vector<CsvColumn> columns_;
+};
 
 // A file written under a temporary name beside `path` and renamed over it by
 // Commit, so no reader ever sees it half written. The temporary is removed

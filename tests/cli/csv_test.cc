@@ -147,12 +147,12 @@ TEST(CsvReaderTest, RequireNamesEveryMissingColumn) {
       << status;
 }
 
-TEST(CsvReaderTest, RejectUnknownNamesEveryUnknownColumn) {
+TEST(CsvReaderTest, UseColumnsNamesEveryUnknownColumn) {
   std::istringstream in("name,colour,kind,size\n");
   CsvReader reader(in);
   ASSERT_OK(reader.ReadHeader());
-  EXPECT_OK(reader.RejectUnknown({"name", "kind", "colour", "size", "x"}));
-  const absl::Status status = reader.RejectUnknown({"name", "kind"});
+  EXPECT_OK(reader.UseColumns({"name", "kind", "colour", "size", "x"}));
+  const absl::Status status = reader.UseColumns({"name", "kind"});
   EXPECT_CODE(status, absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("colour, size"), absl::string_view::npos)
       << status;
@@ -277,6 +277,105 @@ TEST(CsvFieldTest, WrittenRecordsReadBackUnchanged) {
   }
 }
 
+TEST(GuardFormulaTest, PrefixesWhatASpreadsheetWouldRunAsAFormula) {
+  EXPECT_EQ(GuardFormula("=HYPERLINK(\"http://x.example\")"),
+            "'=HYPERLINK(\"http://x.example\")");
+  EXPECT_EQ(GuardFormula("+84 233 3852 123"), "'+84 233 3852 123");
+  EXPECT_EQ(GuardFormula("-1+2"), "'-1+2");
+  EXPECT_EQ(GuardFormula("@SUM(A1:A9)"), "'@SUM(A1:A9)");
+  EXPECT_EQ(GuardFormula("\t=1"), "'\t=1");
+  EXPECT_EQ(GuardFormula("\r=1"), "'\r=1");
+  // Quotes before a formula character get one more, so that reading takes
+  // exactly that one off.
+  EXPECT_EQ(GuardFormula("'=1"), "''=1");
+  EXPECT_EQ(GuardFormula("''-x"), "'''-x");
+}
+
+TEST(GuardFormulaTest, LeavesEverythingElseAlone) {
+  for (const char* value :
+       {"", "Sở Tư pháp", "a=b", " =1", "'", "''", "'quoted'", "1-2", "x@y"}) {
+    EXPECT_EQ(GuardFormula(value), value);
+    EXPECT_EQ(UnguardFormula(value), value);
+  }
+}
+
+TEST(GuardFormulaTest, UnguardTakesOffOneQuoteBeforeAFormulaCharacterOnly) {
+  EXPECT_EQ(UnguardFormula("'=1"), "=1");
+  EXPECT_EQ(UnguardFormula("''=1"), "'=1");
+  EXPECT_EQ(UnguardFormula("'\t"), "\t");
+  EXPECT_EQ(UnguardFormula("'abc"), "'abc");
+  EXPECT_EQ(UnguardFormula("=1"), "=1");
+}
+
+TEST(GuardFormulaTest, AnyValueComesBackUnchanged) {
+  for (const char* value :
+       {"=1+1", "'=1+1", "''=1+1", "'", "'a", "-", "'-", "@", "+", "\t", "\r\n",
+        "'\r", "plain", "", "'''", "=HYPERLINK(\"x\";\"y\")"}) {
+    EXPECT_EQ(UnguardFormula(GuardFormula(value)), value) << value;
+  }
+}
+
+TEST(CsvWriterTest, GuardsTextColumnsAndWritesValueColumnsAsTheyAre) {
+  const std::vector<CsvColumn> columns = {"name", ValueColumn("headcount"),
+                                          ValueColumn("kind"), "models"};
+  std::ostringstream out;
+  CsvWriter writer(out, columns);
+  writer.WriteHeader();
+  writer.Write({"=HYPERLINK(\"http://x.example\",\"Bấm vào đây\")", "-5",
+                "agency", "@Tổ A;Tổ B"});
+  writer.Write({"Sở Tư pháp", "40", "agency", ""});
+  writer.Write({"a", "1", "agency", "-x", "=extra"});  // past the columns: text
+  EXPECT_EQ(out.str(),
+            "name,headcount,kind,models\n"
+            "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"Bấm vào đây\"\")\",-5,"
+            "agency,'@Tổ A;Tổ B\n"
+            "Sở Tư pháp,40,agency,\n"
+            "a,1,agency,'-x,'=extra\n");
+}
+
+TEST(CsvWriterTest, TextCellsReadBackAsWrittenThroughUseColumns) {
+  const std::vector<CsvColumn> columns = {"name", ValueColumn("points"),
+                                          "note"};
+  const std::vector<std::vector<std::string>> rows = {
+      {"=1+1", "-3", "'=already quoted"},
+      {"+84 233", "+3", "@mention"},
+      {"\t=tab", "'-5", "'plain"},
+      {"Sở Tư pháp", "7", ""},
+  };
+  std::ostringstream out;
+  CsvWriter writer(out, columns);
+  writer.WriteHeader();
+  for (const auto& row : rows) writer.Write(row);
+
+  std::istringstream in(out.str());
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  ASSERT_OK(reader.UseColumns(columns));
+  CsvRecord record;
+  absl::Status error;
+  for (const auto& row : rows) {
+    ASSERT_TRUE(reader.Next(&record, &error));
+    ASSERT_OK(error);
+    EXPECT_EQ(reader.Get(record, "name"), row[0]);
+    EXPECT_EQ(reader.Get(record, "points"), row[1]);  // "'-5" stays
+    EXPECT_EQ(reader.Get(record, "note"), row[2]);
+  }
+  EXPECT_FALSE(reader.Next(&record, &error));
+}
+
+TEST(CsvReaderTest, EveryCellReadsAsItIsUntilUseColumns) {
+  std::istringstream in("name\n'=1\n'=2\n");
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  CsvRecord record;
+  absl::Status error;
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_EQ(reader.Get(record, "name"), "'=1");
+  ASSERT_OK(reader.UseColumns({"name"}));
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_EQ(reader.Get(record, "name"), "=2");
+}
+
 TEST(CountCsvRecordsTest, CountsRecordsNotLines) {
   std::istringstream in("a,b\n1,\"x\ny\"\n\n2,3\n4,\"never closed\n");
   EXPECT_EQ(CountCsvRecords(in), 3);
@@ -319,6 +418,16 @@ TEST(ErrorReportTest, WritesHeaderAndRowsSortedByRow) {
             "0,,whole file\n"
             "2,kind,\"unknown kind \"\"shop\"\"\"\n"
             "7,tax_code,\"bad check digit, says \"\"the server\"\"\"\n");
+}
+
+TEST(ErrorReportTest, GuardsMessagesAgainstFormulas) {
+  const std::string path = antt::testing::FreshTestDir() + "/errors.csv";
+  ErrorReport report;
+  report.Add(3, "name", "=HYPERLINK(\"http://x.example\")");
+  ASSERT_OK(report.WriteTo(path));
+  EXPECT_EQ(ReadFile(path),
+            "row,field,message\n"
+            "3,name,\"'=HYPERLINK(\"\"http://x.example\"\")\"\n");
 }
 
 TEST(ErrorReportTest, EmptyReportIsTheHeaderAlone) {
