@@ -313,6 +313,51 @@ void CsvWriter::Write(const std::vector<std::string>& fields) {
   out_ << '\n';
 }
 
+namespace {
+
+// What EscapeListValue puts a backslash before.
+bool IsListSpecial(char c) { return c == '\\' || c == '|' || c == ';'; }
+
+}  // namespace
+
+std::string EscapeListValue(absl::string_view value) {
+  std::string escaped;
+  escaped.reserve(value.size());
+  for (char c : value) {
+    if (IsListSpecial(c)) escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+std::vector<std::string> SplitEscaped(absl::string_view cell, char separator) {
+  std::vector<std::string> parts(1);
+  for (size_t i = 0; i < cell.size(); ++i) {
+    if (cell[i] == '\\' && i + 1 < cell.size() && IsListSpecial(cell[i + 1])) {
+      parts.back().append(cell.data() + i, 2);
+      ++i;
+    } else if (cell[i] == separator) {
+      parts.emplace_back();
+    } else {
+      parts.back() += cell[i];
+    }
+  }
+  return parts;
+}
+
+std::string UnescapeListValue(absl::string_view value) {
+  std::string unescaped;
+  unescaped.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '\\' && i + 1 < value.size() &&
+        IsListSpecial(value[i + 1])) {
+      ++i;
+    }
+    unescaped += value[i];
+  }
+  return unescaped;
+}
+
 void ErrorReport::Add(int row, std::string field, std::string message) {
   entries_.push_back({row, std::move(field), std::move(message)});
 }

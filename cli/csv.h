@@ -162,6 +162,20 @@ class CsvWriter final {
   const std::vector<CsvColumn> columns_;
 };
 
+// Lists inside one cell: a unit's models joined by ';'; a person's positions
+// joined by ';' and the fields of each by '|'. EscapeListValue puts a
+// backslash before each '\\', '|' and ';' of a value, so that a value holding
+// one (a title "Tổ trưởng | phó") neither splits nor forges another item or
+// field. SplitEscaped splits `cell` at every `separator` no backslash
+// escapes and keeps the escapes, so a part can be split again (positions,
+// then fields); UnescapeListValue takes them off. A backslash before any
+// other character stays as it is, so a list typed by hand with one reads as
+// before.
+[[nodiscard]] std::string EscapeListValue(absl::string_view value);
+[[nodiscard]] std::vector<std::string> SplitEscaped(absl::string_view cell,
+                                                    char separator);
+[[nodiscard]] std::string UnescapeListValue(absl::string_view value);
+
 // A file written under a temporary name beside `path` and renamed over it by
 // Commit, so no reader ever sees it half written. The temporary is removed
 // unless committed.

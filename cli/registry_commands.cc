@@ -297,6 +297,15 @@ const std::vector<CsvColumn>& UnitColumns() {
   return *columns;
 }
 
+// The models joined by ';', each escaped (EscapeListValue): a model holding a
+// ';' stays one model when imported again.
+std::string ModelsCell(const v1::Unit& u) {
+  return absl::StrJoin(u.models(), ";",
+                       [](std::string* out, const std::string& model) {
+                         out->append(EscapeListValue(model));
+                       });
+}
+
 std::vector<std::string> UnitCsvRow(const v1::Unit& u) {
   return {u.id(),
           u.external_id(),
@@ -321,7 +330,7 @@ std::vector<std::string> UnitCsvRow(const v1::Unit& u) {
           absl::StrCat(u.headcount()),
           BoolName(u.has_party_organization()),
           absl::StrCat(u.security_force_size()),
-          absl::StrJoin(u.models(), ";"),
+          ModelsCell(u),
           EnumName(v1::UnitStatus_descriptor(), "UNIT_STATUS_", u.status()),
           BoolName(u.in_scope()),
           FormatDate(u.dissolve_date())};
@@ -360,10 +369,10 @@ v1::Unit UnitFromCsv(CsvRow& row) {
   unit.set_headcount(row.IntCell("headcount"));
   unit.set_has_party_organization(row.BoolCell("has_party_organization"));
   unit.set_security_force_size(row.IntCell("security_force_size"));
-  const std::string models = row.Text("models");
-  for (absl::string_view model :
-       absl::StrSplit(models, ';', absl::SkipWhitespace())) {
-    unit.add_models(std::string(absl::StripAsciiWhitespace(model)));
+  for (const std::string& escaped : SplitEscaped(row.Text("models"), ';')) {
+    const std::string model = UnescapeListValue(escaped);
+    const absl::string_view trimmed = absl::StripAsciiWhitespace(model);
+    if (!trimmed.empty()) unit.add_models(std::string(trimmed));
   }
   return unit;
 }
@@ -881,13 +890,18 @@ const std::vector<CsvColumn>& PersonExportColumns() {
   return *columns;
 }
 
-// role|title|unit_id|start|end|hardship
+// role|title|unit_id|start|end|hardship, each field escaped
+// (EscapeListValue): a title holding '|' or ';' would otherwise read back as
+// more fields or another position. The positions of a person are joined by
+// ';'.
 std::string PositionCell(const v1::Position& pos) {
   return absl::StrJoin(
       {EnumName(v1::PositionRole_descriptor(), "POSITION_ROLE_", pos.role()),
        pos.title(), pos.unit_id(), FormatDate(pos.start_date()),
        FormatDate(pos.end_date()), std::string(BoolName(pos.hardship_area()))},
-      "|");
+      "|", [](std::string* out, const std::string& field) {
+        out->append(EscapeListValue(field));
+      });
 }
 
 std::vector<std::string> PersonCsvRow(const v1::Person& p) {
@@ -1069,7 +1083,8 @@ void AddPersonBulkCommands(CLI::App* persons, Globals& globals,
       "export",
       "Persons as CSV: id,full_name,gender,birth_year,unit_id,status,"
       "holds_police_service_medal,positions (role|title|unit_id|start|end|"
-      "hardship, joined by ;)");
+      "hardship, joined by ;, with \\, | and ; in a field written \\\\, \\| "
+      "and \\;)");
   exporter->add_option("--unit", export_flags->unit,
                        "Only persons working at this unit");
   exporter->add_option("--file", export_flags->file,

@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "antt/awards/v1/awards.grpc.pb.h"
 #include "antt/registry/v1/registry.grpc.pb.h"
+#include "cli/csv.h"
 #include "tests/cli/anttctl_runner.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
@@ -593,6 +594,58 @@ TEST_F(AnttctlTest, ExportsGuardFormulaCellsAndImportTakesTheGuardOff) {
   ASSERT_EQ(persons_csv.exit_code, 0) << persons_csv;
   EXPECT_TRUE(absl::StrContains(persons_csv.out, ",'=1+2,male,1970,"))
       << persons_csv;
+}
+
+TEST_F(AnttctlTest, TitlesAndModelsHoldingListSeparatorsComeBackWhole) {
+  const std::string title = "Tổ trưởng | phó; kiêm \\ thư ký";
+  const Outcome unit =
+      Run({"-o", "json", "units", "create", "--name", "Sở Tư pháp", "--kind",
+           "agency", "--province", "44", "--external-id", "A1", "--model",
+           "Tổ A; kiêm B", "--model", "Camera | an ninh\\"});
+  ASSERT_EQ(unit.exit_code, 0) << unit;
+  const std::string unit_id = nlohmann::json::parse(unit.out).value("id", "");
+  const Outcome person =
+      Run({"persons", "create", "--name", "Nguyễn Văn An", "--gender", "male",
+           "--birth-year", "1970", "--unit", unit_id, "--since", "2010-01-01",
+           "--title", title});
+  ASSERT_EQ(person.exit_code, 0) << person;
+
+  // The positions cell splits into one position of six fields again.
+  const Outcome persons = Run({"persons", "export"});
+  ASSERT_EQ(persons.exit_code, 0) << persons;
+  std::istringstream in(persons.out);
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.ReadHeader().ok()) << persons;
+  CsvRecord record;
+  absl::Status error;
+  ASSERT_TRUE(reader.Next(&record, &error)) << persons;
+  ASSERT_TRUE(error.ok()) << error;
+  std::vector<std::vector<std::string>> positions;
+  for (const std::string& item :
+       SplitEscaped(reader.Get(record, "positions"), ';')) {
+    std::vector<std::string> fields;
+    for (const std::string& field : SplitEscaped(item, '|')) {
+      fields.push_back(UnescapeListValue(field));
+    }
+    positions.push_back(fields);
+  }
+  EXPECT_EQ(positions,
+            (std::vector<std::vector<std::string>>{
+                {"leader", title, unit_id, "2010-01-01", "", "false"}}))
+      << persons;
+
+  // An export imported back keeps each model whole.
+  const std::string exported = Path("export.csv");
+  ASSERT_EQ(Run({"units", "export", "--file", exported}).exit_code, 0);
+  const Outcome again = Run({"units", "import", exported});
+  EXPECT_EQ(again.exit_code, 0) << again;
+  EXPECT_TRUE(absl::StrContains(again.out, "created 0, updated 1, rejected 0"))
+      << again;
+  const Outcome got = Run({"-o", "json", "units", "get", unit_id});
+  ASSERT_EQ(got.exit_code, 0) << got;
+  EXPECT_EQ(nlohmann::json::parse(got.out).at("models"),
+            nlohmann::json::array({"Tổ A; kiêm B", "Camera | an ninh\\"}))
+      << got << ReadFile(exported);
 }
 
 TEST_F(AnttctlTest, PersonsImportTwiceCreatesEachPersonOnce) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_join.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::cli {
@@ -374,6 +375,64 @@ TEST(CsvReaderTest, EveryCellReadsAsItIsUntilUseColumns) {
   ASSERT_OK(reader.UseColumns({"name"}));
   ASSERT_TRUE(reader.Next(&record, &error));
   EXPECT_EQ(reader.Get(record, "name"), "=2");
+}
+
+// The fields of each item of a list cell: SplitEscaped at ';', then at '|',
+// each field unescaped.
+std::vector<std::vector<std::string>> ReadListCell(const std::string& cell) {
+  std::vector<std::vector<std::string>> items;
+  for (const std::string& item : SplitEscaped(cell, ';')) {
+    std::vector<std::string> fields;
+    for (const std::string& field : SplitEscaped(item, '|')) {
+      fields.push_back(UnescapeListValue(field));
+    }
+    items.push_back(std::move(fields));
+  }
+  return items;
+}
+
+// `items` as a list cell, as persons export writes positions.
+std::string WriteListCell(const std::vector<std::vector<std::string>>& items) {
+  std::vector<std::string> joined;
+  for (const auto& fields : items) {
+    std::vector<std::string> escaped;
+    for (const std::string& field : fields) {
+      escaped.push_back(EscapeListValue(field));
+    }
+    joined.push_back(absl::StrJoin(escaped, "|"));
+  }
+  return absl::StrJoin(joined, ";");
+}
+
+TEST(ListCellTest, SeparatorsAndBackslashesInAFieldAreEscaped) {
+  EXPECT_EQ(EscapeListValue("Tổ trưởng | phó; kiêm \\ thư ký"),
+            "Tổ trưởng \\| phó\\; kiêm \\\\ thư ký");
+  EXPECT_EQ(EscapeListValue("Cán bộ"), "Cán bộ");
+  EXPECT_EQ(WriteListCell({{"leader", "Tổ trưởng | phó; kiêm", "U0000000001",
+                            "2010-01-01", "", "false"}}),
+            "leader|Tổ trưởng \\| phó\\; kiêm|U0000000001|2010-01-01||false");
+}
+
+TEST(ListCellTest, AnyFieldsComeBackUnchanged) {
+  const std::vector<std::vector<std::string>> items = {
+      {"leader", "Tổ trưởng | phó; kiêm \\ thư ký", "U0000000001", "2010-01-01",
+       "", "false"},
+      {"staff", "|", ";", "\\", "\\|", "\\;"},
+      {"other", "x\\", "\\\\", "a;b|c", "", ""},
+  };
+  EXPECT_EQ(ReadListCell(WriteListCell(items)), items);
+}
+
+TEST(ListCellTest, AListTypedByHandReadsAsBefore) {
+  EXPECT_EQ(SplitEscaped("Tổ A;Tổ B", ';'),
+            (std::vector<std::string>{"Tổ A", "Tổ B"}));
+  EXPECT_EQ(SplitEscaped("", ';'), std::vector<std::string>{""});
+  // A backslash before anything but \, | or ; is a backslash.
+  EXPECT_EQ(SplitEscaped("C:\\tmp;x\\", ';'),
+            (std::vector<std::string>{"C:\\tmp", "x\\"}));
+  EXPECT_EQ(UnescapeListValue("C:\\tmp"), "C:\\tmp");
+  EXPECT_EQ(UnescapeListValue("x\\"), "x\\");
+  EXPECT_EQ(UnescapeListValue("a\\;b\\|c\\\\d"), "a;b|c\\d");
 }
 
 TEST(CountCsvRecordsTest, CountsRecordsNotLines) {
