@@ -95,17 +95,25 @@ void MoveProposed(
   }
   Progress progress(absl::StrCat("awards ", verb),
                     static_cast<int64_t>(chosen.size()));
+  // Counted as they end: a run stopped by an error leaves some never tried.
+  std::atomic<int> moved{0};
   std::atomic<int> failed{0};
   const int code = RunEach(
       chosen.size(), 4, progress, [&](size_t i) { return chosen[i]->id(); },
       [&](size_t i) {
         grpc::Status status = move(*chosen[i]);
-        if (!status.ok()) ++failed;
+        if (status.ok()) {
+          ++moved;
+        } else {
+          ++failed;
+        }
         return status;
       });
-  std::cout << chosen.size() - failed << " "
-            << (eligible ? "eligible" : "ineligible") << " nominations " << done
-            << ", " << failed << " failed\n";
+  std::cout << moved << " " << (eligible ? "eligible" : "ineligible")
+            << " nominations " << done << ", " << failed << " failed";
+  const size_t untried = chosen.size() - static_cast<size_t>(moved + failed);
+  if (untried > 0) std::cout << ", " << untried << " not tried";
+  std::cout << "\n";
   if (code != kOk) globals.exit_code = code;
 }
 

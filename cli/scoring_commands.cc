@@ -635,7 +635,8 @@ void AddAssessReview(CLI::App* assess, Globals& globals, Clients& clients) {
     std::vector<sv1::Assessment> submitted;
     if (!ListAllAssessments(globals, clients, list, &submitted)) return;
     Progress progress("reviewing", static_cast<int64_t>(submitted.size()));
-    std::atomic<int> failed{0};
+    // Counted as they end: a run stopped by an error leaves some never tried.
+    std::atomic<int> reviewed_count{0};
     const int code = RunEach(
         submitted.size(), f.parallel, progress,
         [&](size_t i) { return submitted[i].id(); },
@@ -647,10 +648,10 @@ void AddAssessReview(CLI::App* assess, Globals& globals, Clients& clients) {
           sv1::Assessment reviewed;
           grpc::Status status = clients.scoring().ReviewAssessment(
               clients.Context().get(), one, &reviewed);
-          if (!status.ok()) ++failed;
+          if (status.ok()) ++reviewed_count;
           return status;
         });
-    std::cout << submitted.size() - failed << " of " << submitted.size()
+    std::cout << reviewed_count << " of " << submitted.size()
               << " submitted assessments "
               << (f.approve ? "approved" : "returned") << "\n";
     if (code != kOk) globals.exit_code = code;

@@ -105,6 +105,30 @@ class ShortAnsweringAwards final : public awards::v1::AwardsService::Service {
   }
 };
 
+// An awards service whose campaign has 20 proposed eligible nominations and
+// that fails every approval as a server in trouble would (INTERNAL), which
+// stops a bulk approval before it tries them all.
+class FailingAwards final : public awards::v1::AwardsService::Service {
+ public:
+  grpc::Status ListNominations(
+      grpc::ServerContext*, const awards::v1::ListNominationsRequest*,
+      awards::v1::ListNominationsResponse* response) override {
+    for (int i = 1; i <= 20; ++i) {
+      awards::v1::Nomination* n = response->add_nominations();
+      n->set_id(absl::StrCat("N00000000", i < 10 ? "0" : "", i));
+      n->set_stage(awards::v1::NOMINATION_STAGE_PROPOSED);
+      n->set_eligible(true);
+    }
+    response->set_total_size(20);
+    return grpc::Status::OK;
+  }
+  grpc::Status ApproveNomination(grpc::ServerContext*,
+                                 const awards::v1::ApproveNominationRequest*,
+                                 awards::v1::Nomination*) override {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "the disk is full");
+  }
+};
+
 // Serves `service` in this process on a port of its own; returns its address.
 std::string ServeInProcess(grpc::Service* service,
                            std::unique_ptr<grpc::Server>* server) {
@@ -857,6 +881,20 @@ TEST_F(AnttctlTest, NominateFailsWhenABatchIsAnsweredShort) {
       absl::StrContains(o.err, "awards nominate: the counts do not add up"))
       << o;
   EXPECT_TRUE(absl::StrContains(o.err, "2 rows have no outcome")) << o;
+}
+
+TEST_F(AnttctlTest, ApproveEligibleStoppedByAServerErrorCountsOnlyWhatItDid) {
+  FailingAwards awards;
+  std::unique_ptr<grpc::Server> server;
+  awards_address_ = ServeInProcess(&awards, &server);
+  const Outcome o =
+      Run({"awards", "approve", "--campaign", "C0000000001", "--eligible"});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  // Each of the 4 threads stops after its first failure: 16 or more untried.
+  EXPECT_TRUE(absl::StartsWith(o.out, "0 eligible nominations approved, "))
+      << o;
+  EXPECT_TRUE(absl::StrContains(o.out, " not tried\n")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "stopped at an error")) << o;
 }
 
 TEST_F(AnttctlTest, ReviewAndRecognizeAWholeYearDecideEachByItsResult) {
