@@ -1,8 +1,9 @@
 #ifndef ANTT_CLI_CSV_H_
 #define ANTT_CLI_CSV_H_
 
-// CSV in and out for anttctl's bulk commands (RFC 4180), and the per-row error
-// report those commands write.
+// CSV in and out for anttctl (RFC 4180, UTF-8): columns typed as text or
+// value, text guarded against spreadsheet formulas; lists inside a cell; and
+// the per-row error report of the bulk commands.
 
 #include <cstdint>
 #include <fstream>
