@@ -35,10 +35,12 @@ void PrintBackups(const Globals& globals,
                   const google::protobuf::Message& whole) {
   const bool csv = globals.output == "csv";
   Table table =
-      csv ? Table({"backup_id", "create_time", "size_bytes", "number_files",
-                   "last_audit_sequence", "last_audit_hash"})
-          : Table({"ID", "CREATED (UTC)", "BYTES", "FILES", "AUDIT SEQ",
-                   "AUDIT HASH"});
+      csv ? Table({ValueColumn("backup_id"), ValueColumn("create_time"),
+                   ValueColumn("size_bytes"), ValueColumn("number_files"),
+                   ValueColumn("last_audit_sequence"), "last_audit_hash"})
+          : Table({ValueColumn("ID"), ValueColumn("CREATED (UTC)"),
+                   ValueColumn("BYTES"), ValueColumn("FILES"),
+                   ValueColumn("AUDIT SEQ"), "AUDIT HASH"});
   for (const adv1::BackupInfo* b : backups) {
     table.AddRow({absl::StrCat(b->backup_id()),
                   csv ? CreateTime(*b, "%Y-%m-%dT%H:%M:%SZ") : CreateTime(*b),
@@ -142,7 +144,7 @@ void AddVerifyBackup(CLI::App* admin, Globals& globals, Clients& clients) {
     if (globals.output == "json") {
       std::cout << ToJson(response, /*with_defaults=*/true) << "\n";
     } else if (globals.output == "csv") {
-      Table table({"backup_id", "intact", "problem"});
+      Table table({ValueColumn("backup_id"), ValueColumn("intact"), "problem"});
       table.AddRow({absl::StrCat(f->id), BoolName(response.intact()),
                     response.problem()});
       table.PrintCsv(std::cout);
@@ -215,8 +217,10 @@ void PrintRestore(const Globals& globals, const RestoreResult& r,
     return;
   }
   if (globals.output == "csv") {
-    Table table({"backup_id", "create_time", "db_path", "moved_aside",
-                 "restored_audit_sequence", "restored_audit_hash"});
+    Table table({ValueColumn("backup_id"), ValueColumn("create_time"),
+                 "db_path", "moved_aside",
+                 ValueColumn("restored_audit_sequence"),
+                 "restored_audit_hash"});
     table.AddRow({absl::StrCat(b.backup_id()),
                   CreateTime(b, "%Y-%m-%dT%H:%M:%SZ"), db_path, r.moved_aside,
                   absl::StrCat(r.restored_audit.sequence),

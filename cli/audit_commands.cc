@@ -35,8 +35,9 @@ void PrintRecords(const Globals& globals,
     return;
   }
   if (globals.output == "csv") {
-    Table table({"sequence", "time", "caller", "method", "target_ids",
-                 "request_sha256", "previous_hash", "hash"});
+    Table table({ValueColumn("sequence"), ValueColumn("time"), "caller",
+                 "method", "target_ids", "request_sha256", "previous_hash",
+                 "hash"});
     for (const av1::AuditRecord& r : all.records()) {
       table.AddRow({absl::StrCat(r.sequence()),
                     absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", TimeOf(r),
@@ -47,8 +48,8 @@ void PrintRecords(const Globals& globals,
     table.PrintCsv(std::cout);
     return;
   }
-  Table table(
-      {"SEQ", "TIME (UTC)", "CALLER", "METHOD", "TARGETS", "REQUEST", "HASH"});
+  Table table({ValueColumn("SEQ"), ValueColumn("TIME (UTC)"), "CALLER",
+               "METHOD", "TARGETS", "REQUEST", "HASH"});
   for (const av1::AuditRecord& r : all.records()) {
     // "antt.registry.v1.RegistryService/CreateUnit" → "CreateUnit": the
     // service is the one --service named.
@@ -127,8 +128,9 @@ void PrintVerification(const Globals& globals, const std::string& service,
     return;
   }
   if (globals.output == "csv") {
-    Table table({"service", "intact", "records_checked", "last_sequence",
-                 "last_hash", "first_broken_sequence", "problem"});
+    Table table({"service", ValueColumn("intact"),
+                 ValueColumn("records_checked"), ValueColumn("last_sequence"),
+                 "last_hash", ValueColumn("first_broken_sequence"), "problem"});
     table.AddRow({service, BoolName(v.intact()),
                   absl::StrCat(v.records_checked()),
                   absl::StrCat(v.last_sequence()), v.last_hash(),

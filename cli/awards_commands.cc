@@ -37,8 +37,8 @@ std::string FailedRules(const av1::Nomination& n) {
 void PrintNominations(const Globals& globals,
                       const std::vector<av1::Nomination>& list,
                       const google::protobuf::Message& whole) {
-  Table table(
-      {"ID", "TYPE", "RECIPIENT", "NAME", "STAGE", "ELIGIBLE", "WHY NOT"});
+  Table table({"ID", "TYPE", "RECIPIENT", "NAME", ValueColumn("STAGE"),
+               ValueColumn("ELIGIBLE"), "WHY NOT"});
   for (const auto& n : list) {
     table.AddRow({n.id(), n.award_type(),
                   n.person_id().empty() ? n.unit_id() : n.person_id(),
@@ -95,17 +95,25 @@ void MoveProposed(
   }
   Progress progress(absl::StrCat("awards ", verb),
                     static_cast<int64_t>(chosen.size()));
+  // Counted as they end: a run stopped by an error leaves some never tried.
+  std::atomic<int> moved{0};
   std::atomic<int> failed{0};
   const int code = RunEach(
       chosen.size(), 4, progress, [&](size_t i) { return chosen[i]->id(); },
       [&](size_t i) {
         grpc::Status status = move(*chosen[i]);
-        if (!status.ok()) ++failed;
+        if (status.ok()) {
+          ++moved;
+        } else {
+          ++failed;
+        }
         return status;
       });
-  std::cout << chosen.size() - failed << " "
-            << (eligible ? "eligible" : "ineligible") << " nominations " << done
-            << ", " << failed << " failed\n";
+  std::cout << moved << " " << (eligible ? "eligible" : "ineligible")
+            << " nominations " << done << ", " << failed << " failed";
+  const size_t untried = chosen.size() - static_cast<size_t>(moved + failed);
+  if (untried > 0) std::cout << ", " << untried << " not tried";
+  std::cout << "\n";
   if (code != kOk) globals.exit_code = code;
 }
 
@@ -137,7 +145,8 @@ void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
           return clients.awards().CreateCampaign(clients.Context().get(),
                                                  request, &created);
         })) {
-      Table table({"ID", "TITLE", "PERIOD", "DEADLINE", "STATUS"});
+      Table table({"ID", "TITLE", ValueColumn("PERIOD"),
+                   ValueColumn("DEADLINE"), ValueColumn("STATUS")});
       table.AddRow(
           {created.id(), created.title(),
            absl::StrCat(created.first_year(), "–", created.last_year()),
@@ -156,7 +165,8 @@ void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
         })) {
       return;
     }
-    Table table({"ID", "TITLE", "PERIOD", "DEADLINE", "STATUS"});
+    Table table({"ID", "TITLE", ValueColumn("PERIOD"), ValueColumn("DEADLINE"),
+                 ValueColumn("STATUS")});
     for (const auto& c : response.campaigns()) {
       table.AddRow({c.id(), c.title(),
                     absl::StrCat(c.first_year(), "–", c.last_year()),
@@ -183,8 +193,8 @@ void AddCampaignCommands(CLI::App* awards, Globals& globals, Clients& clients) {
 
 // ---- nominations from CSV
 
-const std::vector<absl::string_view>& NominationColumns() {
-  static const auto* columns = new std::vector<absl::string_view>{
+const std::vector<CsvColumn>& NominationColumns() {
+  static const auto* columns = new std::vector<CsvColumn>{
       "award_type", "unit_id", "person_id", "achievements"};
   return *columns;
 }
@@ -224,6 +234,7 @@ struct NominationBatches {
   av1::BatchNominateRequest request;
   std::vector<NominatedRow> created;
   ErrorReport report;
+  int read = 0;  // rows taken from the file
   int rejected = 0;
 };
 
@@ -268,6 +279,7 @@ grpc::Status SendNominations(Clients& clients, const std::string& campaign,
   int row = 0;
   std::optional<av1::Nomination> nomination;
   while (NextCsvRow(reader, b.report, convert, &row, &nomination)) {
+    ++b.read;
     if (!nomination) {
       ++b.rejected;
       progress.Add(0, 1);
@@ -295,7 +307,8 @@ void PrintNominatedRows(const Globals& globals,
     std::cout << "[" << absl::StrJoin(items, ",\n") << "]\n";
     return;
   }
-  Table table({"row", "id", "award_type", "recipient", "eligible"});
+  Table table({ValueColumn("row"), "id", "award_type", "recipient",
+               ValueColumn("eligible")});
   for (const NominatedRow& c : created) {
     const av1::Nomination& n = c.nomination;
     table.AddRow({absl::StrCat(c.row), n.id(), n.award_type(),
@@ -337,6 +350,15 @@ void NominateFromFile(Globals& globals, Clients& clients,
                  absl::StrCat("stopped before row ", b.rows.front(), ": ",
                               status.error_message()));
   }
+  if (b.rejected > 0 && globals.exit_code == kOk) globals.exit_code = kRejected;
+  if (status.ok()) {
+    RowTally tally;
+    tally.in_file = total;
+    tally.read = b.read;
+    tally.accepted = static_cast<int64_t>(b.created.size());
+    tally.rejected = b.rejected;
+    ReconcileRows(globals, "awards nominate", tally, b.report);
+  }
   const bool saved = SaveErrorReport(globals, b.report, report_path);
   PrintNominatedRows(globals, b.created);
   int eligible = 0;
@@ -345,7 +367,6 @@ void NominateFromFile(Globals& globals, Clients& clients,
             << eligible << " eligible), " << b.rejected << " rejected";
   if (saved) std::cerr << "; errors in " << report_path;
   std::cerr << "\n";
-  if (b.rejected > 0 && globals.exit_code == kOk) globals.exit_code = kRejected;
 }
 
 void AddNominationCommands(CLI::App* awards, Globals& globals,
@@ -404,7 +425,7 @@ void AddNominationCommands(CLI::App* awards, Globals& globals,
         })) {
       return;
     }
-    Table table({"RULE", "PASSED", "DETAIL"});
+    Table table({"RULE", ValueColumn("PASSED"), "DETAIL"});
     for (const auto& r : response.eligibility()) {
       table.AddRow({r.rule(), r.passed() ? "yes" : "NO", r.detail()});
     }
@@ -594,7 +615,7 @@ void AddReportingCommands(CLI::App* awards, Globals& globals,
         })) {
       return;
     }
-    Table table({"CODE", "NAME", "RECIPIENTS", "DECIDED BY"});
+    Table table({"CODE", "NAME", ValueColumn("RECIPIENTS"), "DECIDED BY"});
     for (const auto& t : response.award_types()) {
       std::vector<std::string> kinds;
       for (int k : t.recipient_kinds()) {
@@ -645,7 +666,8 @@ void AddReportingCommands(CLI::App* awards, Globals& globals,
         })) {
       return;
     }
-    Table table({"TYPE", "RECIPIENT", "STAGE", "COUNT"});
+    Table table({"TYPE", ValueColumn("RECIPIENT"), ValueColumn("STAGE"),
+                 ValueColumn("COUNT")});
     for (const auto& row : response.rows()) {
       table.AddRow({row.award_type(),
                     EnumName(av1::RecipientKind_descriptor(), "RECIPIENT_KIND_",

@@ -94,11 +94,26 @@ int RunEach(size_t n, int parallel, Progress& progress,
   return exit_code;
 }
 
-std::vector<std::string> RowCells(
-    const CsvRow& row, const std::vector<absl::string_view>& columns) {
+bool ReconcileRows(Globals& globals, absl::string_view command,
+                   const RowTally& tally, ErrorReport& report) {
+  const absl::Status status = CheckRowTally(tally);
+  if (status.ok()) return true;
+  const std::string message =
+      absl::StrCat("the counts do not add up: ", status.message(),
+                   ". Do not take this run as done: see what was written "
+                   "(list or export) and run the file again");
+  std::cerr << "error: " << command << ": " << message << "\n";
+  report.Add(0, "", message);
+  globals.exit_code = kServerError;
+  return false;
+}
+
+std::vector<std::string> RowCells(const CsvRow& row,
+                                  const std::vector<CsvColumn>& columns) {
   std::vector<std::string> cells;
   cells.reserve(columns.size());
-  for (absl::string_view column : columns) cells.push_back(row.Text(column));
+  for (const CsvColumn& column : columns)
+    cells.push_back(row.Text(column.name));
   return cells;
 }
 

@@ -2,8 +2,8 @@
 #define ANTT_CLI_BULK_H_
 
 // What anttctl's bulk commands share: calls on a few threads, the rows of a
-// CSV file turned into calls, a failed call as rows of the error report, and
-// the idempotency key of a row.
+// CSV file turned into calls, a failed call as rows of the error report, the
+// idempotency key of a row, and the check that every row is accounted for.
 
 #include <grpcpp/grpcpp.h>
 
@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/csv.h"
 #include "cli/progress.h"
+#include "cli/row_tally.h"
 
 namespace antt::cli {
 
@@ -31,6 +32,14 @@ void ParallelFor(size_t n, int parallel, const std::function<void(size_t)>& fn);
 // field the server named (google.rpc.BadRequest), or one with its message.
 void AddStatusToReport(int row, const grpc::Status& status,
                        ErrorReport* report);
+
+// Ends a bulk run that went through its whole file (not one stopped by a
+// failure, which says so itself): when `tally` does not add up
+// (CheckRowTally), rows went missing between the file and the server, so the
+// summary is no success. Says so on stderr and in `report` (row 0) and
+// records kServerError over any row's exit code; returns whether it added up.
+bool ReconcileRows(Globals& globals, absl::string_view command,
+                   const RowTally& tally, ErrorReport& report);
 
 // A request id for one CSV row that is the same in every run of the same file
 // (so running an import again creates nothing twice) and differs between rows:
@@ -51,7 +60,7 @@ class RowKeys final {
 // The cells of `row` in the order of `columns` (absent columns as ""): what
 // RowKeys hashes, so neither the file's name nor its column order matter.
 [[nodiscard]] std::vector<std::string> RowCells(
-    const CsvRow& row, const std::vector<absl::string_view>& columns);
+    const CsvRow& row, const std::vector<CsvColumn>& columns);
 
 // Runs call(i) for each of `n` listed items on `parallel` threads, counting
 // them in `progress`. A refused item is printed after the run on stderr with
@@ -65,6 +74,7 @@ int RunEach(size_t n, int parallel, Progress& progress,
 
 // How a bulk run over rows ended.
 struct BulkOutcome {
+  int read = 0;         // rows taken from the file
   int rejected = 0;     // rows refused here or by the server
   int not_allowed = 0;  // of those, rows the caller may not write (its area)
   grpc::Status fatal;   // a failure that is not about a row; it stopped the run
@@ -96,6 +106,7 @@ BulkOutcome RunRows(CsvReader& reader, ErrorReport& report, Progress& progress,
         std::lock_guard<std::mutex> lock(mu);
         if (!outcome.fatal.ok()) return;
         if (!NextCsvRow(reader, report, convert, &row, &request)) return;
+        ++outcome.read;
         if (!request) {
           ++outcome.rejected;
           progress.Add(0, 1);

@@ -164,6 +164,22 @@ void CsvRow::Fail(absl::string_view column, std::string message) {
   errors_.push_back({std::string(column), std::move(message)});
 }
 
+bool ReportNonUtf8Cells(const CsvReader& reader, const CsvRecord& record,
+                        ErrorReport& report) {
+  bool found = false;
+  for (size_t i = 0; i < record.fields.size(); ++i) {
+    const std::string& cell = record.fields[i];
+    const size_t offset = InvalidUtf8Offset(cell);
+    if (offset == absl::string_view::npos) continue;
+    report.Add(record.row,
+               i < reader.header().size() ? reader.header()[i]
+                                          : absl::StrCat("column ", i + 1),
+               NotUtf8Message(cell, offset));
+    found = true;
+  }
+  return found;
+}
+
 std::string ErrorReportPath(const std::string& input, const std::string& flag) {
   return flag.empty() ? input + ".errors.csv" : flag;
 }
@@ -181,10 +197,10 @@ bool SaveErrorReport(Globals& globals, const ErrorReport& report,
 
 absl::Status CheckCsvHeader(CsvReader& reader,
                             std::initializer_list<absl::string_view> required,
-                            const std::vector<absl::string_view>& known) {
+                            const std::vector<CsvColumn>& known) {
   if (absl::Status s = reader.ReadHeader(); !s.ok()) return s;
   if (absl::Status s = reader.Require(required); !s.ok()) return s;
-  return reader.RejectUnknown(known);
+  return reader.UseColumns(known);
 }
 
 void RefuseInputFile(Globals& globals, const std::string& path,
@@ -210,7 +226,7 @@ std::unique_ptr<BulkInput> OpenBulkInput(
     Globals& globals, const std::string& path, const std::string& flag,
     const std::string& errors_flag,
     std::initializer_list<absl::string_view> required,
-    const std::vector<absl::string_view>& known) {
+    const std::vector<CsvColumn>& known) {
   auto input = std::make_unique<BulkInput>(path, flag, errors_flag);
   if (absl::Status s = CheckCsvHeader(input->reader, required, known);
       !s.ok()) {

@@ -184,10 +184,11 @@ bool SaveErrorReport(Globals& globals, const ErrorReport& report,
                      const std::string& path);
 
 // Reads and checks the header of a bulk command's CSV: InvalidArgument when it
-// lacks a `required` column or has one not in `known`.
+// lacks a `required` column or has one not in `known`; otherwise the reader
+// reads each column as `known` types it (CsvReader::UseColumns).
 [[nodiscard]] absl::Status CheckCsvHeader(
     CsvReader& reader, std::initializer_list<absl::string_view> required,
-    const std::vector<absl::string_view>& known);
+    const std::vector<CsvColumn>& known);
 
 // Ends a bulk command whose input was refused as a whole: says why on stderr
 // and in the error report (row 0), and records exit code kRejected.
@@ -195,8 +196,14 @@ void RefuseInputFile(Globals& globals, const std::string& path,
                      const std::string& report_path,
                      const absl::Status& status);
 
+// Adds an entry to `report` for each cell of `record` that is not UTF-8,
+// naming its column (NotUtf8Message); returns whether there was one.
+bool ReportNonUtf8Cells(const CsvReader& reader, const CsvRecord& record,
+                        ErrorReport& report);
+
 // Reads the next record and converts it with `convert(CsvRow&)`; false at the
-// end of the input. *row is the record's data row. A malformed record or one
+// end of the input. *row is the record's data row. A malformed record, one
+// with a cell that is not UTF-8 (never sent: protobuf would refuse it) or one
 // with bad cells goes to `report` and leaves `*out` empty.
 template <typename T, typename Convert>
 bool NextCsvRow(CsvReader& reader, ErrorReport& report, Convert&& convert,
@@ -210,6 +217,9 @@ bool NextCsvRow(CsvReader& reader, ErrorReport& report, Convert&& convert,
     report.Add(record.row, "", std::string(error.message()));
     return true;
   }
+  // Before converting: its other errors would quote the bytes that are not
+  // UTF-8, and the one thing to do about them is to save the file again.
+  if (ReportNonUtf8Cells(reader, record, report)) return true;
   CsvRow cells(reader, record);
   T value = convert(cells);
   for (const CellError& e : cells.errors()) {
@@ -250,7 +260,7 @@ struct BulkInput {
     Globals& globals, const std::string& path, const std::string& flag,
     const std::string& errors_flag,
     std::initializer_list<absl::string_view> required,
-    const std::vector<absl::string_view>& known);
+    const std::vector<CsvColumn>& known);
 
 // `message` as JSON with proto field names; `with_defaults` prints fields at
 // their zero value too (a summary's "created": 0).

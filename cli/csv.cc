@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -11,9 +12,36 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace antt::cli {
+
+namespace {
+
+// What a spreadsheet reads as the start of a formula (OWASP's list).
+bool IsFormulaStart(char c) {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+// Whether `text` is a formula character after zero or more quotes, or
+// (`quotes` = 1) after one or more.
+bool FormulaAfterQuotes(absl::string_view text, size_t quotes) {
+  const size_t first = text.find_first_not_of('\'');
+  return first != absl::string_view::npos && first >= quotes &&
+         IsFormulaStart(text[first]);
+}
+
+}  // namespace
+
+std::string GuardFormula(absl::string_view value) {
+  if (!FormulaAfterQuotes(value, 0)) return std::string(value);
+  return absl::StrCat("'", value);
+}
+
+absl::string_view UnguardFormula(absl::string_view cell) {
+  return FormulaAfterQuotes(cell, 1) ? cell.substr(1) : cell;
+}
 
 CsvReader::CsvReader(std::istream& in) : in_(in) { SkipByteOrderMark(); }
 
@@ -152,19 +180,30 @@ absl::Status CsvReader::Require(
                    absl::StrJoin(missing, ", ")));
 }
 
-absl::Status CsvReader::RejectUnknown(
-    const std::vector<absl::string_view>& known) const {
+absl::Status CsvReader::UseColumns(const std::vector<CsvColumn>& known) {
   std::vector<absl::string_view> unknown;
+  std::vector<CsvType> types;
   for (const std::string& name : header_) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
+    const auto column =
+        std::find_if(known.begin(), known.end(),
+                     [&](const CsvColumn& c) { return c.name == name; });
+    if (column == known.end()) {
       unknown.push_back(name);
+    } else {
+      types.push_back(column->type);
     }
   }
-  if (unknown.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("header: unknown column", unknown.size() > 1 ? "s " : " ",
-                   absl::StrJoin(unknown, ", "),
-                   " (known: ", absl::StrJoin(known, ","), ")"));
+  if (unknown.empty()) {
+    types_ = std::move(types);
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "header: unknown column", unknown.size() > 1 ? "s " : " ",
+      absl::StrJoin(unknown, ", "), " (known: ",
+      absl::StrJoin(
+          known, ",",
+          [](std::string* out, const CsvColumn& c) { out->append(c.name); }),
+      ")"));
 }
 
 bool CsvReader::Next(CsvRecord* record, absl::Status* error) {
@@ -185,7 +224,10 @@ absl::string_view CsvReader::Get(const CsvRecord& record,
   if (column < 0 || static_cast<size_t>(column) >= record.fields.size()) {
     return "";
   }
-  return record.fields[column];
+  const absl::string_view cell = record.fields[column];
+  const bool text = static_cast<size_t>(column) < types_.size() &&
+                    types_[column] == CsvType::kText;
+  return text ? UnguardFormula(cell) : cell;
 }
 
 int64_t CountCsvRecords(std::istream& in) {
@@ -196,6 +238,38 @@ int64_t CountCsvRecords(std::istream& in) {
   absl::Status error;
   while (reader.Next(&record, &error)) ++count;
   return count;
+}
+
+size_t InvalidUtf8Offset(absl::string_view text) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  size_t offset = 0;
+  while (offset < text.size()) {
+    utf8proc_int32_t code_point = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(
+        bytes + offset, static_cast<utf8proc_ssize_t>(text.size() - offset),
+        &code_point);
+    if (n <= 0) return offset;
+    offset += static_cast<size_t>(n);
+  }
+  return absl::string_view::npos;
+}
+
+std::string NotUtf8Message(absl::string_view cell, size_t offset) {
+  // Enough of the text before the byte to find it; cut at a character start.
+  constexpr size_t kContext = 40;
+  size_t start = offset > kContext ? offset - kContext : 0;
+  while (start < offset &&
+         (static_cast<unsigned char>(cell[start]) & 0xC0) == 0x80) {
+    ++start;
+  }
+  const std::string before =
+      absl::StrCat(start > 0 ? "…" : "", cell.substr(start, offset - start));
+  return absl::StrFormat(
+      "not UTF-8: byte 0x%02X %s; save the file as UTF-8 (in Excel: \"CSV "
+      "UTF-8\"), not as Windows-1258, TCVN3, VNI or Latin-1",
+      static_cast<unsigned char>(cell[offset]),
+      offset == 0 ? std::string("at the start")
+                  : absl::StrCat("after \"", before, "\""));
 }
 
 std::string CsvField(absl::string_view value) {
@@ -221,6 +295,69 @@ void WriteCsvRecord(std::ostream& out, const std::vector<std::string>& fields) {
   out << '\n';
 }
 
+void CsvWriter::WriteHeader() {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (i > 0) out_ << ',';
+    out_ << CsvField(columns_[i].name);
+  }
+  out_ << '\n';
+}
+
+void CsvWriter::Write(const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out_ << ',';
+    const bool text =
+        i >= columns_.size() || columns_[i].type == CsvType::kText;
+    out_ << CsvField(text ? GuardFormula(fields[i]) : fields[i]);
+  }
+  out_ << '\n';
+}
+
+namespace {
+
+// What EscapeListValue puts a backslash before.
+bool IsListSpecial(char c) { return c == '\\' || c == '|' || c == ';'; }
+
+}  // namespace
+
+std::string EscapeListValue(absl::string_view value) {
+  std::string escaped;
+  escaped.reserve(value.size());
+  for (char c : value) {
+    if (IsListSpecial(c)) escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+std::vector<std::string> SplitEscaped(absl::string_view cell, char separator) {
+  std::vector<std::string> parts(1);
+  for (size_t i = 0; i < cell.size(); ++i) {
+    if (cell[i] == '\\' && i + 1 < cell.size() && IsListSpecial(cell[i + 1])) {
+      parts.back().append(cell.data() + i, 2);
+      ++i;
+    } else if (cell[i] == separator) {
+      parts.emplace_back();
+    } else {
+      parts.back() += cell[i];
+    }
+  }
+  return parts;
+}
+
+std::string UnescapeListValue(absl::string_view value) {
+  std::string unescaped;
+  unescaped.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '\\' && i + 1 < value.size() &&
+        IsListSpecial(value[i + 1])) {
+      ++i;
+    }
+    unescaped += value[i];
+  }
+  return unescaped;
+}
+
 void ErrorReport::Add(int row, std::string field, std::string message) {
   entries_.push_back({row, std::move(field), std::move(message)});
 }
@@ -232,9 +369,11 @@ absl::Status ErrorReport::WriteTo(const std::string& path) const {
       [](const Entry& a, const Entry& b) { return a.row < b.row; });
   AtomicOutputFile file(path);
   if (absl::Status s = file.Open(); !s.ok()) return s;
-  WriteCsvRecord(file.stream(), {"row", "field", "message"});
+  // Opened in a spreadsheet, and a message may quote a cell of the input.
+  CsvWriter writer(file.stream(), {ValueColumn("row"), "field", "message"});
+  writer.WriteHeader();
   for (const Entry& e : sorted) {
-    WriteCsvRecord(file.stream(), {absl::StrCat(e.row), e.field, e.message});
+    writer.Write({absl::StrCat(e.row), e.field, e.message});
   }
   return file.Commit();
 }

@@ -21,8 +21,9 @@ namespace {
 
 namespace v1 = ::antt::registry::v1;
 
-std::vector<std::string> UnitHeader() {
-  return {"ID", "NAME", "KIND", "IN SCOPE", "PROVINCE", "LEGACY", "STATUS"};
+std::vector<CsvColumn> UnitHeader() {
+  return {"ID",       "NAME",   ValueColumn("KIND"),  ValueColumn("IN SCOPE"),
+          "PROVINCE", "LEGACY", ValueColumn("STATUS")};
 }
 
 std::vector<std::string> UnitRow(const v1::Unit& unit) {
@@ -265,34 +266,44 @@ void AddUpdateUnit(CLI::App* units, Globals& globals, Clients& clients) {
 
 // ---- units as CSV (export and import)
 
-// The columns of `units export` and `units import`, in order.
-const std::vector<absl::string_view>& UnitColumns() {
+// The columns of `units export` and `units import`, in order; text are the
+// strings, values the enums, booleans, numbers and dates.
+const std::vector<CsvColumn>& UnitColumns() {
   static const auto* columns =
-      new std::vector<absl::string_view>{"id",
-                                         "external_id",
-                                         "name",
-                                         "kind",
-                                         "enterprise_size",
-                                         "education_level",
-                                         "armed_forces",
-                                         "tax_code",
-                                         "province_code",
-                                         "commune_code",
-                                         "legacy_province_code",
-                                         "legacy_district_code",
-                                         "legacy_commune_code",
-                                         "managing_level",
-                                         "established_date",
-                                         "managing_body",
-                                         "address",
-                                         "headcount",
-                                         "has_party_organization",
-                                         "security_force_size",
-                                         "models",
-                                         "status",
-                                         "in_scope",
-                                         "dissolve_date"};
+      new std::vector<CsvColumn>{"id",
+                                 "external_id",
+                                 "name",
+                                 ValueColumn("kind"),
+                                 ValueColumn("enterprise_size"),
+                                 ValueColumn("education_level"),
+                                 ValueColumn("armed_forces"),
+                                 "tax_code",
+                                 "province_code",
+                                 "commune_code",
+                                 "legacy_province_code",
+                                 "legacy_district_code",
+                                 "legacy_commune_code",
+                                 ValueColumn("managing_level"),
+                                 ValueColumn("established_date"),
+                                 "managing_body",
+                                 "address",
+                                 ValueColumn("headcount"),
+                                 ValueColumn("has_party_organization"),
+                                 ValueColumn("security_force_size"),
+                                 "models",
+                                 ValueColumn("status"),
+                                 ValueColumn("in_scope"),
+                                 ValueColumn("dissolve_date")};
   return *columns;
+}
+
+// The models joined by ';', each escaped (EscapeListValue): a model holding a
+// ';' stays one model when imported again.
+std::string ModelsCell(const v1::Unit& u) {
+  return absl::StrJoin(u.models(), ";",
+                       [](std::string* out, const std::string& model) {
+                         out->append(EscapeListValue(model));
+                       });
 }
 
 std::vector<std::string> UnitCsvRow(const v1::Unit& u) {
@@ -319,7 +330,7 @@ std::vector<std::string> UnitCsvRow(const v1::Unit& u) {
           absl::StrCat(u.headcount()),
           BoolName(u.has_party_organization()),
           absl::StrCat(u.security_force_size()),
-          absl::StrJoin(u.models(), ";"),
+          ModelsCell(u),
           EnumName(v1::UnitStatus_descriptor(), "UNIT_STATUS_", u.status()),
           BoolName(u.in_scope()),
           FormatDate(u.dissolve_date())};
@@ -358,10 +369,10 @@ v1::Unit UnitFromCsv(CsvRow& row) {
   unit.set_headcount(row.IntCell("headcount"));
   unit.set_has_party_organization(row.BoolCell("has_party_organization"));
   unit.set_security_force_size(row.IntCell("security_force_size"));
-  const std::string models = row.Text("models");
-  for (absl::string_view model :
-       absl::StrSplit(models, ';', absl::SkipWhitespace())) {
-    unit.add_models(std::string(absl::StripAsciiWhitespace(model)));
+  for (const std::string& escaped : SplitEscaped(row.Text("models"), ';')) {
+    const std::string model = UnescapeListValue(escaped);
+    const absl::string_view trimmed = absl::StripAsciiWhitespace(model);
+    if (!trimmed.empty()) unit.add_models(std::string(trimmed));
   }
   return unit;
 }
@@ -374,9 +385,10 @@ void PrintImportSummary(const Globals& globals,
     return;
   }
   if (globals.output == "csv") {
-    WriteCsvRecord(std::cout, {"created", "updated", "rejected", "errors"});
-    WriteCsvRecord(
-        std::cout,
+    CsvWriter writer(std::cout, {ValueColumn("created"), ValueColumn("updated"),
+                                 ValueColumn("rejected"), "errors"});
+    writer.WriteHeader();
+    writer.Write(
         {absl::StrCat(summary.created()), absl::StrCat(summary.updated()),
          absl::StrCat(summary.rejected()), report_saved ? report_path : ""});
     return;
@@ -397,6 +409,7 @@ struct UnitStream {
   grpc::Status status;
   v1::ImportUnitsResponse response;
   std::vector<int> sent_rows;  // the file row of each unit sent, in order
+  int read = 0;                // rows taken from the file
   int refused_here = 0;        // rows that could not become a Unit
 };
 
@@ -412,6 +425,7 @@ UnitStream StreamUnits(Clients& clients, CsvReader& reader, int64_t total,
   int row = 0;
   std::optional<v1::Unit> unit;
   while (NextCsvRow(reader, report, UnitFromCsv, &row, &unit)) {
+    ++stream.read;
     if (!unit) {
       ++stream.refused_here;
       progress.Add(0, 1);
@@ -476,12 +490,20 @@ void ImportUnits(Globals& globals, Clients& clients, const ImportFlags& flags) {
     return;
   }
   AddServerErrors(stream, report);
+  RowTally tally;
+  tally.in_file = input->rows;
+  tally.read = stream.read;
+  tally.accepted = static_cast<int64_t>(stream.response.created()) +
+                   stream.response.updated();
+  tally.rejected =
+      static_cast<int64_t>(stream.response.rejected()) + stream.refused_here;
+  if (tally.rejected > 0 && globals.exit_code == kOk) {
+    globals.exit_code = kRejected;
+  }
+  ReconcileRows(globals, "units import", tally, report);
   const v1::ImportUnitsResponse summary = ImportSummary(stream, report);
   const bool saved = SaveErrorReport(globals, report, report_path);
   PrintImportSummary(globals, summary, report_path, saved);
-  if (summary.rejected() > 0 && globals.exit_code == kOk) {
-    globals.exit_code = kRejected;
-  }
 }
 
 struct ExportFlags {
@@ -513,7 +535,7 @@ class ExportOutput final {
 template <typename Response, typename Request, typename List, typename Items,
           typename Row>
 void ExportPages(Globals& globals, const std::string& file, const char* label,
-                 Request request, const std::vector<absl::string_view>& columns,
+                 Request request, const std::vector<CsvColumn>& columns,
                  List&& list, Items&& items, Row&& row) {
   request.set_page_size(1000);
   ExportOutput out(file);
@@ -522,18 +544,16 @@ void ExportPages(Globals& globals, const std::string& file, const char* label,
     globals.exit_code = kServerError;
     return;
   }
+  CsvWriter writer(out.stream(), columns);
   std::unique_ptr<Progress> progress;
   while (true) {
     Response page;
     if (!Run(globals, [&] { return list(request, &page); })) return;
     if (progress == nullptr) {  // the first page: nothing written before it
       progress = std::make_unique<Progress>(label, page.total_size());
-      WriteCsvRecord(out.stream(),
-                     std::vector<std::string>(columns.begin(), columns.end()));
+      writer.WriteHeader();
     }
-    for (const auto& item : items(page)) {
-      WriteCsvRecord(out.stream(), row(item));
-    }
+    for (const auto& item : items(page)) writer.Write(row(item));
     progress->Add(items(page).size());
     if (page.next_page_token().empty()) break;
     request.set_page_token(page.next_page_token());
@@ -738,7 +758,7 @@ void AddAreaCommands(CLI::App& app, Globals& globals, Clients& client) {
       std::cout << ToJson(whole) << "\n";
       return;
     }
-    Table table({"EDITION", "CODE", "NAME", "LEVEL", "PARENT"});
+    Table table({"EDITION", "CODE", "NAME", ValueColumn("LEVEL"), "PARENT"});
     for (const auto& area : list) {
       table.AddRow(
           {area.edition(), area.code(), area.name(),
@@ -807,7 +827,8 @@ void AddAreaCommands(CLI::App& app, Globals& globals, Clients& client) {
 
 void PrintPersons(const Globals& globals, const std::vector<v1::Person>& list,
                   const google::protobuf::Message& whole) {
-  Table table({"ID", "NAME", "GENDER", "BORN", "UNIT", "POSITIONS", "STATUS"});
+  Table table({"ID", "NAME", ValueColumn("GENDER"), ValueColumn("BORN"), "UNIT",
+               "POSITIONS", ValueColumn("STATUS")});
   for (const auto& p : list) {
     std::vector<std::string> positions;
     for (const auto& pos : p.positions()) {
@@ -841,33 +862,46 @@ std::string DefaultTitle(v1::PositionRole role) {
 
 // ---- persons as CSV
 
-const std::vector<absl::string_view>& PersonImportColumns() {
-  static const auto* columns = new std::vector<absl::string_view>{
-      "full_name", "gender", "birth_year", "unit_id",  "role",
-      "title",     "since",  "until",      "hardship", "police_medal"};
-  return *columns;
-}
-
-const std::vector<absl::string_view>& PersonExportColumns() {
+const std::vector<CsvColumn>& PersonImportColumns() {
   static const auto* columns =
-      new std::vector<absl::string_view>{"id",
-                                         "full_name",
-                                         "gender",
-                                         "birth_year",
-                                         "unit_id",
-                                         "status",
-                                         "holds_police_service_medal",
-                                         "positions"};
+      new std::vector<CsvColumn>{"full_name",
+                                 ValueColumn("gender"),
+                                 ValueColumn("birth_year"),
+                                 "unit_id",
+                                 ValueColumn("role"),
+                                 "title",
+                                 ValueColumn("since"),
+                                 ValueColumn("until"),
+                                 ValueColumn("hardship"),
+                                 ValueColumn("police_medal")};
   return *columns;
 }
 
-// role|title|unit_id|start|end|hardship
+const std::vector<CsvColumn>& PersonExportColumns() {
+  static const auto* columns =
+      new std::vector<CsvColumn>{"id",
+                                 "full_name",
+                                 ValueColumn("gender"),
+                                 ValueColumn("birth_year"),
+                                 "unit_id",
+                                 ValueColumn("status"),
+                                 ValueColumn("holds_police_service_medal"),
+                                 "positions"};
+  return *columns;
+}
+
+// role|title|unit_id|start|end|hardship, each field escaped
+// (EscapeListValue): a title holding '|' or ';' would otherwise read back as
+// more fields or another position. The positions of a person are joined by
+// ';'.
 std::string PositionCell(const v1::Position& pos) {
   return absl::StrJoin(
       {EnumName(v1::PositionRole_descriptor(), "POSITION_ROLE_", pos.role()),
        pos.title(), pos.unit_id(), FormatDate(pos.start_date()),
        FormatDate(pos.end_date()), std::string(BoolName(pos.hardship_area()))},
-      "|");
+      "|", [](std::string* out, const std::string& field) {
+        out->append(EscapeListValue(field));
+      });
 }
 
 std::vector<std::string> PersonCsvRow(const v1::Person& p) {
@@ -943,7 +977,7 @@ void PrintCreatedPersons(const Globals& globals,
     std::cout << ToJson(list) << "\n";
     return;
   }
-  Table table({"row", "id", "full_name"});
+  Table table({ValueColumn("row"), "id", "full_name"});
   for (const CreatedPerson& c : created) {
     table.AddRow({absl::StrCat(c.row), c.id, c.full_name});
   }
@@ -989,6 +1023,15 @@ void ImportPersons(Globals& globals, Clients& clients,
     std::cerr << "the import stopped; running it again creates only the "
                  "persons not created yet\n";
   }
+  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
+  if (outcome.fatal.ok()) {
+    RowTally tally;
+    tally.in_file = input->rows;
+    tally.read = outcome.read;
+    tally.accepted = static_cast<int64_t>(created.size());
+    tally.rejected = outcome.rejected;
+    ReconcileRows(globals, "persons import", tally, report);
+  }
   const bool saved = SaveErrorReport(globals, report, report_path);
   PrintCreatedPersons(globals, created);
   std::cerr << "persons import: " << created.size()
@@ -997,7 +1040,6 @@ void ImportPersons(Globals& globals, Clients& clients,
             << outcome.rejected << " rejected";
   if (saved) std::cerr << "; errors in " << report_path;
   std::cerr << "\n";
-  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
 }
 
 void ExportPersons(Globals& globals, Clients& clients, const std::string& unit,
@@ -1041,7 +1083,8 @@ void AddPersonBulkCommands(CLI::App* persons, Globals& globals,
       "export",
       "Persons as CSV: id,full_name,gender,birth_year,unit_id,status,"
       "holds_police_service_medal,positions (role|title|unit_id|start|end|"
-      "hardship, joined by ;)");
+      "hardship, joined by ;, with \\, | and ; in a field written \\\\, \\| "
+      "and \\;)");
   exporter->add_option("--unit", export_flags->unit,
                        "Only persons working at this unit");
   exporter->add_option("--file", export_flags->file,

@@ -298,8 +298,9 @@ bool Fetch(Globals& globals, Clients& clients, const Flags& f, ReportData* data,
 void PrintSummary(const Globals& globals, const ReportData& data,
                   const sv1::GetSafetyStatsResponse& by_year,
                   const std::string& path) {
-  Table table(
-      {"YEAR", "IN SCOPE", "ASSESSED", "RECOGNISED", "RATE", "> TARGET"});
+  Table table({ValueColumn("YEAR"), ValueColumn("IN SCOPE"),
+               ValueColumn("ASSESSED"), ValueColumn("RECOGNISED"),
+               ValueColumn("RATE"), ValueColumn("> TARGET")});
   for (const ReportYear& y : data.years) {
     table.AddRow(
         {absl::StrCat(y.year), absl::StrCat(y.in_scope),

@@ -212,9 +212,11 @@ bool ListAllAssessments(Globals& globals, Clients& clients,
 // The columns `assess submit --file` reads: one self-assessment per row.
 // Lists hold entries separated by ';' in the flags' forms: not_met
 // "ID[=note]", events "TYPE[@YYYY-MM-DD][=description]", points "ITEM=N".
-const std::vector<absl::string_view> kSubmitColumns = {
-    "unit_id", "year",    "criteria_set_id", "points_total",
-    "points",  "not_met", "events",          "request_id"};
+const std::vector<CsvColumn> kSubmitColumns = {
+    "unit_id",         ValueColumn("year"),
+    "criteria_set_id", ValueColumn("points_total"),
+    "points",          "not_met",
+    "events",          "request_id"};
 
 std::vector<std::string> SplitList(absl::string_view cell) {
   return absl::StrSplit(cell, ';', absl::SkipWhitespace());
@@ -347,13 +349,21 @@ void SubmitFromFile(Globals& globals, Clients& clients,
     std::cerr << "the submission stopped; running it again submits only the "
                  "rows not submitted yet\n";
   }
+  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
+  if (outcome.fatal.ok()) {
+    RowTally tally;
+    tally.in_file = input->rows;
+    tally.read = outcome.read;
+    tally.accepted = submitted;
+    tally.rejected = outcome.rejected;
+    ReconcileRows(globals, "assess submit", tally, report);
+  }
   const bool saved = SaveErrorReport(globals, report, input->report_path);
   std::cout << submitted << " submitted (" << late
             << " after the deadline, flagged late), " << outcome.rejected
             << " rows rejected";
   if (saved) std::cout << "; errors in " << input->report_path;
   std::cout << "\n";
-  if (globals.exit_code == kOk) globals.exit_code = outcome.RowsExitCode();
 }
 
 std::string ClassName(int c) {
@@ -361,7 +371,8 @@ std::string ClassName(int c) {
 }
 
 void PrintResult(const Globals& globals, const sv1::ScoreResult& r) {
-  Table table({"SET", "ANTT-SAFE", "POINTS", "CLASS", "PROVISIONAL"});
+  Table table({"SET", ValueColumn("ANTT-SAFE"), ValueColumn("POINTS"),
+               ValueColumn("CLASS"), ValueColumn("PROVISIONAL")});
   table.AddRow({r.criteria_set_id(), r.meets_standard() ? "đạt" : "chưa đạt",
                 absl::StrCat(r.total_points()), ClassName(r.classification()),
                 r.provisional() ? "yes" : "no"});
@@ -379,8 +390,9 @@ void PrintResult(const Globals& globals, const sv1::ScoreResult& r) {
 void PrintAssessments(const Globals& globals,
                       const std::vector<sv1::Assessment>& list,
                       const google::protobuf::Message& whole) {
-  Table table(
-      {"ID", "UNIT", "NAME", "YEAR", "STAGE", "CLASS", "POINTS", "LATE"});
+  Table table({"ID", "UNIT", "NAME", ValueColumn("YEAR"), ValueColumn("STAGE"),
+               ValueColumn("CLASS"), ValueColumn("POINTS"),
+               ValueColumn("LATE")});
   for (const auto& a : list) {
     table.AddRow({a.id(), a.unit_id(), a.unit().name(), absl::StrCat(a.year()),
                   EnumName(sv1::Stage_descriptor(), "STAGE_", a.stage()),
@@ -417,8 +429,9 @@ void AddCriteriaCommands(CLI::App& app, Globals& globals, Clients& clients) {
         })) {
       return;
     }
-    Table table({"ID", "YEARS", "CONDITIONS", "EVENTS", "ITEMS", "PROVISIONAL",
-                 "TITLE"});
+    Table table({"ID", ValueColumn("YEARS"), ValueColumn("CONDITIONS"),
+                 ValueColumn("EVENTS"), ValueColumn("ITEMS"),
+                 ValueColumn("PROVISIONAL"), "TITLE"});
     for (const auto& s : response.criteria_sets()) {
       table.AddRow(
           {s.id(),
@@ -622,7 +635,8 @@ void AddAssessReview(CLI::App* assess, Globals& globals, Clients& clients) {
     std::vector<sv1::Assessment> submitted;
     if (!ListAllAssessments(globals, clients, list, &submitted)) return;
     Progress progress("reviewing", static_cast<int64_t>(submitted.size()));
-    std::atomic<int> failed{0};
+    // Counted as they end: a run stopped by an error leaves some never tried.
+    std::atomic<int> reviewed_count{0};
     const int code = RunEach(
         submitted.size(), f.parallel, progress,
         [&](size_t i) { return submitted[i].id(); },
@@ -634,10 +648,10 @@ void AddAssessReview(CLI::App* assess, Globals& globals, Clients& clients) {
           sv1::Assessment reviewed;
           grpc::Status status = clients.scoring().ReviewAssessment(
               clients.Context().get(), one, &reviewed);
-          if (!status.ok()) ++failed;
+          if (status.ok()) ++reviewed_count;
           return status;
         });
-    std::cout << submitted.size() - failed << " of " << submitted.size()
+    std::cout << reviewed_count << " of " << submitted.size()
               << " submitted assessments "
               << (f.approve ? "approved" : "returned") << "\n";
     if (code != kOk) globals.exit_code = code;
@@ -820,8 +834,9 @@ void AddAssessHistory(CLI::App* assess, Globals& globals, Clients& clients) {
         })) {
       return;
     }
-    Table table(
-        {"YEAR", "STAGE", "ANTT-SAFE", "CLASS", "POINTS", "ASSESSMENT"});
+    Table table({ValueColumn("YEAR"), ValueColumn("STAGE"),
+                 ValueColumn("ANTT-SAFE"), ValueColumn("CLASS"),
+                 ValueColumn("POINTS"), "ASSESSMENT"});
     for (const auto& y : response.years()) {
       table.AddRow({absl::StrCat(y.year()),
                     EnumName(sv1::Stage_descriptor(), "STAGE_", y.stage()),
@@ -884,8 +899,11 @@ void AddStatsCommand(CLI::App& app, Globals& globals, Clients& clients) {
         })) {
       return;
     }
-    Table table({"GROUP", "YEAR", "IN SCOPE", "ASSESSED", "RECOGNISED", "RATE",
-                 "XUẤT SẮC", "KHÁ", "TRUNG BÌNH", "YẾU", "> TARGET"});
+    Table table({"GROUP", ValueColumn("YEAR"), ValueColumn("IN SCOPE"),
+                 ValueColumn("ASSESSED"), ValueColumn("RECOGNISED"),
+                 ValueColumn("RATE"), ValueColumn("XUẤT SẮC"),
+                 ValueColumn("KHÁ"), ValueColumn("TRUNG BÌNH"),
+                 ValueColumn("YẾU"), ValueColumn("> TARGET")});
     for (const auto& row : response.rows()) {
       table.AddRow({row.group_name(), absl::StrCat(row.year()),
                     absl::StrCat(row.in_scope()), absl::StrCat(row.assessed()),

@@ -80,13 +80,15 @@ std::string TruncateToWidth(absl::string_view text, size_t columns) {
 }
 
 void Table::PrintAligned(std::ostream& out) const {
-  std::vector<size_t> widths(header_.size(), 0);
+  std::vector<std::string> header;
+  for (const CsvColumn& column : columns_) header.push_back(column.name);
+  std::vector<size_t> widths(header.size(), 0);
   const auto measure = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
       widths[i] = std::max(widths[i], DisplayWidth(row[i]));
     }
   };
-  measure(header_);
+  measure(header);
   for (const auto& row : rows_) measure(row);
   const auto print = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < widths.size(); ++i) {
@@ -98,13 +100,14 @@ void Table::PrintAligned(std::ostream& out) const {
     }
     out << '\n';
   };
-  print(header_);
+  print(header);
   for (const auto& row : rows_) print(row);
 }
 
 void Table::PrintCsv(std::ostream& out) const {
-  WriteCsvRecord(out, header_);
-  for (const auto& row : rows_) WriteCsvRecord(out, row);
+  CsvWriter writer(out, columns_);
+  writer.WriteHeader();
+  for (const auto& row : rows_) writer.Write(row);
 }
 
 }  // namespace antt::cli

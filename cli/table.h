@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "cli/csv.h"
 
 namespace antt::cli {
 
@@ -22,11 +23,12 @@ namespace antt::cli {
 enum class OutputFormat { kTable, kJson, kCsv };
 
 // Rows of cells under a header, printed as an aligned table (padding counts
-// display width, not bytes) or as RFC 4180 CSV (see CsvField).
+// display width, not bytes) or as RFC 4180 CSV by a CsvWriter, whose text
+// columns are guarded against spreadsheet formulas.
 class Table final {
  public:
-  explicit Table(std::vector<std::string> header)
-      : header_(std::move(header)) {}
+  explicit Table(std::vector<CsvColumn> columns)
+      : columns_(std::move(columns)) {}
 
   void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
   [[nodiscard]] size_t size() const { return rows_.size(); }
@@ -35,7 +37,7 @@ class Table final {
   void PrintCsv(std::ostream& out) const;
 
  private:
-  std::vector<std::string> header_;
+  std::vector<CsvColumn> columns_;
   std::vector<std::vector<std::string>> rows_;
 };
 

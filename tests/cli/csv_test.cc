@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_join.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::cli {
@@ -147,12 +148,12 @@ TEST(CsvReaderTest, RequireNamesEveryMissingColumn) {
       << status;
 }
 
-TEST(CsvReaderTest, RejectUnknownNamesEveryUnknownColumn) {
+TEST(CsvReaderTest, UseColumnsNamesEveryUnknownColumn) {
   std::istringstream in("name,colour,kind,size\n");
   CsvReader reader(in);
   ASSERT_OK(reader.ReadHeader());
-  EXPECT_OK(reader.RejectUnknown({"name", "kind", "colour", "size", "x"}));
-  const absl::Status status = reader.RejectUnknown({"name", "kind"});
+  EXPECT_OK(reader.UseColumns({"name", "kind", "colour", "size", "x"}));
+  const absl::Status status = reader.UseColumns({"name", "kind"});
   EXPECT_CODE(status, absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("colour, size"), absl::string_view::npos)
       << status;
@@ -207,6 +208,45 @@ TEST(CsvReaderTest, UnterminatedQuoteNamesTheLineWhereTheRecordStarts) {
   EXPECT_FALSE(reader.Next(&record, &error));
 }
 
+TEST(InvalidUtf8OffsetTest, FindsTheFirstByteThatIsNotUtf8) {
+  constexpr size_t npos = absl::string_view::npos;
+  EXPECT_EQ(InvalidUtf8Offset(""), npos);
+  EXPECT_EQ(InvalidUtf8Offset("Trường THPT Nguyễn Du"), npos);
+  EXPECT_EQ(InvalidUtf8Offset("\xF0\x9F\x99\x82 U+10FFFF \xF4\x8F\xBF\xBF"),
+            npos);
+  EXPECT_EQ(InvalidUtf8Offset("Caf\xE9"), 3u);  // Latin-1 é
+  EXPECT_EQ(InvalidUtf8Offset("Caf\xE9 au lait"), 3u);
+  // "Sở" in Windows-1258: S, ơ (0xF5), a combining hook (0xD2).
+  EXPECT_EQ(InvalidUtf8Offset("S\xF5\xD2"), 1u);
+  EXPECT_EQ(InvalidUtf8Offset("ab\xE1\xBB"), 2u);        // cut short
+  EXPECT_EQ(InvalidUtf8Offset("\xC0\xAF"), 0u);          // overlong "/"
+  EXPECT_EQ(InvalidUtf8Offset("\xE0\x80\xAF"), 0u);      // overlong "/"
+  EXPECT_EQ(InvalidUtf8Offset("x\xED\xA0\x80"), 1u);     // a surrogate
+  EXPECT_EQ(InvalidUtf8Offset("\xF4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(InvalidUtf8Offset("ok \x80"), 3u);           // a lone continuation
+}
+
+TEST(NotUtf8MessageTest, NamesTheByteTheTextBeforeItAndTheFix) {
+  const std::string cell = "Caf\xE9 au lait";
+  const std::string message = NotUtf8Message(cell, 3);
+  EXPECT_EQ(InvalidUtf8Offset(message), absl::string_view::npos) << message;
+  EXPECT_NE(message.find("0xE9"), std::string::npos) << message;
+  EXPECT_NE(message.find("after \"Caf\""), std::string::npos) << message;
+  EXPECT_NE(message.find("save the file as UTF-8"), std::string::npos)
+      << message;
+
+  EXPECT_NE(NotUtf8Message("\xF5x", 0).find("0xF5 at the start"),
+            std::string::npos);
+  // A long text before the byte is cut at a character, never inside one.
+  std::string long_cell;
+  for (int i = 0; i < 20; ++i) long_cell += "ờ";  // 3 bytes each
+  long_cell += "\xFF";
+  const std::string cut = NotUtf8Message(long_cell, long_cell.size() - 1);
+  EXPECT_EQ(InvalidUtf8Offset(cut), absl::string_view::npos) << cut;
+  EXPECT_NE(cut.find("after \"…ờờ"), std::string::npos) << cut;
+  EXPECT_NE(cut.find("ờ\";"), std::string::npos) << cut;
+}
+
 TEST(CsvFieldTest, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(CsvField("Trường THPT Nguyễn Du"), "Trường THPT Nguyễn Du");
   EXPECT_EQ(CsvField(""), "");
@@ -236,6 +276,163 @@ TEST(CsvFieldTest, WrittenRecordsReadBackUnchanged) {
   for (size_t i = 0; i < records.size(); ++i) {
     EXPECT_EQ(records[i].fields, rows[i + 1]) << "row " << i + 1;
   }
+}
+
+TEST(GuardFormulaTest, PrefixesWhatASpreadsheetWouldRunAsAFormula) {
+  EXPECT_EQ(GuardFormula("=HYPERLINK(\"http://x.example\")"),
+            "'=HYPERLINK(\"http://x.example\")");
+  EXPECT_EQ(GuardFormula("+84 233 3852 123"), "'+84 233 3852 123");
+  EXPECT_EQ(GuardFormula("-1+2"), "'-1+2");
+  EXPECT_EQ(GuardFormula("@SUM(A1:A9)"), "'@SUM(A1:A9)");
+  EXPECT_EQ(GuardFormula("\t=1"), "'\t=1");
+  EXPECT_EQ(GuardFormula("\r=1"), "'\r=1");
+  // Quotes before a formula character get one more, so that reading takes
+  // exactly that one off.
+  EXPECT_EQ(GuardFormula("'=1"), "''=1");
+  EXPECT_EQ(GuardFormula("''-x"), "'''-x");
+}
+
+TEST(GuardFormulaTest, LeavesEverythingElseAlone) {
+  for (const char* value :
+       {"", "Sở Tư pháp", "a=b", " =1", "'", "''", "'quoted'", "1-2", "x@y"}) {
+    EXPECT_EQ(GuardFormula(value), value);
+    EXPECT_EQ(UnguardFormula(value), value);
+  }
+}
+
+TEST(GuardFormulaTest, UnguardTakesOffOneQuoteBeforeAFormulaCharacterOnly) {
+  EXPECT_EQ(UnguardFormula("'=1"), "=1");
+  EXPECT_EQ(UnguardFormula("''=1"), "'=1");
+  EXPECT_EQ(UnguardFormula("'\t"), "\t");
+  EXPECT_EQ(UnguardFormula("'abc"), "'abc");
+  EXPECT_EQ(UnguardFormula("=1"), "=1");
+}
+
+TEST(GuardFormulaTest, AnyValueComesBackUnchanged) {
+  for (const char* value :
+       {"=1+1", "'=1+1", "''=1+1", "'", "'a", "-", "'-", "@", "+", "\t", "\r\n",
+        "'\r", "plain", "", "'''", "=HYPERLINK(\"x\";\"y\")"}) {
+    EXPECT_EQ(UnguardFormula(GuardFormula(value)), value) << value;
+  }
+}
+
+TEST(CsvWriterTest, GuardsTextColumnsAndWritesValueColumnsAsTheyAre) {
+  const std::vector<CsvColumn> columns = {"name", ValueColumn("headcount"),
+                                          ValueColumn("kind"), "models"};
+  std::ostringstream out;
+  CsvWriter writer(out, columns);
+  writer.WriteHeader();
+  writer.Write({"=HYPERLINK(\"http://x.example\",\"Bấm vào đây\")", "-5",
+                "agency", "@Tổ A;Tổ B"});
+  writer.Write({"Sở Tư pháp", "40", "agency", ""});
+  writer.Write({"a", "1", "agency", "-x", "=extra"});  // past the columns: text
+  EXPECT_EQ(out.str(),
+            "name,headcount,kind,models\n"
+            "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"Bấm vào đây\"\")\",-5,"
+            "agency,'@Tổ A;Tổ B\n"
+            "Sở Tư pháp,40,agency,\n"
+            "a,1,agency,'-x,'=extra\n");
+}
+
+TEST(CsvWriterTest, TextCellsReadBackAsWrittenThroughUseColumns) {
+  const std::vector<CsvColumn> columns = {"name", ValueColumn("points"),
+                                          "note"};
+  const std::vector<std::vector<std::string>> rows = {
+      {"=1+1", "-3", "'=already quoted"},
+      {"+84 233", "+3", "@mention"},
+      {"\t=tab", "'-5", "'plain"},
+      {"Sở Tư pháp", "7", ""},
+  };
+  std::ostringstream out;
+  CsvWriter writer(out, columns);
+  writer.WriteHeader();
+  for (const auto& row : rows) writer.Write(row);
+
+  std::istringstream in(out.str());
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  ASSERT_OK(reader.UseColumns(columns));
+  CsvRecord record;
+  absl::Status error;
+  for (const auto& row : rows) {
+    ASSERT_TRUE(reader.Next(&record, &error));
+    ASSERT_OK(error);
+    EXPECT_EQ(reader.Get(record, "name"), row[0]);
+    EXPECT_EQ(reader.Get(record, "points"), row[1]);  // "'-5" stays
+    EXPECT_EQ(reader.Get(record, "note"), row[2]);
+  }
+  EXPECT_FALSE(reader.Next(&record, &error));
+}
+
+TEST(CsvReaderTest, EveryCellReadsAsItIsUntilUseColumns) {
+  std::istringstream in("name\n'=1\n'=2\n");
+  CsvReader reader(in);
+  ASSERT_OK(reader.ReadHeader());
+  CsvRecord record;
+  absl::Status error;
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_EQ(reader.Get(record, "name"), "'=1");
+  ASSERT_OK(reader.UseColumns({"name"}));
+  ASSERT_TRUE(reader.Next(&record, &error));
+  EXPECT_EQ(reader.Get(record, "name"), "=2");
+}
+
+// The fields of each item of a list cell: SplitEscaped at ';', then at '|',
+// each field unescaped.
+std::vector<std::vector<std::string>> ReadListCell(const std::string& cell) {
+  std::vector<std::vector<std::string>> items;
+  for (const std::string& item : SplitEscaped(cell, ';')) {
+    std::vector<std::string> fields;
+    for (const std::string& field : SplitEscaped(item, '|')) {
+      fields.push_back(UnescapeListValue(field));
+    }
+    items.push_back(std::move(fields));
+  }
+  return items;
+}
+
+// `items` as a list cell, as persons export writes positions.
+std::string WriteListCell(const std::vector<std::vector<std::string>>& items) {
+  std::vector<std::string> joined;
+  for (const auto& fields : items) {
+    std::vector<std::string> escaped;
+    for (const std::string& field : fields) {
+      escaped.push_back(EscapeListValue(field));
+    }
+    joined.push_back(absl::StrJoin(escaped, "|"));
+  }
+  return absl::StrJoin(joined, ";");
+}
+
+TEST(ListCellTest, SeparatorsAndBackslashesInAFieldAreEscaped) {
+  EXPECT_EQ(EscapeListValue("Tổ trưởng | phó; kiêm \\ thư ký"),
+            "Tổ trưởng \\| phó\\; kiêm \\\\ thư ký");
+  EXPECT_EQ(EscapeListValue("Cán bộ"), "Cán bộ");
+  EXPECT_EQ(WriteListCell({{"leader", "Tổ trưởng | phó; kiêm", "U0000000001",
+                            "2010-01-01", "", "false"}}),
+            "leader|Tổ trưởng \\| phó\\; kiêm|U0000000001|2010-01-01||false");
+}
+
+TEST(ListCellTest, AnyFieldsComeBackUnchanged) {
+  const std::vector<std::vector<std::string>> items = {
+      {"leader", "Tổ trưởng | phó; kiêm \\ thư ký", "U0000000001", "2010-01-01",
+       "", "false"},
+      {"staff", "|", ";", "\\", "\\|", "\\;"},
+      {"other", "x\\", "\\\\", "a;b|c", "", ""},
+  };
+  EXPECT_EQ(ReadListCell(WriteListCell(items)), items);
+}
+
+TEST(ListCellTest, AListTypedByHandReadsAsBefore) {
+  EXPECT_EQ(SplitEscaped("Tổ A;Tổ B", ';'),
+            (std::vector<std::string>{"Tổ A", "Tổ B"}));
+  EXPECT_EQ(SplitEscaped("", ';'), std::vector<std::string>{""});
+  // A backslash before anything but \, | or ; is a backslash.
+  EXPECT_EQ(SplitEscaped("C:\\tmp;x\\", ';'),
+            (std::vector<std::string>{"C:\\tmp", "x\\"}));
+  EXPECT_EQ(UnescapeListValue("C:\\tmp"), "C:\\tmp");
+  EXPECT_EQ(UnescapeListValue("x\\"), "x\\");
+  EXPECT_EQ(UnescapeListValue("a\\;b\\|c\\\\d"), "a;b|c\\d");
 }
 
 TEST(CountCsvRecordsTest, CountsRecordsNotLines) {
@@ -280,6 +477,16 @@ TEST(ErrorReportTest, WritesHeaderAndRowsSortedByRow) {
             "0,,whole file\n"
             "2,kind,\"unknown kind \"\"shop\"\"\"\n"
             "7,tax_code,\"bad check digit, says \"\"the server\"\"\"\n");
+}
+
+TEST(ErrorReportTest, GuardsMessagesAgainstFormulas) {
+  const std::string path = antt::testing::FreshTestDir() + "/errors.csv";
+  ErrorReport report;
+  report.Add(3, "name", "=HYPERLINK(\"http://x.example\")");
+  ASSERT_OK(report.WriteTo(path));
+  EXPECT_EQ(ReadFile(path),
+            "row,field,message\n"
+            "3,name,\"'=HYPERLINK(\"\"http://x.example\"\")\"\n");
 }
 
 TEST(ErrorReportTest, EmptyReportIsTheHeaderAlone) {

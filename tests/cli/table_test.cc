@@ -54,6 +54,24 @@ TEST(TableTest, CsvQuotesWhatNeedsQuoting) {
             "U2,Nguyễn,\"two\nlines\"\n");
 }
 
+TEST(TableTest, CsvGuardsTextColumnsAgainstFormulasButNotValueColumns) {
+  Table table({"NAME", ValueColumn("POINTS"), "NOTE"});
+  table.AddRow({"=HYPERLINK(\"http://x.example\",\"Bấm\")", "-5", "@SUM(A1)"});
+  table.AddRow({"+84 233", "+3", "-"});
+  std::ostringstream out;
+  table.PrintCsv(out);
+  EXPECT_EQ(
+      out.str(),
+      "NAME,POINTS,NOTE\n"
+      "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"Bấm\"\")\",-5,'@SUM(A1)\n"
+      "'+84 233,+3,'-\n");
+  // The aligned table is for a terminal: shown as it is.
+  std::ostringstream aligned;
+  table.PrintAligned(aligned);
+  EXPECT_NE(aligned.str().find("\n=HYPERLINK"), std::string::npos)
+      << aligned.str();
+}
+
 TEST(TruncateToWidthTest, LeavesTextThatFitsAlone) {
   EXPECT_EQ(TruncateToWidth("Nguyễn", 6), "Nguyễn");
   EXPECT_EQ(TruncateToWidth("Nguyễn", 60), "Nguyễn");
