@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -154,6 +155,50 @@ void PrintVerification(const Globals& globals, const std::string& service,
             << "\n";
 }
 
+std::string KindName(av1::RecordProblem::Kind kind) {
+  return av1::RecordProblem::Kind_Name(kind);
+}
+
+void PrintRecordVerification(const Globals& globals, const std::string& service,
+                             const av1::VerifyRecordsResponse& v) {
+  if (globals.output == "json") {
+    std::cout << ToJson(v, /*with_defaults=*/true) << "\n";
+    return;
+  }
+  if (globals.output == "csv") {
+    Table table(
+        {"service", "table", "key", "kind", ValueColumn("last_sequence")});
+    for (const av1::RecordProblem& p : v.problems()) {
+      table.AddRow({service, p.table(), absl::CHexEscape(p.key()),
+                    KindName(p.kind()), absl::StrCat(p.last_sequence())});
+    }
+    table.PrintCsv(std::cout);
+    return;
+  }
+  if (!v.chain_problem().empty()) {
+    std::cout << service << " audit chain: BROKEN at record "
+              << v.chain_broken_sequence() << ": " << v.chain_problem()
+              << "\nrecords not checked: the chain they are checked against "
+                 "is broken\n";
+    return;
+  }
+  std::cout << service << " records: "
+            << (v.intact() ? "intact" : "DIFFER FROM THE AUDIT LOG") << "\n"
+            << "records checked:    " << v.records_checked() << "\n"
+            << "audit records read: " << v.audit_records_read() << "\n";
+  if (v.problems().empty()) return;
+  Table table({"table", "key", "kind", ValueColumn("last written by record")});
+  for (const av1::RecordProblem& p : v.problems()) {
+    table.AddRow(
+        {p.table(), absl::CHexEscape(p.key()), KindName(p.kind()),
+         p.last_sequence() == 0 ? "-" : absl::StrCat(p.last_sequence())});
+  }
+  table.PrintAligned(std::cout);
+  if (v.problems_omitted() > 0) {
+    std::cout << "… and " << v.problems_omitted() << " more\n";
+  }
+}
+
 void AddAuditVerify(CLI::App* audit, Globals& globals, Clients& clients) {
   auto service = std::make_shared<std::string>();
   CLI::App* verify = audit->add_subcommand(
@@ -165,14 +210,38 @@ void AddAuditVerify(CLI::App* audit, Globals& globals, Clients& clients) {
       "broken record and what is wrong with it. 0 when intact. Write down the "
       "last sequence and hash and pass them later as --anchor SEQ:HASH: the "
       "chain must still reach that record with that hash, which proves "
-      "nothing up to it was rewritten or removed.");
+      "nothing up to it was rewritten or removed. With --records, the "
+      "stored records are also re-hashed against the audit record that last "
+      "wrote each: exit code 4 names every record CHANGED, MISSING or "
+      "UNAUDITED (written by no audited call).");
+  auto records = std::make_shared<bool>(false);
+  verify->add_flag("--records", *records,
+                   "Also check every stored record against the audit log");
   auto anchor = std::make_shared<std::string>();
   verify->add_option("--anchor", *anchor,
                      "SEQ:HASH from an earlier verification, kept elsewhere");
   verify->add_option("--service", *service, "registry | scoring | awards")
       ->required()
       ->check(CLI::IsMember(ServiceNames()));
-  verify->callback([&globals, &clients, service, anchor] {
+  verify->callback([&globals, &clients, service, anchor, records] {
+    if (*records) {
+      if (!anchor->empty()) {
+        throw CLI::ValidationError("--anchor",
+                                   "verify either the chain against an "
+                                   "anchor or the records, not both at once");
+      }
+      av1::VerifyRecordsResponse response;
+      if (!Run(globals, [&] {
+            return clients.audit(*service).VerifyRecords(
+                clients.Context().get(), av1::VerifyRecordsRequest(),
+                &response);
+          })) {
+        return;
+      }
+      PrintRecordVerification(globals, *service, response);
+      if (!response.intact()) globals.exit_code = kRejected;
+      return;
+    }
     av1::VerifyAuditChainRequest request;
     if (!anchor->empty()) {
       const std::vector<std::string> parts = absl::StrSplit(*anchor, ':');

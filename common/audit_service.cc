@@ -11,11 +11,15 @@ using audit::v1::ListAuditRecordsRequest;
 using audit::v1::ListAuditRecordsResponse;
 using audit::v1::VerifyAuditChainRequest;
 using audit::v1::VerifyAuditChainResponse;
+using audit::v1::VerifyRecordsRequest;
+using audit::v1::VerifyRecordsResponse;
 
 const AccessPolicy& AuditAccessPolicy() {
-  static const AccessPolicy* const policy = new AccessPolicy(
-      audit::v1::AuditService::service_full_name(),
-      {{"ListAuditRecords", kAdminOnly}, {"VerifyAuditChain", kAdminOnly}});
+  static const AccessPolicy* const policy =
+      new AccessPolicy(audit::v1::AuditService::service_full_name(),
+                       {{"ListAuditRecords", kAdminOnly},
+                        {"VerifyAuditChain", kAdminOnly},
+                        {"VerifyRecords", kAdminOnly}});
   return *policy;
 }
 
@@ -64,6 +68,11 @@ AuditServiceImpl::AuditServiceImpl(AuditLog* log,
         if (!v.empty()) return v.ToStatus();
         return log_->Verify(request.anchor_sequence(), hash,
                             [&call] { return call.IsCancelled(); });
+      });
+  UnaryBlocking<VerifyRecordsRequest>(
+      [this](const Principal&, const VerifyRecordsRequest&,
+             const CallControl& call) -> absl::StatusOr<VerifyRecordsResponse> {
+        return log_->VerifyRecords([&call] { return call.IsCancelled(); });
       });
 }
 

@@ -2,7 +2,7 @@
 #define ANTT_COMMON_AUDIT_SERVICE_H_
 
 // antt.audit.v1.AuditService over one service's AuditLog. Every ANTT server
-// registers it next to its own service; both methods are ADMIN only.
+// registers it next to its own service; every method is ADMIN only.
 
 #include "antt/audit/v1/audit.grpc.pb.h"
 #include "common/audit.h"
@@ -14,9 +14,9 @@ namespace antt {
 // The access policy of AuditService: ADMIN only.
 [[nodiscard]] const AccessPolicy& AuditAccessPolicy();
 
-// ListAuditRecords reads one page inline; VerifyAuditChain walks the whole
-// chain, so it runs on the server's executor and stops when its caller
-// hangs up.
+// ListAuditRecords reads one page inline; VerifyAuditChain and
+// VerifyRecords walk the whole chain (and every record), so they run on the
+// server's executor and stop when their caller hangs up.
 class AuditServiceImpl final : public CallbackService<audit::v1::AuditService> {
  public:
   // `log` and `authenticator` are not owned and must outlive the service.

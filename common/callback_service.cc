@@ -11,6 +11,7 @@
 #include "common/audit_call.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
+#include "common/request_limits.h"
 
 namespace antt {
 namespace {
@@ -192,6 +193,12 @@ void UnaryCallBase::Start() {
         absl::StrCat("the request is not a valid ",
                      route_->method->input_type()->full_name(),
                      " (every string field must be valid UTF-8)")));
+    return;
+  }
+  if (absl::Status limits =
+          CheckRequestLimits(request(), raw_request_->Length());
+      !limits.ok()) {
+    Reply(limits);
     return;
   }
   if (route_->request_id != nullptr) {

@@ -260,7 +260,7 @@ std::string CallMetrics::Render(const GaugeCollector& gauges) const {
                      });
     for (size_t i = 0; i < samples.size(); ++i) {
       if (i == 0 || samples[i].name != samples[i - 1].name) {
-        AppendHeader(&out, samples[i].name, samples[i].help, "gauge");
+        AppendHeader(&out, samples[i].name, samples[i].help, samples[i].type);
       }
       absl::StrAppend(&out, samples[i].name, Labels(samples[i].labels), " ",
                       FormatValue(samples[i].value), "\n");

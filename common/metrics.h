@@ -45,12 +45,13 @@ namespace antt {
 
 class RocksDb;
 
-// One sample of a gauge read at scrape time.
+// One sample read at scrape time: a gauge, or a counter kept elsewhere.
 struct GaugeSample {
   std::string name;  // e.g. "antt_rocksdb_estimated_keys"
   std::string help;  // the same for every sample of one name
   std::vector<std::pair<std::string, std::string>> labels;
   double value = 0;
+  std::string type = "gauge";  // or "counter"
 };
 
 // Appends the gauges it knows to `out`; called on every scrape, from the

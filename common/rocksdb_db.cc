@@ -1,6 +1,7 @@
 #include "common/rocksdb_db.h"
 
 #include "common/keys.h"
+#include "google/protobuf/message.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
@@ -76,6 +77,18 @@ std::string RocksDb::EncodeUint64(uint64_t value) {
   std::string out;
   AppendUint64(&out, value);
   return out;
+}
+
+absl::StatusOr<std::string> RocksDb::EncodeRecord(
+    google::protobuf::Message* record) {
+  record->DiscardUnknownFields();
+  const size_t size = record->ByteSizeLong();
+  if (size > kMaxRecordBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the record would take ", size, " bytes; a record may take at most ",
+        kMaxRecordBytes, " (shorten its texts or lists)"));
+  }
+  return record->SerializeAsString();
 }
 
 absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {

@@ -17,6 +17,11 @@
 #include "absl/strings/string_view.h"
 #include "common/rocksdb_status.h"
 #include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace google::protobuf {
+class Message;
+}  // namespace google::protobuf
 
 namespace antt {
 
@@ -71,6 +76,18 @@ class RocksDb final {
     }
     return std::optional<Message>(std::move(message));
   }
+
+  // The largest record a store keeps, well under the 4 MiB every ANTT
+  // client and server accepts in one message, so any record can always be
+  // read back, mirrored and listed.
+  static constexpr size_t kMaxRecordBytes = 1 << 20;
+
+  // The bytes a store keeps for `record`, having dropped its unknown fields
+  // in place (what a client sends beyond the contract is never stored, nor
+  // answered back). InvalidArgument when the record is larger than
+  // kMaxRecordBytes. Every store encodes its records through this.
+  [[nodiscard]] static absl::StatusOr<std::string> EncodeRecord(
+      google::protobuf::Message* record);
 
   // A big-endian uint64 counter, or `fallback` when absent; DataLoss when
   // the value is not 8 bytes.

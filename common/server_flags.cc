@@ -168,7 +168,12 @@ int ServeWithStore(ServerOptions options, grpc::Service* service,
     return StartupFailure("cannot open backups", backups.status());
   }
   AdminServiceImpl admin_service(backups->get(), authenticator);
-  options.gauges = RocksDbGauges(db);
+  // The store's gauges, and any the service adds.
+  options.gauges = [store = RocksDbGauges(db),
+                    own = options.gauges](std::vector<GaugeSample>* out) {
+    store(out);
+    if (own) own(out);
+  };
   return ServeUntilSignal(options, {service, &audit_service, &admin_service},
                           authenticator);
 }

@@ -62,7 +62,8 @@ int ServeUntilSignal(const ServerOptions& options,
 
 // ServeUntilSignal for `service` next to what every ANTT server offers over
 // its store `db`: its audit log `audit` (AuditService), backups into
-// `backup_dir` (AdminService) and the store's gauges in the metrics. Returns
+// `backup_dir` (AdminService) and the store's gauges in the metrics (with
+// any options.gauges the service adds). Returns
 // the exit code: 0, or 1 when backups or the server could not start.
 int ServeWithStore(ServerOptions options, grpc::Service* service,
                    const ServerSecurity& security, RocksDb* db, AuditLog* audit,

@@ -29,9 +29,18 @@ bool Map(absl::string_view text, int options, std::string* out) {
   return true;
 }
 
+bool IsAscii(absl::string_view text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> NormalizeNfc(absl::string_view text) {
+  // ASCII is valid UTF-8 and already NFC.
+  if (IsAscii(text)) return std::string(text);
   std::string out;
   if (!Map(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE, &out)) {
     return absl::InvalidArgumentError("not valid UTF-8");
@@ -48,6 +57,12 @@ size_t CharacterCount(absl::string_view text) {
 }
 
 bool HasControlCharacter(absl::string_view text) {
+  if (IsAscii(text)) {
+    for (unsigned char c : text) {
+      if (c < 0x20 || c == 0x7f) return true;
+    }
+    return false;
+  }
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
   while (left > 0) {

@@ -38,7 +38,54 @@ absl::Status CheckAllAreas(const Principal& caller, absl::string_view what) {
                    "to one"));
 }
 
+constexpr absl::string_view kOutsideAreaDetail =
+    "depends on units outside the caller's area";
+
+// The units RuleResult.unit_ids of `results` name, added to `ids`.
+template <typename Results>
+void AddUnitIds(const Results& results, absl::flat_hash_set<std::string>* ids) {
+  for (const v1::RuleResult& r : results) {
+    ids->insert(r.unit_ids().begin(), r.unit_ids().end());
+  }
+}
+
 }  // namespace
+
+bool Awards::UnitsInView::Hides(const v1::RuleResult& result) const {
+  if (!limited) return false;
+  return std::any_of(
+      result.unit_ids().begin(), result.unit_ids().end(),
+      [this](const std::string& id) { return !inside.contains(id); });
+}
+
+void Awards::UnitsInView::Redact(v1::RuleResult* result) const {
+  if (!Hides(*result)) return;
+  result->set_detail(std::string(kOutsideAreaDetail));
+  result->clear_unit_ids();
+}
+
+void Awards::UnitsInView::Redact(v1::Nomination* nomination) const {
+  for (v1::RuleResult& r : *nomination->mutable_eligibility()) Redact(&r);
+}
+
+absl::StatusOr<Awards::UnitsInView> Awards::ViewOf(
+    const Principal& caller, const absl::flat_hash_set<std::string>& unit_ids) {
+  UnitsInView view;
+  view.limited = caller.limited_to_area();
+  if (!view.limited) return view;
+  absl::Status failed;  // the first question that failed
+  for (const std::string& id : unit_ids) {
+    absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(id);
+    if (absl::IsNotFound(unit.status())) continue;  // never shown
+    if (!unit.ok()) {
+      failed.Update(unit.status());
+      continue;
+    }
+    if (registry::UnitInScope(caller, *unit)) view.inside.insert(id);
+  }
+  if (!failed.ok()) return failed;
+  return view;
+}
 
 Awards::Awards(Dependencies deps) : deps_(std::move(deps)) {}
 
@@ -275,16 +322,6 @@ absl::Status Awards::CheckRecipientInScope(const Principal& caller,
              : CheckUnitIdInScope(caller, n.unit_id(), what);
 }
 
-absl::Status Awards::CheckNominationInScope(const Principal& caller,
-                                            const std::string& id) {
-  if (!caller.limited_to_area()) return absl::OkStatus();
-  absl::StatusOr<v1::Nomination> n = deps_.store->GetNomination(id);
-  if (!n.ok()) return n.status();
-  // The recipient of a nomination never changes, so the check holds for the
-  // write that follows.
-  return CheckRecipientInScope(caller, *n);
-}
-
 absl::StatusOr<Awards::Prepared> Awards::PrepareNomination(
     const Principal& caller, const v1::NominateRequest& request) {
   Prepared prepared;
@@ -312,6 +349,11 @@ absl::StatusOr<Awards::Prepared> Awards::PrepareNomination(
     }
     n = **std::move(first);
     prepared.stored = true;
+    absl::flat_hash_set<std::string> units;
+    AddUnitIds(n.eligibility(), &units);
+    absl::StatusOr<UnitsInView> view = ViewOf(caller, units);
+    if (!view.ok()) return view.status();
+    prepared.view = *std::move(view);
     return prepared;
   }
   if (absl::Status s = CheckRecipientInScope(caller, n); !s.ok()) return s;
@@ -331,6 +373,11 @@ absl::StatusOr<Awards::Prepared> Awards::PrepareNomination(
   }
   absl::StatusOr<Checked> checked = Check(*campaign, n);
   if (!checked.ok()) return checked.status();
+  absl::flat_hash_set<std::string> units;
+  AddUnitIds(checked->results, &units);
+  absl::StatusOr<UnitsInView> view = ViewOf(caller, units);
+  if (!view.ok()) return view.status();
+  prepared.view = *std::move(view);
   n.clear_id();
   n.set_eligible(checked->eligible);
   n.set_recipient_name(checked->recipient_name);
@@ -344,9 +391,13 @@ absl::StatusOr<Awards::Prepared> Awards::PrepareNomination(
 }
 
 absl::StatusOr<v1::Nomination> Awards::StoreNomination(Prepared prepared) {
-  if (prepared.stored) return std::move(prepared.nomination);
-  return deps_.store->CreateNomination(std::move(prepared.nomination),
-                                       prepared.request_key);
+  absl::StatusOr<v1::Nomination> stored =
+      prepared.stored
+          ? std::move(prepared.nomination)
+          : deps_.store->CreateNomination(std::move(prepared.nomination),
+                                          prepared.request_key);
+  if (stored.ok()) prepared.view.Redact(&*stored);
+  return stored;
 }
 
 absl::StatusOr<v1::Nomination> Awards::Nominate(
@@ -445,10 +496,17 @@ absl::StatusOr<v1::CheckEligibilityResponse> Awards::CheckEligibility(
   if (!campaign.ok()) return campaign.status();
   absl::StatusOr<Checked> checked = Check(*campaign, n);
   if (!checked.ok()) return checked.status();
+  absl::flat_hash_set<std::string> units;
+  AddUnitIds(checked->results, &units);
+  absl::StatusOr<UnitsInView> view = ViewOf(caller, units);
+  if (!view.ok()) return view.status();
   v1::CheckEligibilityResponse response;
   response.set_eligible(checked->eligible);
-  for (const v1::RuleResult& r : checked->results)
-    *response.add_eligibility() = r;
+  for (const v1::RuleResult& r : checked->results) {
+    v1::RuleResult* shown = response.add_eligibility();
+    *shown = r;
+    view->Redact(shown);
+  }
   return response;
 }
 
@@ -480,41 +538,51 @@ absl::StatusOr<v1::Nomination> Awards::ApproveNomination(
   // Eligibility again, from today's facts.
   absl::StatusOr<Checked> checked = Check(*campaign, *current);
   if (!checked.ok()) return checked.status();
-  return deps_.store->UpdateNomination(request.id(), [&](v1::Nomination* n) {
-    if (absl::Status s = CheckEtag(request.etag(), n->etag(),
-                                   absl::StrCat("nomination ", n->id()));
-        !s.ok()) {
-      return s;
-    }
-    if (n->etag() != current->etag()) {
-      return absl::AbortedError(absl::StrCat(
-          "nomination ", n->id(), " changed while it was checked; retry"));
-    }
-    if (n->stage() != v1::NOMINATION_STAGE_PROPOSED &&
-        n->stage() != v1::NOMINATION_STAGE_DEFERRED) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("nomination ", n->id(), " is ", StageName(n->stage()),
-                       "; only PROPOSED or DEFERRED nominations are approved"));
-    }
-    if (!checked->eligible && justification.empty()) {
-      std::vector<std::string> failed;
-      for (const v1::RuleResult& r : checked->results) {
-        if (!r.passed())
-          failed.push_back(absl::StrCat(r.rule(), " (", r.detail(), ")"));
-      }
-      return absl::FailedPreconditionError(absl::StrCat(
-          "nomination ", n->id(),
-          " is not eligible: ", absl::StrJoin(failed, "; "),
-          ". An administrator may approve it with an override_justification"));
-    }
-    n->set_stage(v1::NOMINATION_STAGE_APPROVED);
-    n->set_eligible(checked->eligible);
-    n->clear_eligibility();
-    for (const v1::RuleResult& r : checked->results) *n->add_eligibility() = r;
-    n->set_override_justification(checked->eligible ? "" : justification);
-    n->clear_stage_reason();
-    return absl::OkStatus();
-  });
+  absl::flat_hash_set<std::string> units;
+  AddUnitIds(checked->results, &units);
+  absl::StatusOr<UnitsInView> view = ViewOf(caller, units);
+  if (!view.ok()) return view.status();
+  absl::StatusOr<v1::Nomination> approved =
+      deps_.store->UpdateNomination(request.id(), [&](v1::Nomination* n) {
+        if (absl::Status s = CheckEtag(request.etag(), n->etag(),
+                                       absl::StrCat("nomination ", n->id()));
+            !s.ok()) {
+          return s;
+        }
+        if (n->etag() != current->etag()) {
+          return absl::AbortedError(absl::StrCat(
+              "nomination ", n->id(), " changed while it was checked; retry"));
+        }
+        if (n->stage() != v1::NOMINATION_STAGE_PROPOSED &&
+            n->stage() != v1::NOMINATION_STAGE_DEFERRED) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "nomination ", n->id(), " is ", StageName(n->stage()),
+              "; only PROPOSED or DEFERRED nominations are approved"));
+        }
+        if (!checked->eligible && justification.empty()) {
+          std::vector<std::string> failed;
+          for (v1::RuleResult r : checked->results) {
+            if (r.passed()) continue;
+            view->Redact(&r);
+            failed.push_back(absl::StrCat(r.rule(), " (", r.detail(), ")"));
+          }
+          return absl::FailedPreconditionError(
+              absl::StrCat("nomination ", n->id(),
+                           " is not eligible: ", absl::StrJoin(failed, "; "),
+                           ". An administrator may approve it with an "
+                           "override_justification"));
+        }
+        n->set_stage(v1::NOMINATION_STAGE_APPROVED);
+        n->set_eligible(checked->eligible);
+        n->clear_eligibility();
+        for (const v1::RuleResult& r : checked->results)
+          *n->add_eligibility() = r;
+        n->set_override_justification(checked->eligible ? "" : justification);
+        n->clear_stage_reason();
+        return absl::OkStatus();
+      });
+  if (approved.ok()) view->Redact(&*approved);
+  return approved;
 }
 
 absl::StatusOr<v1::Nomination> Awards::Move(
@@ -526,28 +594,49 @@ absl::StatusOr<v1::Nomination> Awards::Move(
   std::string text = reason;
   CheckText(&text, "reason", 1, 2000, &v);
   if (!v.empty()) return v.ToStatus();
-  if (absl::Status s = CheckNominationInScope(caller, id); !s.ok()) return s;
-  return deps_.store->UpdateNomination(id, [&](v1::Nomination* n) {
-    if (absl::Status s =
-            CheckEtag(etag, n->etag(), absl::StrCat("nomination ", n->id()));
-        !s.ok())
+  // What the caller may see of the answer is settled before the write: the
+  // units its eligibility names, asked about in this round of fetching.
+  UnitsInView view;
+  if (caller.limited_to_area()) {
+    absl::StatusOr<v1::Nomination> current = deps_.store->GetNomination(id);
+    if (!current.ok()) return current.status();
+    // The recipient of a nomination never changes, so the check holds for
+    // the write that follows.
+    if (absl::Status s = CheckRecipientInScope(caller, *current); !s.ok()) {
       return s;
-    if (std::find(from.begin(), from.end(), n->stage()) == from.end()) {
-      std::vector<std::string> names;
-      for (v1::NominationStage s : from) names.push_back(StageName(s));
-      return absl::FailedPreconditionError(
-          absl::StrCat("nomination ", n->id(), " is ", StageName(n->stage()),
-                       "; only ", absl::StrJoin(names, " or "),
-                       " nominations can become ", StageName(to)));
     }
-    n->set_stage(to);
-    if (to == v1::NOMINATION_STAGE_REVOKED) {
-      n->set_revoke_reason(text);
-    } else {
-      n->set_stage_reason(text);
-    }
-    return absl::OkStatus();
-  });
+    absl::flat_hash_set<std::string> units;
+    AddUnitIds(current->eligibility(), &units);
+    absl::StatusOr<UnitsInView> seen = ViewOf(caller, units);
+    if (!seen.ok()) return seen.status();
+    view = *std::move(seen);
+  }
+  absl::StatusOr<v1::Nomination> moved =
+      deps_.store->UpdateNomination(id, [&](v1::Nomination* n) {
+        if (absl::Status s = CheckEtag(etag, n->etag(),
+                                       absl::StrCat("nomination ", n->id()));
+            !s.ok())
+          return s;
+        if (std::find(from.begin(), from.end(), n->stage()) == from.end()) {
+          std::vector<std::string> names;
+          for (v1::NominationStage s : from) names.push_back(StageName(s));
+          return absl::FailedPreconditionError(absl::StrCat(
+              "nomination ", n->id(), " is ", StageName(n->stage()), "; only ",
+              absl::StrJoin(names, " or "), " nominations can become ",
+              StageName(to)));
+        }
+        n->set_stage(to);
+        if (to == v1::NOMINATION_STAGE_REVOKED) {
+          n->set_revoke_reason(text);
+        } else {
+          n->set_stage_reason(text);
+        }
+        return absl::OkStatus();
+      });
+  // Approval may have re-checked the eligibility in between: a unit not
+  // looked up above is hidden (UnitsInView::Hides).
+  if (moved.ok()) view.Redact(&*moved);
+  return moved;
 }
 
 absl::StatusOr<v1::Nomination> Awards::RejectNomination(
@@ -717,8 +806,16 @@ absl::StatusOr<v1::ListNominationsResponse> Awards::ListNominations(
     response.set_next_page_token(
         EncodePageToken(page->nominations.back().id(), filters));
   }
-  for (v1::Nomination& n : page->nominations)
+  absl::flat_hash_set<std::string> units;
+  for (const v1::Nomination& n : page->nominations) {
+    AddUnitIds(n.eligibility(), &units);
+  }
+  absl::StatusOr<UnitsInView> view = ViewOf(caller, units);
+  if (!view.ok()) return view.status();
+  for (v1::Nomination& n : page->nominations) {
+    view->Redact(&n);
     *response.add_nominations() = std::move(n);
+  }
   return response;
 }
 
@@ -770,12 +867,21 @@ absl::StatusOr<v1::ListRecipientAwardsResponse> Awards::ListRecipientAwards(
   absl::StatusOr<std::vector<v1::Nomination>> all =
       deps_.store->RecipientNominations(key);
   if (!all.ok()) return all.status();
-  v1::ListRecipientAwardsResponse response;
+  std::vector<v1::Nomination> awards;
+  absl::flat_hash_set<std::string> units;
   for (v1::Nomination& n : *all) {
     if (n.stage() == v1::NOMINATION_STAGE_ISSUED ||
         n.stage() == v1::NOMINATION_STAGE_REVOKED) {
-      *response.add_nominations() = std::move(n);
+      AddUnitIds(n.eligibility(), &units);
+      awards.push_back(std::move(n));
     }
+  }
+  absl::StatusOr<UnitsInView> view = ViewOf(caller, units);
+  if (!view.ok()) return view.status();
+  v1::ListRecipientAwardsResponse response;
+  for (v1::Nomination& n : awards) {
+    view->Redact(&n);
+    *response.add_nominations() = std::move(n);
   }
   return response;
 }

@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "antt/awards/v1/awards.pb.h"
@@ -85,12 +86,34 @@ class Awards final {
     std::string recipient_name;
   };
 
+  // What a caller may see of the units an eligibility names
+  // (RuleResult.unit_ids): everything, for a caller without an area limit;
+  // for one limited to an area, only the facts of units found inside it. A
+  // rule naming any other unit (outside, unknown, or not looked up) is shown
+  // with its verdict and a detail saying it depends on units outside the
+  // caller's area.
+  struct UnitsInView {
+    bool limited = false;
+    absl::flat_hash_set<std::string> inside;
+
+    [[nodiscard]] bool Hides(const v1::RuleResult& result) const;
+    void Redact(v1::RuleResult* result) const;
+    void Redact(v1::Nomination* nomination) const;
+  };
+  // Looks up every unit of `unit_ids` for `caller`, all in one round of
+  // fetching (common/fetch_scope.h), before anything is written.
+  [[nodiscard]] absl::StatusOr<UnitsInView> ViewOf(
+      const Principal& caller,
+      const absl::flat_hash_set<std::string>& unit_ids);
+
   // A nomination checked and ready to store, or the stored answer to a
-  // retried request (`stored`), which writes nothing.
+  // retried request (`stored`), which writes nothing; `view` is what the
+  // caller may see of it.
   struct Prepared {
     v1::Nomination nomination;
     std::string request_key;
     bool stored = false;
+    UnitsInView view;
   };
   // Everything Nominate checks and decides before it writes.
   [[nodiscard]] absl::StatusOr<Prepared> PrepareNomination(
@@ -120,9 +143,6 @@ class Awards final {
                                                   absl::string_view what = "");
   [[nodiscard]] absl::Status CheckRecipientInScope(const Principal& caller,
                                                    const v1::Nomination& n);
-  // The same for the stored nomination `id` (NotFound when there is none).
-  [[nodiscard]] absl::Status CheckNominationInScope(const Principal& caller,
-                                                    const std::string& id);
   // Moves a nomination from one of `from` stages to `to`, with `reason`.
   [[nodiscard]] absl::StatusOr<v1::Nomination> Move(
       const Principal& caller, const std::string& id, const std::string& etag,

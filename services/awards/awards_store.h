@@ -1,6 +1,7 @@
 #ifndef ANTT_SERVICES_AWARDS_AWARDS_STORE_H_
 #define ANTT_SERVICES_AWARDS_AWARDS_STORE_H_
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -40,6 +41,11 @@ using NominationMutator = std::function<absl::Status(v1::Nomination*)>;
 // - A write made while a call is served (common/audit.h) carries that call's
 //   audit record in the same atomic write; a refused write leaves none.
 // - NotFound for an unknown id; the store assigns ids, etags and times.
+// The most nominations one campaign holds (a whole country's campaign is a
+// few tens of thousands): every list, summary and decision of a campaign
+// stays bounded.
+inline constexpr int64_t kMaxCampaignNominations = 100000;
+
 class AwardsStore {
  public:
   virtual ~AwardsStore() = default;
@@ -56,7 +62,8 @@ class AwardsStore {
 
   // Creates a nomination (stage PROPOSED). AlreadyExists when the recipient
   // already has a nomination of the same award type in the campaign that
-  // was not rejected. With a request id seen before: the first result.
+  // was not rejected; FailedPrecondition when the campaign already holds
+  // kMaxCampaignNominations. With a request id seen before: the first result.
   [[nodiscard]] virtual absl::StatusOr<v1::Nomination> CreateNomination(
       v1::Nomination nomination, absl::string_view request_id) = 0;
   // The nomination first created with `request_id`, if any (a retry).

@@ -32,11 +32,14 @@ class Results final {
  public:
   explicit Results(absl::string_view code) : code_(code) {}
 
-  void Add(absl::string_view rule, bool passed, std::string detail) {
+  // `unit_ids`: the units whose facts `detail` states (RuleResult.unit_ids).
+  void Add(absl::string_view rule, bool passed, std::string detail,
+           const std::vector<std::string>& unit_ids = {}) {
     v1::RuleResult& r = results_.emplace_back();
     r.set_rule(absl::StrCat(code_, ".", rule));
     r.set_passed(passed);
     r.set_detail(std::move(detail));
+    for (const std::string& id : unit_ids) r.add_unit_ids(id);
   }
 
   std::vector<v1::RuleResult> Take() { return std::move(results_); }
@@ -354,7 +357,9 @@ void AddNoEventInPeriod(const EligibilityFacts& facts, Results* out) {
   }
   std::vector<std::string> failures;
   std::vector<std::string> checked;
+  std::vector<std::string> unit_ids;
   for (const auto& [unit_id, years] : led) {
+    unit_ids.push_back(unit_id);
     auto history = facts.led_unit_histories.find(unit_id);
     if (history == facts.led_unit_histories.end()) {
       failures.push_back(
@@ -377,11 +382,13 @@ void AddNoEventInPeriod(const EligibilityFacts& facts, Results* out) {
     checked.push_back(absl::StrCat(unit_id, " (", YearRanges(years), ")"));
   }
   if (!failures.empty()) {
-    out->Add("no_event_in_period", false, absl::StrJoin(failures, "; "));
+    out->Add("no_event_in_period", false, absl::StrJoin(failures, "; "),
+             unit_ids);
   } else {
     out->Add("no_event_in_period", true,
              absl::StrCat("no disqualifying event in led units ",
-                          absl::StrJoin(checked, ", ")));
+                          absl::StrJoin(checked, ", ")),
+             unit_ids);
   }
 }
 

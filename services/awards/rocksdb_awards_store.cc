@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/date.h"
 #include "common/keys.h"
+#include "common/paging.h"
 #include "common/rocksdb_status.h"
 #include "rocksdb/write_batch.h"
 
@@ -78,8 +79,8 @@ absl::StatusOr<std::unique_ptr<RocksDbAwardsStore>> RocksDbAwardsStore::Open(
                     options);
   if (!db.ok()) return db.status();
   store->db_ = *std::move(db);
-  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
-      AuditLog::Open(store->db_.get(), kAudit);
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit = AuditLog::Open(
+      store->db_.get(), kAudit, {kCampaigns, kNominations, kDecisions});
   if (!audit.ok()) return audit.status();
   store->audit_ = *std::move(audit);
   if (absl::Status s = store->LoadMeta(); !s.ok()) return s;
@@ -114,11 +115,14 @@ absl::StatusOr<v1::Campaign> RocksDbAwardsStore::CreateCampaign(
   campaign.set_etag("1");
   *campaign.mutable_create_time() = ToTimestamp(absl::Now());
   rocksdb::WriteBatch batch;
-  const std::string record = campaign.SerializeAsString();
-  batch.Put(db_->cf(kCampaigns), campaign.id(), record);
+  absl::StatusOr<std::string> record = RocksDb::EncodeRecord(&campaign);
+  if (!record.ok()) return record.status();
+  batch.Put(db_->cf(kCampaigns), campaign.id(), *record);
   batch.Put(db_->cf(kDefault), kNextCampaignKey,
             RocksDb::EncodeUint64(next_campaign_ + 1));
-  if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
+  if (!request_key.empty()) {
+    batch.Put(db_->cf(kRequests), request_key, *record);
+  }
   if (absl::Status s = audit_->Write(&batch, {campaign.id()}); !s.ok()) {
     return s;
   }
@@ -141,11 +145,12 @@ absl::StatusOr<std::vector<v1::Campaign>> RocksDbAwardsStore::ListCampaigns(
     absl::string_view after_id, int page_size, bool* more) {
   std::vector<v1::Campaign> out;
   *more = false;
+  PageFill fill(page_size);
   std::unique_ptr<rocksdb::Iterator> it(
       db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(kCampaigns)));
   for (it->Seek(ToSlice(after_id)); it->Valid(); it->Next()) {
     if (View(it->key()) <= after_id) continue;
-    if (static_cast<int>(out.size()) == page_size) {
+    if (!fill.Take(it->value().size())) {
       *more = true;
       break;
     }
@@ -170,14 +175,19 @@ absl::StatusOr<v1::Campaign> RocksDbAwardsStore::UpdateCampaign(
   after.set_id(before->id());
   after.set_etag(absl::StrCat(EtagVersion(before->etag()) + 1));
   rocksdb::WriteBatch batch;
-  batch.Put(db_->cf(kCampaigns), after.id(), after.SerializeAsString());
+  absl::StatusOr<std::string> record = RocksDb::EncodeRecord(&after);
+  if (!record.ok()) return record.status();
+  batch.Put(db_->cf(kCampaigns), after.id(), *record);
   if (absl::Status s = audit_->Write(&batch, {after.id()}); !s.ok()) return s;
   return after;
 }
 
-void RocksDbAwardsStore::StageNomination(
-    const v1::Nomination* before, const v1::Nomination& after,
+absl::Status RocksDbAwardsStore::StageNomination(
+    const v1::Nomination* before, v1::Nomination* stored,
     rocksdb::WriteBatch* batch, std::map<std::string, int64_t>* deltas) {
+  absl::StatusOr<std::string> record = RocksDb::EncodeRecord(stored);
+  if (!record.ok()) return record.status();
+  const v1::Nomination& after = *stored;
   if (before != nullptr) {
     --(*deltas)[SummaryKey(*before)];
     if (before->stage() != v1::NOMINATION_STAGE_REJECTED) {
@@ -193,7 +203,8 @@ void RocksDbAwardsStore::StageNomination(
              CampaignIndexPrefix(after.campaign_id()) + after.id(), "");
   batch->Put(db_->cf(kIndex),
              RecipientIndexPrefix(RecipientKey(after)) + after.id(), "");
-  batch->Put(db_->cf(kNominations), after.id(), after.SerializeAsString());
+  batch->Put(db_->cf(kNominations), after.id(), *record);
+  return absl::OkStatus();
 }
 
 absl::Status RocksDbAwardsStore::StageCounts(
@@ -231,12 +242,28 @@ absl::StatusOr<v1::Nomination> RocksDbAwardsStore::CreateNomination(
         "the recipient already has nomination ", **holder, " for ",
         nomination.award_type(), " in campaign ", nomination.campaign_id()));
   }
+  // The summary counters hold each nomination once, in its stage: their sum
+  // is the campaign's size, read under the write lock so no two writers
+  // pass the bound together.
+  absl::StatusOr<std::vector<v1::SummaryRow>> rows =
+      Summary(nomination.campaign_id());
+  if (!rows.ok()) return rows.status();
+  int64_t size = 0;
+  for (const v1::SummaryRow& row : *rows) size += row.count();
+  if (size >= max_campaign_nominations_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("campaign ", nomination.campaign_id(), " already holds ",
+                     size, " nominations, the most one campaign may hold"));
+  }
   nomination.set_id(absl::StrFormat("N%010d", next_nomination_));
   nomination.set_etag("1");
   *nomination.mutable_create_time() = ToTimestamp(absl::Now());
   rocksdb::WriteBatch batch;
   std::map<std::string, int64_t> deltas;
-  StageNomination(nullptr, nomination, &batch, &deltas);
+  if (absl::Status s = StageNomination(nullptr, &nomination, &batch, &deltas);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = StageCounts(deltas, &batch); !s.ok()) return s;
   batch.Put(db_->cf(kDefault), kNextNominationKey,
             RocksDb::EncodeUint64(next_nomination_ + 1));
@@ -286,7 +313,10 @@ absl::StatusOr<v1::Nomination> RocksDbAwardsStore::UpdateNomination(
   after.set_etag(absl::StrCat(EtagVersion(before->etag()) + 1));
   rocksdb::WriteBatch batch;
   std::map<std::string, int64_t> deltas;
-  StageNomination(&*before, after, &batch, &deltas);
+  if (absl::Status s = StageNomination(&*before, &after, &batch, &deltas);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = StageCounts(deltas, &batch); !s.ok()) return s;
   if (absl::Status s = audit_->Write(&batch, {after.id()}); !s.ok()) return s;
   return after;
@@ -312,13 +342,18 @@ absl::StatusOr<std::vector<v1::Nomination>> RocksDbAwardsStore::IssueDecision(
     v1::Nomination after = *before;
     if (absl::Status s = mutate(&after); !s.ok()) return s;
     after.set_etag(absl::StrCat(EtagVersion(before->etag()) + 1));
-    StageNomination(&*before, after, &batch, &deltas);
+    if (absl::Status s = StageNomination(&*before, &after, &batch, &deltas);
+        !s.ok()) {
+      return s;
+    }
     issued.push_back(std::move(after));
   }
   if (absl::Status s = StageCounts(deltas, &batch); !s.ok()) return s;
   v1::Decision stored = decision;
   for (const std::string& id : ids) stored.add_nomination_ids(id);
-  batch.Put(db_->cf(kDecisions), decision.number(), stored.SerializeAsString());
+  absl::StatusOr<std::string> record = RocksDb::EncodeRecord(&stored);
+  if (!record.ok()) return record.status();
+  batch.Put(db_->cf(kDecisions), decision.number(), *record);
   std::vector<std::string> targets = {decision.number()};
   targets.insert(targets.end(), ids.begin(), ids.end());
   // A decision is a legal act: synced to disk before it is acknowledged.
@@ -358,6 +393,7 @@ absl::StatusOr<NominationPage> RocksDbAwardsStore::ListNominations(
   absl::StatusOr<std::vector<std::string>> ids = IdsWithPrefix(prefix);
   if (!ids.ok()) return ids.status();
   NominationPage page;
+  PageFill fill(q.page_size);
   for (const std::string& id : *ids) {  // index order is id order
     absl::StatusOr<v1::Nomination> n = ReadNomination(id);
     if (!n.ok()) return n.status();
@@ -367,7 +403,7 @@ absl::StatusOr<NominationPage> RocksDbAwardsStore::ListNominations(
       continue;
     ++page.total_size;
     if (id <= q.after_id) continue;
-    if (static_cast<int>(page.nominations.size()) == q.page_size) {
+    if (!fill.Take(n->ByteSizeLong())) {
       page.more = true;
       continue;
     }

@@ -64,6 +64,11 @@ class RocksDbAwardsStore final : public AwardsStore {
   [[nodiscard]] AuditLog* audit_log() { return audit_.get(); }
   // The database itself, for backups (common/backup.h).
   [[nodiscard]] RocksDb* rocksdb() { return db_.get(); }
+  // Lowers kMaxCampaignNominations, for tests.
+  void set_max_campaign_nominations_for_testing(int64_t max) {
+    absl::MutexLock lock(&write_mu_);
+    max_campaign_nominations_ = max;
+  }
 
  private:
   enum Cf {
@@ -82,9 +87,11 @@ class RocksDbAwardsStore final : public AwardsStore {
   absl::StatusOr<v1::Nomination> ReadNomination(const std::string& id);
   // Adds a nomination's record, indexes and summary-count changes to `batch`
   // (`before`: the stored version or nullptr); counts accumulate in `deltas`.
-  void StageNomination(const v1::Nomination* before,
-                       const v1::Nomination& after, rocksdb::WriteBatch* batch,
-                       std::map<std::string, int64_t>* deltas);
+  // `after` loses its unknown fields (RocksDb::EncodeRecord); InvalidArgument
+  // when it is too large to store.
+  [[nodiscard]] absl::Status StageNomination(
+      const v1::Nomination* before, v1::Nomination* after,
+      rocksdb::WriteBatch* batch, std::map<std::string, int64_t>* deltas);
   absl::Status StageCounts(const std::map<std::string, int64_t>& deltas,
                            rocksdb::WriteBatch* batch);
   absl::StatusOr<std::vector<std::string>> IdsWithPrefix(
@@ -95,6 +102,8 @@ class RocksDbAwardsStore final : public AwardsStore {
   absl::Mutex write_mu_;
   uint64_t next_campaign_ ABSL_GUARDED_BY(write_mu_) = 1;
   uint64_t next_nomination_ ABSL_GUARDED_BY(write_mu_) = 1;
+  int64_t max_campaign_nominations_ ABSL_GUARDED_BY(write_mu_) =
+      kMaxCampaignNominations;
 };
 
 }  // namespace antt::awards

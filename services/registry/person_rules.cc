@@ -1,5 +1,6 @@
 #include "services/registry/person_rules.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -58,7 +59,12 @@ absl::Status NormalizeAndValidatePerson(v1::Person* person,
   if (!v1::PersonStatus_IsValid(person->status())) {
     v.Add(f("status"), absl::StrCat("unknown value ", person->status()));
   }
-  for (int i = 0; i < person->positions_size(); ++i) {
+  if (person->positions_size() > kMaxPositions) {
+    v.Add(f("positions"), absl::StrCat("has ", person->positions_size(),
+                                       " positions; a person may have at most ",
+                                       kMaxPositions));
+  }
+  for (int i = 0; i < std::min(person->positions_size(), kMaxPositions); ++i) {
     v1::Position* position = person->mutable_positions(i);
     const std::string p = absl::StrCat(prefix, ".positions[", i, "]");
     CheckText(position->mutable_title(), absl::StrCat(p, ".title"), 1, 200, &v);

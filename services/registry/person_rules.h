@@ -12,6 +12,9 @@
 
 namespace antt::registry {
 
+// The positions one person record holds: a whole career is a few dozen.
+inline constexpr int kMaxPositions = 100;
+
 // Normalises names to NFC and validates every client-settable field; `today`
 // bounds birth years and position dates. Lists every bad field as
 // "<prefix>.<field>".

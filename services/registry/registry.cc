@@ -1,8 +1,9 @@
 #include "services/registry/registry.h"
 
-#include <set>
+#include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -12,12 +13,15 @@
 #include "common/paging.h"
 #include "common/request_id.h"
 #include "common/text.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "services/registry/area_scope.h"
 #include "services/registry/person_rules.h"
 #include "services/registry/unit_rules.h"
 
 namespace antt::registry {
 namespace {
+
+using google::protobuf::util::MessageDifferencer;
 
 constexpr size_t kMaxQueryCharacters = 300;
 // Keeps an import's response well under gRPC's 4 MB message limit.
@@ -270,9 +274,12 @@ absl::Status Registry::ImportRow(const Principal& caller, int row,
             *result = incoming;
             return absl::OkStatus();
           }
-          // An officer updates only units of its area.
-          if (absl::Status s = CheckUnitInScope(caller, *existing); !s.ok()) {
-            return s;
+          // An officer updates only units of its area — and learns
+          // nothing of a unit elsewhere that holds the row's tax code or
+          // external id, not even its id.
+          if (!UnitInScope(caller, *existing)) {
+            return OutsideArea(
+                caller, "the unit holding this row's tax_code or external_id");
           }
           if (existing->status() == v1::UNIT_STATUS_DISSOLVED) {
             return FieldError(absl::StatusCode::kFailedPrecondition,
@@ -336,9 +343,26 @@ absl::StatusOr<v1::ListChangesResponse> Registry::ListChanges(
       store_->ListChanges(request.after_sequence(), *page_size);
   if (!changes.ok()) return changes.status();
   v1::ListChangesResponse response;
-  response.set_last_sequence(changes->empty() ? request.after_sequence()
-                                              : changes->back().sequence());
+  response.set_last_sequence(request.after_sequence());
+  size_t unit_bytes = 0;
+  absl::flat_hash_set<std::string> included;
   for (v1::Change& change : *changes) {
+    if (request.with_units() && change.entity() == v1::CHANGE_ENTITY_UNIT &&
+        !included.contains(change.id())) {
+      // As it is now; a unit that cannot be read is left out, and the
+      // mirror asks for it on its own (and reports it if it still fails).
+      absl::StatusOr<v1::Unit> unit = store_->GetUnit(change.id());
+      if (unit.ok()) {
+        const size_t size = unit->ByteSizeLong();
+        if (response.changes_size() > 0 && unit_bytes + size > kMaxPageBytes) {
+          break;  // the rest in the next page
+        }
+        unit_bytes += size;
+        included.insert(change.id());
+        *response.add_units() = *std::move(unit);
+      }
+    }
+    response.set_last_sequence(change.sequence());
     *response.add_changes() = std::move(change);
   }
   return response;
@@ -412,11 +436,16 @@ absl::Status Registry::CheckPersonUnits(const Principal& caller,
                                         const v1::Person* stored) {
   FieldViolations v;
   absl::Status outside;  // the first reference outside the caller's area
-  // Units held by a position of the stored record: left as they are.
-  std::set<std::string> kept;
-  if (stored != nullptr) {
-    for (const v1::Position& p : stored->positions()) kept.insert(p.unit_id());
-  }
+  // A position of the stored record, kept exactly as it is, may stay at a
+  // unit elsewhere; any change to it (role, dates, title) is a position of
+  // the caller's making, and must be in its area.
+  const auto kept = [stored](const v1::Position& position) {
+    if (stored == nullptr) return false;
+    return std::any_of(stored->positions().begin(), stored->positions().end(),
+                       [&position](const v1::Position& p) {
+                         return MessageDifferencer::Equals(p, position);
+                       });
+  };
   const auto check = [&](const std::string& unit_id, std::string field,
                          bool may_keep) {
     if (unit_id.empty()) return absl::OkStatus();
@@ -427,8 +456,7 @@ absl::Status Registry::CheckPersonUnits(const Principal& caller,
       return absl::OkStatus();
     }
     if (!unit.ok()) return unit.status();
-    if (outside.ok() && !UnitInScope(caller, *unit) &&
-        !(may_keep && kept.count(unit_id) > 0)) {
+    if (outside.ok() && !UnitInScope(caller, *unit) && !may_keep) {
       // The field, never the unit: the caller may not learn where it lies.
       outside = OutsideArea(caller, absl::StrCat("the unit of ", field));
     }
@@ -441,7 +469,8 @@ absl::Status Registry::CheckPersonUnits(const Principal& caller,
   for (int i = 0; i < person.positions_size(); ++i) {
     if (absl::Status s =
             check(person.positions(i).unit_id(),
-                  absl::StrCat("person.positions[", i, "].unit_id"), true);
+                  absl::StrCat("person.positions[", i, "].unit_id"),
+                  kept(person.positions(i)));
         !s.ok()) {
       return s;
     }

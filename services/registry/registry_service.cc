@@ -52,22 +52,17 @@ RegistryServiceImpl::RegistryServiceImpl(Registry* registry,
   // Each row is written on its own, with its own audit record: rows before a
   // cancellation stay written, and the client learns how far it got from the
   // counts. A row that does not parse (most often a string that is not
-  // UTF-8) is rejected like any other bad row, never taken for the end of
-  // the stream.
+  // UTF-8) or breaks the request limits is rejected like any other bad row,
+  // never taken for the end of the stream.
   ClientStreaming<v1::ImportUnitsRequest, v1::ImportUnitsResponse>(
       [this](const Principal& caller, int row,
-             const v1::ImportUnitsRequest* request,
+             absl::StatusOr<const v1::ImportUnitsRequest*> request,
              v1::ImportUnitsResponse* response) -> absl::Status {
-        if (request == nullptr) {
-          Registry::RejectImportRow(
-              row,
-              absl::InvalidArgumentError(
-                  "the row is not a valid antt.registry.v1.ImportUnitsRequest "
-                  "(every text must be valid UTF-8)"),
-              response);
+        if (!request.ok()) {
+          Registry::RejectImportRow(row, request.status(), response);
           return absl::OkStatus();
         }
-        return registry_->ImportRow(caller, row, request->unit(), response);
+        return registry_->ImportRow(caller, row, (*request)->unit(), response);
       });
   Unary<v1::ListChangesRequest>(
       [this](const Principal&, const v1::ListChangesRequest& request) {

@@ -12,6 +12,7 @@
 #include "common/date.h"
 #include "common/field_violations.h"
 #include "common/keys.h"
+#include "common/paging.h"
 #include "common/rocksdb_status.h"
 #include "common/text.h"
 #include "rocksdb/write_batch.h"
@@ -151,7 +152,7 @@ RocksDbRegistryStore::Open(const std::string& path,
   if (!db.ok()) return db.status();
   store->db_ = *std::move(db);
   absl::StatusOr<std::unique_ptr<AuditLog>> audit =
-      AuditLog::Open(store->db_.get(), kAudit);
+      AuditLog::Open(store->db_.get(), kAudit, {kUnits, kPersons});
   if (!audit.ok()) return audit.status();
   store->audit_ = *std::move(audit);
   if (absl::Status c = store->LoadCounters(); !c.ok()) return c;
@@ -239,8 +240,9 @@ absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
   for (const auto& [key, value] : UnitIndexEntries(after)) {
     batch.Put(db_->cf(kIndex), key, value);
   }
-  const std::string record = after.SerializeAsString();
-  batch.Put(db_->cf(kUnits), after.id(), record);
+  absl::StatusOr<std::string> record = RocksDb::EncodeRecord(&after);
+  if (!record.ok()) return record.status();
+  batch.Put(db_->cf(kUnits), after.id(), *record);
   v1::ChangeType type = v1::CHANGE_TYPE_CREATED;
   if (before != nullptr) {
     type = before->status() != v1::UNIT_STATUS_DISSOLVED &&
@@ -253,7 +255,9 @@ absl::StatusOr<v1::Unit> RocksDbRegistryStore::WriteUnitLocked(
     batch.Put(db_->cf(kDefault), kNextUnitKey,
               RocksDb::EncodeUint64(next_unit_ + 1));
   }
-  if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
+  if (!request_key.empty()) {
+    batch.Put(db_->cf(kRequests), request_key, *record);
+  }
 
   if (absl::Status s = audit_->Write(&batch, {after.id()}); !s.ok()) return s;
   ++last_change_;
@@ -399,9 +403,14 @@ absl::StatusOr<UnitPage> RocksDbRegistryStore::ListUnits(const UnitQuery& q) {
       take(std::move(id));
     }
   }
+  PageFill fill(q.page_size);
   for (const std::string& id : page_ids) {
     absl::StatusOr<v1::Unit> unit = ReadUnit(read, id);
     if (!unit.ok()) return unit.status();
+    if (!fill.Take(unit->ByteSizeLong())) {
+      page.more = true;
+      break;
+    }
     page.units.push_back(*std::move(unit));
   }
   return page;
@@ -491,8 +500,9 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::WritePersonLocked(
   for (const auto& [key, value] : PersonIndexEntries(after)) {
     batch.Put(db_->cf(kIndex), key, value);
   }
-  const std::string record = after.SerializeAsString();
-  batch.Put(db_->cf(kPersons), after.id(), record);
+  absl::StatusOr<std::string> record = RocksDb::EncodeRecord(&after);
+  if (!record.ok()) return record.status();
+  batch.Put(db_->cf(kPersons), after.id(), *record);
   AppendChange(
       &batch, v1::CHANGE_ENTITY_PERSON, after.id(),
       before == nullptr ? v1::CHANGE_TYPE_CREATED : v1::CHANGE_TYPE_UPDATED,
@@ -501,7 +511,9 @@ absl::StatusOr<v1::Person> RocksDbRegistryStore::WritePersonLocked(
     batch.Put(db_->cf(kDefault), kNextPersonKey,
               RocksDb::EncodeUint64(next_person_ + 1));
   }
-  if (!request_key.empty()) batch.Put(db_->cf(kRequests), request_key, record);
+  if (!request_key.empty()) {
+    batch.Put(db_->cf(kRequests), request_key, *record);
+  }
   if (absl::Status s = audit_->Write(&batch, {after.id()}); !s.ok()) return s;
   ++last_change_;
   if (before == nullptr) ++next_person_;
@@ -586,6 +598,7 @@ absl::StatusOr<PersonPage> RocksDbRegistryStore::ListPersons(
   // filter is checked on the records.
   const bool check_unit = !words.empty() && !q.unit_id.empty();
   PersonPage page;
+  PageFill fill(q.page_size);
   for (const std::string& id : candidates) {
     std::optional<v1::Person> person;
     if (check_unit) {
@@ -595,15 +608,18 @@ absl::StatusOr<PersonPage> RocksDbRegistryStore::ListPersons(
       person = *std::move(read_person);
     }
     ++page.total_size;
-    if (id <= q.after_id) continue;
-    if (static_cast<int>(page.persons.size()) == q.page_size) {
-      page.more = true;
+    if (id <= q.after_id || fill.full()) {
+      page.more = page.more || fill.full();
       continue;
     }
     if (!person.has_value()) {
       absl::StatusOr<v1::Person> read_person = ReadPerson(read, id);
       if (!read_person.ok()) return read_person.status();
       person = *std::move(read_person);
+    }
+    if (!fill.Take(person->ByteSizeLong())) {
+      page.more = true;
+      continue;
     }
     page.persons.push_back(*std::move(person));
   }

@@ -1,5 +1,7 @@
 #include "services/registry/unit_rules.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/field_mask.h"
@@ -193,7 +195,12 @@ absl::Status NormalizeAndValidateUnit(const AreaCatalog& areas, v1::Unit* unit,
   if (unit->security_force_size() < 0) {
     v.Add(F(prefix, "security_force_size"), "must not be negative");
   }
-  for (int i = 0; i < unit->models_size(); ++i) {
+  if (unit->models_size() > kMaxModels) {
+    v.Add(F(prefix, "models"),
+          absl::StrCat("has ", unit->models_size(),
+                       " models; a unit may have at most ", kMaxModels));
+  }
+  for (int i = 0; i < std::min(unit->models_size(), kMaxModels); ++i) {
     CheckText(unit->mutable_models(i), absl::StrCat(prefix, ".models[", i, "]"),
               1, kMaxModelCharacters, &v);
   }

@@ -17,6 +17,8 @@ namespace antt::registry {
 
 inline constexpr int kMaxNameCharacters = 300;
 inline constexpr int kMaxModelCharacters = 200;
+// The models (mô hình) one unit runs: dozens at the most in practice.
+inline constexpr int kMaxModels = 50;
 
 // Normalises (name and models to NFC, codes trimmed of nothing: they must be
 // exact) and validates every client-settable field of `unit`, then computes

@@ -584,12 +584,14 @@ std::vector<const v1::CriteriaSet*> CriteriaCatalog::List(
   return out;
 }
 
-std::vector<std::string> CriteriaCatalog::EventsOfCondition(
+const std::vector<std::string>& CriteriaCatalog::EventsOfCondition(
     absl::string_view set_id, absl::string_view condition_id) const {
+  static const std::vector<std::string>* const kNone =
+      new std::vector<std::string>();
   auto set = sets_.find(set_id);
-  if (set == sets_.end()) return {};
+  if (set == sets_.end()) return *kNone;
   auto it = set->second.events_of_condition.find(condition_id);
-  if (it == set->second.events_of_condition.end()) return {};
+  if (it == set->second.events_of_condition.end()) return *kNone;
   return it->second;
 }
 

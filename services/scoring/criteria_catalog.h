@@ -59,7 +59,7 @@ class CriteriaCatalog final {
   // The ids of the events that decide condition `condition_id` of set
   // `set_id`, in file order; empty when the set or condition is unknown or the
   // condition is answered rather than decided by events.
-  [[nodiscard]] std::vector<std::string> EventsOfCondition(
+  [[nodiscard]] const std::vector<std::string>& EventsOfCondition(
       absl::string_view set_id, absl::string_view condition_id) const;
 
   // The id of the condition that event `event_id` of set `set_id` decides;

@@ -27,6 +27,7 @@ class GrpcRegistryClient final : public RegistryClient {
     rv1::ListChangesRequest request;
     request.set_after_sequence(after_sequence);
     request.set_page_size(page_size);
+    request.set_with_units(true);
     return registry_.Call<rv1::ListChangesResponse>(
         "ListChanges", request,
         [this](auto... call) { stub_->async()->ListChanges(call...); });

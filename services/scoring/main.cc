@@ -129,6 +129,19 @@ int main(int argc, char** argv) {
       "antt.scoring.v1.ScoringService", absl::GetFlag(FLAGS_listen), *security);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  options.gauges = [&follower](std::vector<antt::GaugeSample>* out) {
+    out->push_back({"antt_registry_follower_skips_total",
+                    "Units of the registry's change feed the follower could "
+                    "not read and skipped (each is retried), since start.",
+                    {},
+                    static_cast<double>(follower.skips()),
+                    "counter"});
+    out->push_back({"antt_registry_follower_unreadable_units",
+                    "Units skipped by the follower and not yet read again; "
+                    "above 0, statistics miss them.",
+                    {},
+                    static_cast<double>(follower.unreadable())});
+  };
   const int code = antt::ServeWithStore(
       options, &service, *security, (*store)->rocksdb(), (*store)->audit_log(),
       absl::GetFlag(FLAGS_backup_dir));

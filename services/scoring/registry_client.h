@@ -25,6 +25,9 @@ class RegistryClient {
 
   [[nodiscard]] virtual absl::StatusOr<registry::v1::Unit> GetUnit(
       absl::string_view id) = 0;
+  // The change feed after `after_sequence`; an implementation may also
+  // return the units the page touches (units), which the follower then
+  // applies without asking for each.
   [[nodiscard]] virtual absl::StatusOr<registry::v1::ListChangesResponse>
   ListChanges(uint64_t after_sequence, int page_size) = 0;
 };

@@ -1,8 +1,9 @@
 #include "services/scoring/registry_follower.h"
 
 #include <algorithm>
-#include <set>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "common/log.h"
 
 namespace antt::scoring {
@@ -19,32 +20,87 @@ RegistryFollower::RegistryFollower(RegistryClient* registry,
 RegistryFollower::~RegistryFollower() { Stop(); }
 
 absl::Status RegistryFollower::SyncOnce() {
+  if (absl::Status s = RetryUnreadable(); !s.ok()) return s;
   while (true) {
     const uint64_t after = store_->RegistrySequence();
     absl::StatusOr<registry::v1::ListChangesResponse> page =
         registry_->ListChanges(after, kPageSize);
     if (!page.ok()) return page.status();
     if (page->changes().empty()) return absl::OkStatus();
-    // A unit changed several times in one page is read once, as it is now;
-    // the mirror applies differences, so re-reading a page after a crash
-    // changes nothing.
-    std::set<std::string> seen;
+    absl::flat_hash_map<std::string, const registry::v1::Unit*> units;
+    for (const registry::v1::Unit& unit : page->units()) {
+      units[unit.id()] = &unit;
+    }
+    // A unit changed several times in one page is applied once, as it is
+    // now; the mirror applies differences, so re-reading a page after a
+    // crash changes nothing.
+    absl::flat_hash_set<std::string> seen;
     for (const registry::v1::Change& change : page->changes()) {
       if (change.entity() != registry::v1::CHANGE_ENTITY_UNIT ||
           !seen.insert(change.id()).second) {
         continue;
       }
-      absl::StatusOr<registry::v1::Unit> unit = registry_->GetUnit(change.id());
-      if (!unit.ok()) return unit.status();
-      if (absl::Status s = store_->ApplyRegistryUnit(*unit, after); !s.ok()) {
-        return s;
-      }
+      auto it = units.find(change.id());
+      absl::Status applied = it != units.end()
+                                 ? store_->ApplyRegistryUnit(*it->second, after)
+                                 : ApplyOrSkip(change.id(), after);
+      if (!applied.ok()) return applied;
     }
     if (absl::Status s = store_->AdvanceRegistrySequence(page->last_sequence());
         !s.ok()) {
       return s;
     }
   }
+}
+
+absl::Status RegistryFollower::ApplyOrSkip(const std::string& id,
+                                           uint64_t sequence) {
+  absl::StatusOr<registry::v1::Unit> unit = registry_->GetUnit(id);
+  if (unit.ok()) return store_->ApplyRegistryUnit(*unit, sequence);
+  if (absl::IsUnavailable(unit.status()) ||
+      absl::IsDeadlineExceeded(unit.status())) {
+    return unit.status();  // the registry is away: the page is retried
+  }
+  // Recorded before the feed moves past it, so a crash in between loses
+  // nothing: the page is read again, and the unit skipped or applied.
+  if (absl::Status s = store_->MarkUnreadableUnit(id, true); !s.ok()) return s;
+  skips_.fetch_add(1, std::memory_order_relaxed);
+  LogWarning(
+      "registry unit skipped: it cannot be read; the rest of the change feed "
+      "goes on, and the unit is retried",
+      {{"unit_id", id}, {"error", unit.status().ToString()}});
+  absl::StatusOr<std::vector<std::string>> waiting = store_->UnreadableUnits();
+  if (waiting.ok()) unreadable_.store(static_cast<int64_t>(waiting->size()));
+  return absl::OkStatus();
+}
+
+absl::Status RegistryFollower::RetryUnreadable() {
+  absl::StatusOr<std::vector<std::string>> ids = store_->UnreadableUnits();
+  if (!ids.ok()) return ids.status();
+  int64_t still = 0;
+  for (const std::string& id : *ids) {
+    absl::StatusOr<registry::v1::Unit> unit = registry_->GetUnit(id);
+    if (!unit.ok()) {
+      if (absl::IsUnavailable(unit.status()) ||
+          absl::IsDeadlineExceeded(unit.status())) {
+        unreadable_.store(static_cast<int64_t>(ids->size()));
+        return unit.status();
+      }
+      ++still;
+      continue;
+    }
+    if (absl::Status s =
+            store_->ApplyRegistryUnit(*unit, store_->RegistrySequence());
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = store_->MarkUnreadableUnit(id, false); !s.ok()) {
+      return s;
+    }
+    LogInfo("registry unit read again after it was skipped", {{"unit_id", id}});
+  }
+  unreadable_.store(still);
+  return absl::OkStatus();
 }
 
 void RegistryFollower::Start() {

@@ -1,6 +1,9 @@
 #ifndef ANTT_SERVICES_SCORING_REGISTRY_FOLLOWER_H_
 #define ANTT_SERVICES_SCORING_REGISTRY_FOLLOWER_H_
 
+#include <atomic>
+#include <cstdint>
+#include <string>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -13,9 +16,16 @@ namespace antt::scoring {
 
 // Follows the registry's change feed into the store's mirror of units, which
 // keeps the in-scope counters of the statistics current without ever scanning
-// the registry. Resumes from the position stored with the mirror, so a
-// restart neither misses nor double-counts a change; while the registry is
+// the registry. Each page of the feed carries its units as they are now
+// (ListChanges with_units), so following costs one call per page, not one
+// per unit. Resumes from the position stored with the mirror, so a restart
+// neither misses nor double-counts a change; while the registry is
 // unreachable it retries with backoff and statistics stay as last seen.
+//
+// A unit that cannot be read (the registry answers anything but
+// UNAVAILABLE or DEADLINE_EXCEEDED for it) does not stop the feed for every
+// other unit: it is skipped, logged, counted and kept in the store's list of
+// unreadable units, which each pass retries until the unit reads again.
 class RegistryFollower final {
  public:
   // Neither is owned. `poll` is the pause between polls once caught up.
@@ -31,12 +41,30 @@ class RegistryFollower final {
   void Start();
   void Stop();
 
+  // Units skipped since start, and those still waiting for a retry (the
+  // metrics antt_registry_follower_skips_total and
+  // antt_registry_follower_unreadable_units).
+  [[nodiscard]] int64_t skips() const {
+    return skips_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] int64_t unreadable() const {
+    return unreadable_.load(std::memory_order_relaxed);
+  }
+
  private:
   void Run();
+  // Applies unit `id` of a change, read from the registry; skips it when it
+  // cannot be read for a reason other than the registry being unreachable
+  // (which is returned, to retry the page).
+  absl::Status ApplyOrSkip(const std::string& id, uint64_t sequence);
+  // Tries the units skipped before again.
+  absl::Status RetryUnreadable();
 
   RegistryClient* registry_;
   ScoringStore* store_;
   absl::Duration poll_;
+  std::atomic<int64_t> skips_{0};
+  std::atomic<int64_t> unreadable_{0};
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

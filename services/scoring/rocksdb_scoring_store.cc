@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/keys.h"
+#include "common/paging.h"
 #include "common/rocksdb_status.h"
 #include "rocksdb/write_batch.h"
 
@@ -15,6 +16,8 @@ namespace {
 
 constexpr char kNextAssessmentKey[] = "next_assessment";
 constexpr char kRegistrySequenceKey[] = "registry_sequence";
+// Followed by a unit id: a unit the follower could not read.
+constexpr char kUnreadablePrefix[] = "unreadable_unit/";
 constexpr char kLegacyEdition[] = "2025-06";
 constexpr char kCurrentEdition[] = "2026-07";
 constexpr size_t kIdLength = 11;  // "A" and 10 digits
@@ -234,7 +237,7 @@ absl::StatusOr<std::unique_ptr<RocksDbScoringStore>> RocksDbScoringStore::Open(
   if (!db.ok()) return db.status();
   store->db_ = *std::move(db);
   absl::StatusOr<std::unique_ptr<AuditLog>> audit =
-      AuditLog::Open(store->db_.get(), kAudit);
+      AuditLog::Open(store->db_.get(), kAudit, {kAssessments});
   if (!audit.ok()) return audit.status();
   store->audit_ = *std::move(audit);
   if (absl::Status s = store->LoadMeta(); !s.ok()) return s;
@@ -271,10 +274,13 @@ absl::StatusOr<v1::Assessment> RocksDbScoringStore::GetAssessment(
   return ReadAssessment(rocksdb::ReadOptions(), std::string(id));
 }
 
-void RocksDbScoringStore::StageAssessment(const v1::Assessment* before,
-                                          const v1::Assessment& after,
-                                          rocksdb::WriteBatch* batch,
-                                          CounterDeltas* deltas) {
+absl::Status RocksDbScoringStore::StageAssessment(const v1::Assessment* before,
+                                                  v1::Assessment* stored,
+                                                  rocksdb::WriteBatch* batch,
+                                                  CounterDeltas* deltas) {
+  absl::StatusOr<std::string> record = RocksDb::EncodeRecord(stored);
+  if (!record.ok()) return record.status();
+  const v1::Assessment& after = *stored;
   const auto index_keys = [](const v1::Assessment& a) {
     std::vector<std::string> keys{YearPrefix(a.year()) + a.id()};
     for (const Cell& cell : CellsOf(a.unit())) {
@@ -296,8 +302,9 @@ void RocksDbScoringStore::StageAssessment(const v1::Assessment* before,
   }
   batch->Put(db_->cf(kIndex), UnitYearKey(after.unit_id(), after.year()),
              after.id());
-  batch->Put(db_->cf(kAssessments), after.id(), after.SerializeAsString());
+  batch->Put(db_->cf(kAssessments), after.id(), *record);
   AddAssessment(after, +1, deltas);
+  return absl::OkStatus();
 }
 
 absl::Status RocksDbScoringStore::StageCounters(const CounterDeltas& deltas,
@@ -371,7 +378,11 @@ absl::StatusOr<v1::Assessment> RocksDbScoringStore::SubmitAssessment(
               RocksDb::EncodeUint64(next_assessment_ + 1));
   }
   CounterDeltas deltas;
-  StageAssessment(existing ? &*existing : nullptr, result, &batch, &deltas);
+  if (absl::Status s = StageAssessment(existing ? &*existing : nullptr, &result,
+                                       &batch, &deltas);
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = StageCounters(deltas, &batch); !s.ok()) return s;
   if (!request_key.empty()) {
     batch.Put(db_->cf(kRequests), request_key, result.SerializeAsString());
@@ -415,7 +426,10 @@ absl::StatusOr<std::vector<v1::Assessment>> RocksDbScoringStore::Update(
     after.set_year(before->year());
     *after.mutable_unit() = before->unit();
     after.set_etag(absl::StrCat(EtagVersion(before->etag()) + 1));
-    StageAssessment(&*before, after, &batch, &deltas);
+    if (absl::Status s = StageAssessment(&*before, &after, &batch, &deltas);
+        !s.ok()) {
+      return s;
+    }
     updated.push_back(std::move(after));
   }
   if (absl::Status s = StageCounters(deltas, &batch); !s.ok()) return s;
@@ -459,6 +473,7 @@ absl::StatusOr<AssessmentPage> RocksDbScoringStore::ListAssessments(
   std::sort(ids.begin(), ids.end());
 
   AssessmentPage page;
+  PageFill fill(q.page_size);
   for (const std::string& id : ids) {
     absl::StatusOr<v1::Assessment> a = ReadAssessment(read, id);
     if (!a.ok()) return a.status();
@@ -478,7 +493,7 @@ absl::StatusOr<AssessmentPage> RocksDbScoringStore::ListAssessments(
     }
     ++page.total_size;
     if (id <= q.after_id) continue;
-    if (static_cast<int>(page.assessments.size()) == q.page_size) {
+    if (!fill.Take(a->ByteSizeLong())) {
       page.more = true;
       continue;
     }
@@ -559,13 +574,15 @@ absl::Status RocksDbScoringStore::ApplyRegistryUnit(
   absl::StatusOr<std::optional<registry::v1::Unit>> before =
       db_->GetMessage<registry::v1::Unit>(kMirror, unit.id());
   if (!before.ok()) return before.status();
-  const registry::v1::Unit after = MirrorOf(unit);
+  registry::v1::Unit after = MirrorOf(unit);
   CounterDeltas deltas;
   if (before->has_value()) AddMirrorUnit(**before, -1, &deltas);
   AddMirrorUnit(after, +1, &deltas);
   rocksdb::WriteBatch batch;
   if (absl::Status s = StageCounters(deltas, &batch); !s.ok()) return s;
-  batch.Put(db_->cf(kMirror), unit.id(), after.SerializeAsString());
+  absl::StatusOr<std::string> record = RocksDb::EncodeRecord(&after);
+  if (!record.ok()) return record.status();
+  batch.Put(db_->cf(kMirror), unit.id(), *record);
   const uint64_t position = std::max(sequence, registry_sequence_.load());
   batch.Put(db_->cf(kDefault), kRegistrySequenceKey,
             RocksDb::EncodeUint64(position));
@@ -587,6 +604,32 @@ absl::Status RocksDbScoringStore::AdvanceRegistrySequence(uint64_t sequence) {
 
 uint64_t RocksDbScoringStore::RegistrySequence() {
   return registry_sequence_.load();
+}
+
+absl::Status RocksDbScoringStore::MarkUnreadableUnit(absl::string_view unit_id,
+                                                     bool unreadable) {
+  absl::MutexLock lock(&write_mu_);
+  rocksdb::WriteBatch batch;
+  const std::string key = absl::StrCat(kUnreadablePrefix, unit_id);
+  if (unreadable) {
+    batch.Put(db_->cf(kDefault), key, "");
+  } else {
+    batch.Delete(db_->cf(kDefault), key);
+  }
+  return audit_->Write(&batch, {});
+}
+
+absl::StatusOr<std::vector<std::string>>
+RocksDbScoringStore::UnreadableUnits() {
+  std::vector<std::string> ids;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(kDefault)));
+  for (it->Seek(kUnreadablePrefix);
+       it->Valid() && it->key().starts_with(kUnreadablePrefix); it->Next()) {
+    ids.emplace_back(View(it->key()).substr(sizeof(kUnreadablePrefix) - 1));
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  return ids;
 }
 
 }  // namespace antt::scoring

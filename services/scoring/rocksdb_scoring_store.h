@@ -61,6 +61,9 @@ class RocksDbScoringStore final : public ScoringStore {
                                  uint64_t sequence) override;
   absl::Status AdvanceRegistrySequence(uint64_t sequence) override;
   uint64_t RegistrySequence() override;
+  absl::Status MarkUnreadableUnit(absl::string_view unit_id,
+                                  bool unreadable) override;
+  absl::StatusOr<std::vector<std::string>> UnreadableUnits() override;
 
   // The audit chain, written with every mutation (common/audit.h).
   [[nodiscard]] AuditLog* audit_log() { return audit_.get(); }
@@ -84,10 +87,13 @@ class RocksDbScoringStore final : public ScoringStore {
 
   absl::Status LoadMeta();
   // Adds the assessment's writes (record, indexes, counter deltas) to `batch`
-  // and `deltas`; `before` is the stored version or nullptr.
-  void StageAssessment(const v1::Assessment* before,
-                       const v1::Assessment& after, rocksdb::WriteBatch* batch,
-                       CounterDeltas* deltas);
+  // and `deltas`; `before` is the stored version or nullptr. `after` loses
+  // its unknown fields (RocksDb::EncodeRecord); InvalidArgument when it is
+  // too large to store.
+  [[nodiscard]] absl::Status StageAssessment(const v1::Assessment* before,
+                                             v1::Assessment* after,
+                                             rocksdb::WriteBatch* batch,
+                                             CounterDeltas* deltas);
   // Reads each counter of `deltas`, adds the delta, and puts the sum.
   absl::Status StageCounters(const CounterDeltas& deltas,
                              rocksdb::WriteBatch* batch);

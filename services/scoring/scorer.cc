@@ -49,6 +49,16 @@ std::string Ids(const google::protobuf::RepeatedPtrField<T>& list) {
   });
 }
 
+// The index in `list` of the element whose id is `id`, or -1.
+template <typename T>
+int IndexById(const google::protobuf::RepeatedPtrField<T>& list,
+              absl::string_view id) {
+  for (int i = 0; i < list.size(); ++i) {
+    if (list[i].id() == id) return i;
+  }
+  return -1;
+}
+
 v1::Classification Classify(const v1::Thresholds& t, int total, bool safe) {
   if (total >= t.excellent() && safe) return v1::CLASSIFICATION_EXCELLENT;
   if (total >= t.good()) return v1::CLASSIFICATION_GOOD;
@@ -75,76 +85,100 @@ absl::StatusOr<v1::ScoreResult> Score(
   const bool year_ok = CoversYear(set, year);
   if (!year_ok) violations.Add(p + "year", YearProblem(set, year));
 
-  // ---- Condition answers: exactly one for each answered condition.
-  std::map<std::string, const v1::Condition*> condition_by_id;
-  for (const v1::Condition& c : set.conditions()) condition_by_id[c.id()] = &c;
-  std::map<std::string, int> answer_index;  // condition id → answer index
+  // ---- Condition answers: exactly one for each answered condition. A set
+  // has a few dozen conditions, events and items at most, so they are found
+  // by a scan of the set (cheaper than building maps on every call), and a
+  // field's name is spelled out only for a violation.
+  const auto field = [&p](absl::string_view list, int i) {
+    return absl::StrCat(p, list, "[", i, "]");
+  };
+  // A list longer than any assessment can need is refused whole, without a
+  // violation for each of its items.
+  bool too_long = false;
+  for (const auto& [list, size] :
+       {std::pair<absl::string_view, int>{"conditions", conditions.size()},
+        {"events", events.size()},
+        {"points", points.size()}}) {
+    if (size > kMaxAssessmentList) {
+      too_long = true;
+      violations.Add(
+          absl::StrCat(p, list),
+          absl::StrCat("has ", size, " items; at most ", kMaxAssessmentList));
+    }
+  }
+  if (too_long) return violations.ToStatus();
+  std::vector<int> answer_of(set.conditions_size(), -1);  // → answer index
   std::vector<std::string> notes(conditions.size());
   for (int i = 0; i < conditions.size(); ++i) {
     const v1::ConditionAnswer& a = conditions[i];
-    const std::string field = absl::StrCat(p, "conditions[", i, "]");
     notes[i] = a.note();
-    CheckText(&notes[i], field + ".note", 0, kMaxNoteChars, &violations);
+    if (!notes[i].empty()) {
+      CheckText(&notes[i], field("conditions", i) + ".note", 0, kMaxNoteChars,
+                &violations);
+    }
     if (a.condition_id().empty()) {
-      violations.Add(field + ".condition_id", "is required");
+      violations.Add(field("conditions", i) + ".condition_id", "is required");
       continue;
     }
-    auto c = condition_by_id.find(a.condition_id());
-    if (c == condition_by_id.end()) {
+    const int c = IndexById(set.conditions(), a.condition_id());
+    if (c < 0) {
       violations.Add(
-          field + ".condition_id",
+          field("conditions", i) + ".condition_id",
           absl::StrCat("unknown condition \"", a.condition_id(), "\" in ",
                        set.id(), " (conditions: ", Ids(set.conditions()), ")"));
       continue;
     }
-    if (c->second->decided_by_events()) {
+    if (set.conditions(c).decided_by_events()) {
       violations.Add(
-          field + ".condition_id",
+          field("conditions", i) + ".condition_id",
           absl::StrCat("condition ", a.condition_id(),
                        " is decided by the year's events and takes no "
                        "answer; report its events in events instead"));
       continue;
     }
-    auto [it, first] = answer_index.emplace(a.condition_id(), i);
-    if (!first) {
-      violations.Add(field + ".condition_id",
+    if (answer_of[c] >= 0) {
+      violations.Add(field("conditions", i) + ".condition_id",
                      absl::StrCat("condition ", a.condition_id(),
                                   " is already answered by ", p, "conditions[",
-                                  it->second, "]"));
+                                  answer_of[c], "]"));
+      continue;
     }
+    answer_of[c] = i;
   }
-  for (const v1::Condition& c : set.conditions()) {
-    if (c.decided_by_events() || answer_index.count(c.id()) > 0) continue;
+  for (int c = 0; c < set.conditions_size(); ++c) {
+    if (set.conditions(c).decided_by_events() || answer_of[c] >= 0) continue;
     violations.Add(p + "conditions",
-                   absl::StrCat("missing an answer for condition ", c.id()));
+                   absl::StrCat("missing an answer for condition ",
+                                set.conditions(c).id()));
   }
 
   // ---- Events: known types, dates inside the year's window.
-  std::map<std::string, const v1::DisqualifyingEvent*> event_by_id;
-  for (const v1::DisqualifyingEvent& e : set.disqualifying_events()) {
-    event_by_id[e.id()] = &e;
-  }
+  std::vector<int> type_of(events.size(), -1);  // → disqualifying event
   std::vector<std::string> descriptions(events.size());
   for (int i = 0; i < events.size(); ++i) {
     const v1::Event& e = events[i];
-    const std::string field = absl::StrCat(p, "events[", i, "]");
     descriptions[i] = e.description();
-    CheckText(&descriptions[i], field + ".description", 0, kMaxNoteChars,
-              &violations);
+    if (!descriptions[i].empty()) {
+      CheckText(&descriptions[i], field("events", i) + ".description", 0,
+                kMaxNoteChars, &violations);
+    }
     if (e.type().empty()) {
-      violations.Add(field + ".type", "is required");
-    } else if (event_by_id.count(e.type()) == 0) {
-      violations.Add(
-          field + ".type",
-          absl::StrCat("unknown event type \"", e.type(), "\" in ", set.id(),
-                       " (types: ", Ids(set.disqualifying_events()), ")"));
+      violations.Add(field("events", i) + ".type", "is required");
+    } else {
+      type_of[i] = IndexById(set.disqualifying_events(), e.type());
+      if (type_of[i] < 0) {
+        violations.Add(
+            field("events", i) + ".type",
+            absl::StrCat("unknown event type \"", e.type(), "\" in ", set.id(),
+                         " (types: ", Ids(set.disqualifying_events()), ")"));
+      }
     }
     if (e.has_date() && !IsEmptyDate(e.date())) {
       if (absl::Status s = CheckDate(e.date()); !s.ok()) {
-        violations.Add(field + ".date", std::string(s.message()));
+        violations.Add(field("events", i) + ".date", std::string(s.message()));
       } else if (year_ok && !settings.InWindow(e.date(), year)) {
         violations.Add(
-            field + ".date",
+            field("events", i) + ".date",
             absl::StrCat(FormatDate(e.date()), " is outside the ", year,
                          " assessment year (",
                          FormatDate(settings.WindowStartDate(year)), " to ",
@@ -154,37 +188,32 @@ absl::StatusOr<v1::ScoreResult> Score(
   }
 
   // ---- Points: known items, once each, within 0..max.
-  std::map<std::string, const v1::PointsItem*> item_by_id;
-  for (const v1::PointsItem& item : set.points_items()) {
-    item_by_id[item.id()] = &item;
-  }
-  std::map<std::string, int> points_index;
+  std::vector<int> points_of(set.points_items_size(), -1);  // → points index
   int total = 0;
   for (int i = 0; i < points.size(); ++i) {
     const v1::ItemPoints& ip = points[i];
-    const std::string field = absl::StrCat(p, "points[", i, "]");
     if (ip.item_id().empty()) {
-      violations.Add(field + ".item_id", "is required");
+      violations.Add(field("points", i) + ".item_id", "is required");
       continue;
     }
-    auto item = item_by_id.find(ip.item_id());
-    if (item == item_by_id.end()) {
-      violations.Add(field + ".item_id",
+    const int item = IndexById(set.points_items(), ip.item_id());
+    if (item < 0) {
+      violations.Add(field("points", i) + ".item_id",
                      absl::StrCat("unknown points item \"", ip.item_id(),
                                   "\" in ", set.id()));
       continue;
     }
-    auto [it, first] = points_index.emplace(ip.item_id(), i);
-    if (!first) {
+    if (points_of[item] >= 0) {
       violations.Add(
-          field + ".item_id",
+          field("points", i) + ".item_id",
           absl::StrCat("item ", ip.item_id(), " is already scored by ", p,
-                       "points[", it->second, "]"));
+                       "points[", points_of[item], "]"));
       continue;
     }
-    const int max = item->second->max_points();
+    points_of[item] = i;
+    const int max = set.points_items(item).max_points();
     if (ip.points() < 0 || ip.points() > max) {
-      violations.Add(field + ".points",
+      violations.Add(field("points", i) + ".points",
                      absl::StrCat("must be 0 to ", max, " for item ",
                                   ip.item_id(), ", got ", ip.points()));
       continue;
@@ -198,16 +227,24 @@ absl::StatusOr<v1::ScoreResult> Score(
   v1::ScoreResult result;
   result.set_criteria_set_id(set.id());
   bool safe = events.empty();
-  std::set<std::string> occurred;
-  for (const v1::Event& e : events) occurred.insert(e.type());
+  const auto occurred = [&events](absl::string_view type) {
+    for (const v1::Event& e : events) {
+      if (e.type() == type) return true;
+    }
+    return false;
+  };
 
-  for (const v1::Condition& c : set.conditions()) {
+  for (int ci = 0; ci < set.conditions_size(); ++ci) {
+    const v1::Condition& c = set.conditions(ci);
     if (c.decided_by_events()) {
       std::vector<std::string> labels;
       for (const std::string& id :
            catalog.EventsOfCondition(set.id(), c.id())) {
-        if (occurred.count(id) > 0)
-          labels.push_back(event_by_id.at(id)->label());
+        if (occurred(id)) {
+          labels.push_back(set.disqualifying_events(
+                                  IndexById(set.disqualifying_events(), id))
+                               .label());
+        }
       }
       if (labels.empty()) continue;
       v1::Failure* f = result.add_failures();
@@ -216,7 +253,7 @@ absl::StatusOr<v1::ScoreResult> Score(
       f->set_reason(absl::StrCat(kOccurred, ": ", absl::StrJoin(labels, "; ")));
       continue;
     }
-    const int i = answer_index.at(c.id());
+    const int i = answer_of[ci];
     if (conditions[i].met()) continue;
     safe = false;
     v1::Failure* f = result.add_failures();
@@ -226,7 +263,7 @@ absl::StatusOr<v1::ScoreResult> Score(
   }
   for (int i = 0; i < events.size(); ++i) {
     const v1::Event& e = events[i];
-    const v1::DisqualifyingEvent& type = *event_by_id.at(e.type());
+    const v1::DisqualifyingEvent& type = set.disqualifying_events(type_of[i]);
     v1::Failure* f = result.add_failures();
     f->set_id(type.id());
     f->set_text(absl::StrCat(type.label(), ": ", type.text()));

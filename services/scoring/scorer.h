@@ -13,6 +13,10 @@ namespace antt::scoring {
 
 // The Vietnamese reason of a failed condition answered without a note.
 inline constexpr absl::string_view kNotMetReason = "không đạt";
+// The most condition answers, events and points items one assessment (or
+// Score request) carries: a set has a few dozen conditions and items, and a
+// unit with this many disqualifying events in a year is long not recognised.
+inline constexpr int kMaxAssessmentList = 100;
 
 // Scores one unit's answers for assessment year `year` against `set`, which
 // must be a set of `catalog` (its event-to-condition map lives there). Pure:

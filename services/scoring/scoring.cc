@@ -1,6 +1,7 @@
 #include "services/scoring/scoring.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <utility>
@@ -25,6 +26,23 @@ constexpr int kMinYear = 1990;
 constexpr int kMaxYear = 2100;
 constexpr int kMaxStatsYears = 50;
 constexpr int kMaxDecisionSize = 1000;
+
+// The notes and event descriptions of `a` as Score checked them (NFC,
+// trimmed, CheckText), so what is stored is what was bounded.
+void StoreTextsAsChecked(v1::Assessment* a) {
+  FieldViolations checked_already;  // Score reported any problem
+  for (v1::ConditionAnswer& c : *a->mutable_conditions()) {
+    if (!c.note().empty()) {
+      CheckText(c.mutable_note(), "note", 0, SIZE_MAX, &checked_already);
+    }
+  }
+  for (v1::Event& e : *a->mutable_events()) {
+    if (!e.description().empty()) {
+      CheckText(e.mutable_description(), "description", 0, SIZE_MAX,
+                &checked_already);
+    }
+  }
+}
 
 constexpr rv1::UnitKind kAllKinds[] = {
     rv1::UNIT_KIND_AGENCY, rv1::UNIT_KIND_ENTERPRISE, rv1::UNIT_KIND_EDUCATION};
@@ -260,6 +278,7 @@ absl::StatusOr<v1::Assessment> Scoring::SubmitAssessment(
         out->set_criteria_set_id((*set)->id());
         *out->mutable_conditions() = a.conditions();
         *out->mutable_events() = a.events();
+        StoreTextsAsChecked(out);
         *out->mutable_points() = a.points();
         *out->mutable_result() = *result;
         out->set_stage(v1::STAGE_SUBMITTED);

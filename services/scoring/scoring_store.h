@@ -126,6 +126,14 @@ class ScoringStore {
   [[nodiscard]] virtual absl::Status AdvanceRegistrySequence(
       uint64_t sequence) = 0;
   [[nodiscard]] virtual uint64_t RegistrySequence() = 0;
+
+  // Units the change feed named that could not be read (the follower skips
+  // them and retries them later), kept with the mirror so that a restart
+  // retries them too. Marking is idempotent.
+  [[nodiscard]] virtual absl::Status MarkUnreadableUnit(
+      absl::string_view unit_id, bool unreadable) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<std::string>>
+  UnreadableUnits() = 0;
 };
 
 }  // namespace antt::scoring

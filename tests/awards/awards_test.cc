@@ -3,6 +3,7 @@
 
 #include "services/awards/awards.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -302,6 +303,19 @@ TEST_F(AwardsTest, NominationRecordsEachRuleWithItsReason) {
   auto gk = Nominate(five_years_, "GK_CAT", "U2");
   ASSERT_OK(gk);
   EXPECT_TRUE(gk->eligible());
+}
+
+TEST_F(AwardsTest, ACampaignHoldsABoundedNumberOfNominations) {
+  store_->set_max_campaign_nominations_for_testing(2);
+  ASSERT_OK(Nominate(five_years_, "GK_CAT", "U1"));
+  ASSERT_OK(Nominate(five_years_, "GK_CAT", "U2"));
+  const auto third = Nominate(five_years_, "BK_BCA", "U1");
+  EXPECT_CODE(third, absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(third.status().message(), "already holds 2"))
+      << third.status();
+  // Another campaign is not affected.
+  const std::string other = MustCampaign("Năm 2019", 2019, 2019);
+  EXPECT_OK(Nominate(other, "GK_CAT", "U1"));
 }
 
 TEST_F(AwardsTest, NominateErrors) {
@@ -726,6 +740,90 @@ TEST_F(AwardsScopeTest, BatchRefusesEachItemOutsideTheAreaAndMakesTheRest) {
       << result->errors(0).message();
   EXPECT_EQ(result->errors(1).index(), 2);
   EXPECT_EQ(NominationCount(), 1);
+}
+
+// P_MIX works in Quảng Trị and led Hà Nội's unit HN2 in 2015–2016, with a
+// disqualifying event there in 2015: the medal's rule "no disqualifying
+// event in the units the person led" depends on a unit outside Quảng Trị.
+TEST_F(AwardsScopeTest, EligibilityShowsNoFactsOfUnitsOutsideTheArea) {
+  registry_.Put(UnitIn("HN2", /*hanoi=*/true));
+  scoring_.Recognized("HN2", {2014, 2015, 2016, 2017, 2018, 2019}, 0, 2015);
+  rv1::Person mixed = Leader("P_MIX", "QT", 2005);
+  rv1::Position* led = mixed.add_positions();
+  led->set_title("Giám đốc");
+  led->set_role(rv1::POSITION_ROLE_LEADER);
+  led->set_unit_id("HN2");
+  led->mutable_start_date()->set_year(2015);
+  led->mutable_start_date()->set_month(1);
+  led->mutable_start_date()->set_day(1);
+  led->mutable_end_date()->set_year(2016);
+  led->mutable_end_date()->set_month(12);
+  led->mutable_end_date()->set_day(31);
+  registry_.Put(mixed);
+
+  // Nothing shown to the officer may name HN2 or its event.
+  const auto expect_hidden = [](const auto& results) {
+    bool found = false;
+    for (const v1::RuleResult& r : results) {
+      EXPECT_FALSE(absl::StrContains(r.detail(), "HN2")) << r.detail();
+      EXPECT_FALSE(absl::StrContains(r.detail(), "6.3.g")) << r.detail();
+      EXPECT_TRUE(r.unit_ids().empty()) << r.rule();
+      if (absl::EndsWith(r.rule(), "no_event_in_period")) {
+        found = true;
+        EXPECT_FALSE(r.passed());
+        EXPECT_EQ(r.detail(), "depends on units outside the caller's area");
+      }
+    }
+    EXPECT_TRUE(found);
+  };
+
+  v1::NominateRequest request;
+  request.mutable_nomination()->set_campaign_id(five_years_);
+  request.mutable_nomination()->set_award_type("KNC_ANTQ");
+  request.mutable_nomination()->set_person_id("P_MIX");
+  auto nominated = awards_->Nominate(quang_tri_, request);
+  ASSERT_OK(nominated);
+  expect_hidden(nominated->eligibility());
+
+  // The record keeps the facts; a caller without an area limit sees them.
+  const v1::Nomination stored = Get(nominated->id());
+  const v1::RuleResult* rule = Rule(stored, "no_event_in_period");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_TRUE(absl::StrContains(rule->detail(), "HN2")) << rule->detail();
+  EXPECT_THAT(rule->unit_ids(), ::testing::ElementsAre("HN2", "QT"));
+
+  v1::CheckEligibilityRequest check;
+  check.set_nomination_id(nominated->id());
+  auto checked = awards_->CheckEligibility(quang_tri_, check);
+  ASSERT_OK(checked);
+  expect_hidden(checked->eligibility());
+  auto national = awards_->CheckEligibility(national_, check);
+  ASSERT_OK(national);
+  EXPECT_TRUE(absl::StrContains(national->DebugString(), "HN2"));
+
+  v1::ListNominationsRequest list;
+  list.set_person_id("P_MIX");
+  auto page = awards_->ListNominations(quang_tri_, list);
+  ASSERT_OK(page);
+  ASSERT_EQ(page->nominations_size(), 1);
+  expect_hidden(page->nominations(0).eligibility());
+
+  // Approving it fails on that rule, and says so without the facts.
+  v1::ApproveNominationRequest approve;
+  approve.set_id(nominated->id());
+  const absl::Status refused =
+      awards_->ApproveNomination(quang_tri_, approve).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_TRUE(absl::StrContains(refused.message(), "outside the caller's area"))
+      << refused;
+  EXPECT_FALSE(absl::StrContains(refused.message(), "HN2")) << refused;
+
+  v1::DeferNominationRequest defer;
+  defer.set_id(nominated->id());
+  defer.set_reason("Chờ xác minh");
+  auto deferred = awards_->DeferNomination(quang_tri_, defer);
+  ASSERT_OK(deferred);
+  expect_hidden(deferred->eligibility());
 }
 
 TEST_F(AwardsScopeTest, AreaOfficerActsOnlyOnNominationsInItsArea) {

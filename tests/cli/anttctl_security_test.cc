@@ -51,6 +51,7 @@ const std::vector<std::string>& RegistryColumnFamilies() {
       "default", "units", "persons", "changes", "requests", "index", "audit"};
   return *names;
 }
+constexpr int kUnitsCf = 1;
 constexpr int kAuditCf = 6;
 
 class AnttctlSecurityTest : public ::testing::Test {
@@ -255,6 +256,10 @@ TEST_F(AnttctlSecurityTest, OnlyAnAdminMayListOrVerifyTheAuditLog) {
       EXPECT_TRUE(absl::StrContains(o.err, "AuditService")) << o;
       EXPECT_TRUE(o.out.empty()) << o;
     }
+    const Outcome o =
+        Run(*token, {"audit", "verify", "--service", "registry", "--records"});
+    EXPECT_EQ(o.exit_code, 5) << o;
+    EXPECT_TRUE(absl::StrContains(o.err, "VerifyRecords")) << o;
   }
 }
 
@@ -396,6 +401,52 @@ TEST_F(AnttctlSecurityTest, ARecordAlteredInTheStoreBreaksTheChainExitFour) {
   const nlohmann::json records = AuditRecords();
   ASSERT_EQ(records.size(), 3u);
   EXPECT_EQ(records[1].value("caller", ""), "admin-bob");
+}
+
+// A unit edited in the store's files leaves the chain intact — the chain
+// covers the audit records — but not the records check, which names it.
+TEST_F(AnttctlSecurityTest, AUnitEditedInTheStoreIsNamedByTheRecordsCheck) {
+  CreateAgency("Sở Tư pháp");
+  const std::string edited = CreateAgency("Sở Tài chính");
+  Outcome o =
+      Run(admin_, {"audit", "verify", "--service", "registry", "--records"});
+  EXPECT_EQ(o.exit_code, 0) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "registry records: intact")) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "records checked:    2")) << o;
+
+  ASSERT_EQ(registry_->Stop(SIGTERM), 0);
+  {
+    absl::StatusOr<std::unique_ptr<RocksDb>> db =
+        RocksDb::Open(DbPath(), RegistryColumnFamilies());
+    ASSERT_OK(db);
+    absl::StatusOr<std::optional<std::string>> value =
+        (*db)->Get(kUnitsCf, edited);
+    ASSERT_OK(value);
+    ASSERT_TRUE(value->has_value());
+    std::string forged = **value;
+    const size_t at = forged.find("chính");
+    ASSERT_NE(at, std::string::npos);
+    forged.replace(at, std::string("chính").size(), "chánh");
+    rocksdb::WriteBatch batch;
+    ASSERT_TRUE(batch.Put((*db)->cf(kUnitsCf), edited, forged).ok());
+    ASSERT_OK((*db)->Write(&batch, /*sync=*/true));
+  }
+  ASSERT_NO_FATAL_FAILURE(StartRegistry());
+
+  EXPECT_EQ(Run(admin_, {"audit", "verify", "--service", "registry"}).exit_code,
+            0);
+  o = Run(admin_, {"audit", "verify", "--service", "registry", "--records"});
+  EXPECT_EQ(o.exit_code, 4) << o;
+  EXPECT_TRUE(absl::StrContains(o.out, "DIFFER FROM THE AUDIT LOG")) << o;
+  const std::vector<std::string> lines = Lines(o.out);
+  ASSERT_FALSE(lines.empty()) << o;
+  EXPECT_TRUE(absl::StrContains(lines.back(), edited)) << o;
+  EXPECT_TRUE(absl::StrContains(lines.back(), "CHANGED")) << o;
+
+  const Outcome csv = Run(admin_, {"-o", "csv", "audit", "verify", "--service",
+                                   "registry", "--records"});
+  EXPECT_EQ(csv.exit_code, 4) << csv;
+  EXPECT_EQ(Lines(csv.out).size(), 2u) << csv;
 }
 
 // ---- usage errors of the connection flags (exit 2, before any call)

@@ -1,6 +1,7 @@
 // The audit chain on a real RocksDB: records in the same write as the
 // change, nothing on a failed write, verification down to the first broken
-// record, and a chain that continues across a restart.
+// record, a chain that continues across a restart, and the digests of the
+// stored records checked against the records themselves.
 
 #include "common/audit.h"
 
@@ -29,7 +30,7 @@ class AuditLogTest : public ::testing::Test {
     ASSERT_OK(db);
     db_ = *std::move(db);
     absl::StatusOr<std::unique_ptr<AuditLog>> log =
-        AuditLog::Open(db_.get(), kAudit);
+        AuditLog::Open(db_.get(), kAudit, {kData});
     ASSERT_OK(log);
     log_ = *std::move(log);
   }
@@ -41,6 +42,31 @@ class AuditLogTest : public ::testing::Test {
     rocksdb::WriteBatch batch;
     batch.Put(db_->cf(kData), key, "value");
     return log_->Write(&batch, {key});
+  }
+
+  // Deletes `key` in a call.
+  absl::Status Remove(const std::string& key) {
+    const ScopedAuditCall call({"a", "antt.test.v1.Test/Remove", "x"});
+    rocksdb::WriteBatch batch;
+    batch.Delete(db_->cf(kData), key);
+    return log_->Write(&batch, {key});
+  }
+
+  // Writes straight into the store, as someone with the files would.
+  void Tamper(const std::string& key, const std::string* value) {
+    const rocksdb::Status s =
+        value == nullptr
+            ? db_->db()->Delete(rocksdb::WriteOptions(), db_->cf(kData), key)
+            : db_->db()->Put(rocksdb::WriteOptions(), db_->cf(kData), key,
+                             *value);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  audit::v1::VerifyRecordsResponse MustVerifyRecords() {
+    absl::StatusOr<audit::v1::VerifyRecordsResponse> verdict =
+        log_->VerifyRecords();
+    EXPECT_OK(verdict);
+    return verdict.ok() ? *verdict : audit::v1::VerifyRecordsResponse();
   }
 
   std::vector<audit::v1::AuditRecord> All() {
@@ -232,6 +258,107 @@ TEST_F(AuditLogTest, ALongVerificationStopsWhenTheCallIsCancelled) {
       log_->Verify(0, "", [] { return false; });
   ASSERT_OK(verdict);
   EXPECT_EQ(verdict->records_checked(), 4100u);
+}
+
+TEST_F(AuditLogTest, EachRecordCarriesTheDigestsOfTheRecordsItsWriteStored) {
+  {
+    const ScopedAuditCall call({"a", "antt.test.v1.Test/Change", "x"});
+    rocksdb::WriteBatch batch;
+    batch.Put(db_->cf(kData), "U1", "one");
+    batch.Put(db_->cf(0), "counter", "1");  // not a record table
+    batch.Delete(db_->cf(kData), "U0");
+    ASSERT_OK(log_->Write(&batch, {"U1"}));
+  }
+  const audit::v1::AuditRecord record = All().at(0);
+  ASSERT_EQ(record.records_size(), 2);
+  EXPECT_EQ(record.records(0).table(), "data");
+  EXPECT_EQ(record.records(0).key(), "U1");
+  EXPECT_EQ(record.records(0).sha256(), Sha256Hex("one"));
+  EXPECT_EQ(record.records(1).key(), "U0");
+  EXPECT_EQ(record.records(1).sha256(), "");  // deleted
+  EXPECT_EQ(record.hash(), AuditLog::HashOf(record));
+
+  // The digests are part of the record's hash.
+  audit::v1::AuditRecord forged = record;
+  forged.mutable_records(0)->set_sha256(Sha256Hex("forged"));
+  EXPECT_NE(AuditLog::HashOf(forged), record.hash());
+  Overwrite(forged);
+  absl::StatusOr<audit::v1::VerifyAuditChainResponse> chain = log_->Verify();
+  ASSERT_OK(chain);
+  EXPECT_FALSE(chain->intact());
+  EXPECT_EQ(chain->first_broken_sequence(), 1u);
+}
+
+TEST_F(AuditLogTest, VerifyRecordsNamesEachRecordChangedMissingOrUnaudited) {
+  for (int i = 1; i <= 4; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
+  ASSERT_OK(Remove("U4"));  // deleted by a call: gone, as the audit says
+  audit::v1::VerifyRecordsResponse verdict = MustVerifyRecords();
+  EXPECT_TRUE(verdict.intact());
+  EXPECT_EQ(verdict.records_checked(), 3u);
+  EXPECT_EQ(verdict.audit_records_read(), 5u);
+  EXPECT_TRUE(verdict.problems().empty());
+
+  const std::string forged = "forged";
+  Tamper("U1", &forged);
+  Tamper("U2", nullptr);
+  Tamper("U9", &forged);
+  Tamper("U4", &forged);  // back, though its last audited write deleted it
+  verdict = MustVerifyRecords();
+  EXPECT_FALSE(verdict.intact());
+  EXPECT_EQ(verdict.records_checked(), 4u);
+  ASSERT_EQ(verdict.problems_size(), 4);
+  using Problem = audit::v1::RecordProblem;
+  EXPECT_EQ(verdict.problems(0).key(), "U1");
+  EXPECT_EQ(verdict.problems(0).kind(), Problem::CHANGED);
+  EXPECT_EQ(verdict.problems(0).last_sequence(), 1u);
+  EXPECT_EQ(verdict.problems(0).table(), "data");
+  EXPECT_EQ(verdict.problems(1).key(), "U2");
+  EXPECT_EQ(verdict.problems(1).kind(), Problem::MISSING);
+  EXPECT_EQ(verdict.problems(1).last_sequence(), 2u);
+  EXPECT_EQ(verdict.problems(2).key(), "U4");
+  EXPECT_EQ(verdict.problems(2).kind(), Problem::CHANGED);
+  EXPECT_EQ(verdict.problems(2).last_sequence(), 5u);
+  EXPECT_EQ(verdict.problems(3).key(), "U9");
+  EXPECT_EQ(verdict.problems(3).kind(), Problem::UNAUDITED);
+  EXPECT_EQ(verdict.problems(3).last_sequence(), 0u);
+
+  // Writing a record again through a call makes it sound again.
+  ASSERT_OK(Change("U1", "a"));
+  verdict = MustVerifyRecords();
+  ASSERT_EQ(verdict.problems_size(), 3);
+  EXPECT_EQ(verdict.problems(0).key(), "U2");
+}
+
+TEST_F(AuditLogTest, VerifyRecordsListsAHundredProblemsAndCountsTheRest) {
+  const std::string forged = "forged";
+  for (int i = 0; i < 105; ++i) Tamper(absl::StrCat("X", 1000 + i), &forged);
+  const audit::v1::VerifyRecordsResponse verdict = MustVerifyRecords();
+  EXPECT_FALSE(verdict.intact());
+  EXPECT_EQ(verdict.records_checked(), 105u);
+  EXPECT_EQ(verdict.problems_size(), 100);
+  EXPECT_EQ(verdict.problems_omitted(), 5u);
+  EXPECT_EQ(verdict.problems(0).key(), "X1000");
+}
+
+TEST_F(AuditLogTest, VerifyRecordsChecksNothingAgainstABrokenChain) {
+  for (int i = 1; i <= 3; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
+  audit::v1::AuditRecord second = All()[1];
+  second.set_caller("someone-else");
+  Overwrite(second);
+  const audit::v1::VerifyRecordsResponse verdict = MustVerifyRecords();
+  EXPECT_FALSE(verdict.intact());
+  EXPECT_EQ(verdict.chain_broken_sequence(), 2u);
+  EXPECT_NE(verdict.chain_problem().find("do not match its hash"),
+            std::string::npos);
+  EXPECT_EQ(verdict.records_checked(), 0u);
+}
+
+TEST_F(AuditLogTest, AMergeIntoARecordTableIsRefusedNotLeftUnaudited) {
+  const ScopedAuditCall call({"a", "antt.test.v1.Test/Change", "x"});
+  rocksdb::WriteBatch batch;
+  batch.Merge(db_->cf(kData), "U1", "x");
+  EXPECT_CODE(log_->Write(&batch, {"U1"}), absl::StatusCode::kInternal);
+  EXPECT_TRUE(All().empty());
 }
 
 }  // namespace

@@ -166,10 +166,13 @@ TEST(AccessPolicyTest, ValidateNamesMissingAndUnknownMethods) {
           "AuditService");
   ASSERT_NE(service, nullptr);
   EXPECT_OK(AccessPolicy(service, {{"ListAuditRecords", kAdminOnly},
-                                   {"VerifyAuditChain", kAdminOnly}})
+                                   {"VerifyAuditChain", kAdminOnly},
+                                   {"VerifyRecords", kAdminOnly}})
                 .Validate());
   absl::Status missing =
-      AccessPolicy(service, {{"ListAuditRecords", kAdminOnly}}).Validate();
+      AccessPolicy(service, {{"ListAuditRecords", kAdminOnly},
+                             {"VerifyRecords", kAdminOnly}})
+          .Validate();
   EXPECT_CODE(missing, absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(missing.message().find("no rule for VerifyAuditChain"),
             std::string::npos)
@@ -177,6 +180,7 @@ TEST(AccessPolicyTest, ValidateNamesMissingAndUnknownMethods) {
   absl::Status unknown =
       AccessPolicy(service, {{"ListAuditRecords", kAdminOnly},
                              {"VerifyAuditChain", kAdminOnly},
+                             {"VerifyRecords", kAdminOnly},
                              {"DeleteAuditRecords", kAdminOnly}})
           .Validate();
   EXPECT_NE(unknown.message().find("DeleteAuditRecords"), std::string::npos);

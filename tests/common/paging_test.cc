@@ -17,6 +17,31 @@ using ::testing::ElementsAre;
 using ::testing::Pair;
 using std::string_literals::operator""s;
 
+TEST(PageFillTest, TakesUpToThePageSize) {
+  PageFill fill(2);
+  EXPECT_TRUE(fill.Take(10));
+  EXPECT_TRUE(fill.Take(10));
+  EXPECT_FALSE(fill.full());
+  EXPECT_FALSE(fill.Take(1));
+  EXPECT_TRUE(fill.full());
+}
+
+TEST(PageFillTest, EndsThePageBeforeItsBytesPassTheBudget) {
+  PageFill fill(kMaxPageSize);
+  EXPECT_TRUE(fill.Take(kMaxPageBytes - 10));
+  EXPECT_TRUE(fill.Take(10));  // exactly the budget
+  EXPECT_FALSE(fill.Take(1));
+  // Once full, a smaller item is refused too: the page ends where it ended.
+  EXPECT_FALSE(fill.Take(0));
+  EXPECT_TRUE(fill.full());
+}
+
+TEST(PageFillTest, TheFirstItemAlwaysFits) {
+  PageFill fill(kMaxPageSize);
+  EXPECT_TRUE(fill.Take(kMaxPageBytes + 1));
+  EXPECT_FALSE(fill.Take(1));
+}
+
 TEST(ResolvePageSizeTest, ZeroMeansDefault) {
   absl::StatusOr<int> size = ResolvePageSize(0);
   ASSERT_OK(size);

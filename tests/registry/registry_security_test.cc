@@ -608,6 +608,30 @@ TEST_F(RegistrySecurityTest, AnOfficersPersonRefersOnlyToUnitsOfItsArea) {
   EXPECT_TRUE(kept.ok()) << kept.error_message();
   EXPECT_EQ(renamed.positions_size(), 2);
 
+  // Kept means unchanged: the same unit with other dates (a year the
+  // officer would like to learn about) is a position of the officer's own.
+  v1::UpdatePersonRequest redated;
+  *redated.mutable_person() = renamed;
+  redated.mutable_person()
+      ->mutable_positions(1)
+      ->mutable_start_date()
+      ->set_year(2005);
+  redated.mutable_update_mask()->add_paths("positions");
+  refused = officer->UpdatePerson(Context().get(), redated, &updated);
+  EXPECT_EQ(refused.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find("person.positions[1].unit_id"),
+            std::string::npos)
+      << refused.error_message();
+  *redated.mutable_person() = renamed;
+  *redated.mutable_person()->add_positions() = renamed.positions(1);
+  redated.mutable_person()->mutable_positions(2)->set_role(
+      v1::POSITION_ROLE_STAFF);
+  refused = officer->UpdatePerson(Context().get(), redated, &updated);
+  EXPECT_EQ(refused.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find("person.positions[2].unit_id"),
+            std::string::npos)
+      << refused.error_message();
+
   // A person whose current unit is elsewhere is refused without naming it.
   *create.mutable_person() = Leader("Trần Văn Bình", outside.id(), 2012);
   ASSERT_TRUE(As(admin_)->CreatePerson(Context().get(), create, &person).ok());
@@ -642,6 +666,24 @@ TEST_F(RegistrySecurityTest, ATakenTaxCodeDoesNotNameItsHolderToAnOfficer) {
   taken = Create(admin_, mine, &out);
   EXPECT_NE(taken.error_message().find(holder.id()), std::string::npos)
       << taken.error_message();
+
+  // An import row is matched on its tax code: the row is refused, and the
+  // refusal does not name the holder either.
+  grpc::ClientContext context;
+  v1::ImportUnitsResponse imported;
+  auto writer = As(officer_)->ImportUnits(&context, &imported);
+  v1::ImportUnitsRequest row;
+  *row.mutable_unit() = mine;
+  ASSERT_TRUE(writer->Write(row));
+  writer->WritesDone();
+  const grpc::Status import = writer->Finish();
+  EXPECT_EQ(import.error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(import.error_message().find(holder.id()), std::string::npos)
+      << import.error_message();
+  for (const v1::ImportError& error : imported.errors()) {
+    EXPECT_EQ(error.message().find(holder.id()), std::string::npos)
+        << error.message();
+  }
 }
 
 TEST_F(RegistrySecurityTest, EveryMutationAppendsAnAuditRecordInOrder) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/field_violations.h"
+#include "common/paging.h"
 #include "common/text.h"
 #include "services/registry/unit_rules.h"
 #include "tests/registry/fixtures.h"
@@ -329,6 +330,38 @@ TEST_F(RocksDbRegistryStoreTest, PagesCoverEveryMatchOnceInIdOrder) {
       if (!page.more) break;
       q.after_id = page.units.back().id();
     }
+    EXPECT_EQ(seen, created);
+  }
+}
+
+TEST_F(RocksDbRegistryStoreTest, APageEndsBeforeItsUnitsPassTheByteBudget) {
+  // Units as large as the rules let them be (50 models of 200 characters,
+  // each 3 bytes in UTF-8: ~30 KB): 1,000 of them would be a 30 MB answer.
+  std::vector<std::string> created;
+  v1::Unit large = School("Trường lớn", v1::EDUCATION_LEVEL_UPPER_SECONDARY);
+  std::string model;
+  for (int i = 0; i < 200; ++i) model += "ộ";
+  for (int i = 0; i < 50; ++i) large.add_models(model);
+  const size_t unit_bytes = large.ByteSizeLong();
+  ASSERT_GT(unit_bytes, 30000u);
+  const int count = static_cast<int>(kMaxPageBytes / unit_bytes) + 10;
+  for (int i = 0; i < count; ++i) created.push_back(MustCreate(large).id());
+
+  for (const std::string& query : {std::string(), std::string("truong lon")}) {
+    SCOPED_TRACE(query);
+    UnitQuery q = Q().Folded(query).PageSize(kMaxPageSize);
+    UnitPage first = MustList(q);
+    EXPECT_TRUE(first.more);
+    EXPECT_LT(first.units.size(), static_cast<size_t>(count));
+    size_t bytes = 0;
+    for (const auto& unit : first.units) bytes += unit.ByteSizeLong();
+    EXPECT_LE(bytes, kMaxPageBytes);
+    // The next page starts right after: nothing skipped, nothing twice.
+    q.after_id = first.units.back().id();
+    UnitPage second = MustList(q);
+    EXPECT_FALSE(second.more);
+    std::vector<std::string> seen = Ids(first);
+    for (const std::string& id : Ids(second)) seen.push_back(id);
     EXPECT_EQ(seen, created);
   }
 }

@@ -27,6 +27,17 @@ class FakeRegistryClient final : public RegistryClient {
     changes_.push_back(change);
   }
 
+  // GetUnit of `id` fails with `status` (OK again: answers as before), as
+  // for a record the registry cannot read.
+  void FailUnit(const std::string& id, absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    if (status.ok()) {
+      failing_.erase(id);
+    } else {
+      failing_[id] = std::move(status);
+    }
+  }
+
   void SetReachable(bool reachable) {
     absl::MutexLock lock(&mu_);
     reachable_ = reachable;
@@ -42,6 +53,10 @@ class FakeRegistryClient final : public RegistryClient {
     ++calls_;
     if (!reachable_)
       return absl::UnavailableError("registry unreachable (fake)");
+    if (auto failing = failing_.find(std::string(id));
+        failing != failing_.end()) {
+      return failing->second;
+    }
     auto it = units_.find(std::string(id));
     if (it == units_.end()) {
       return absl::NotFoundError(absl::StrCat("unit ", id, " does not exist"));
@@ -70,6 +85,7 @@ class FakeRegistryClient final : public RegistryClient {
   absl::Mutex mu_;
   std::map<std::string, registry::v1::Unit> units_ ABSL_GUARDED_BY(mu_);
   std::vector<registry::v1::Change> changes_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, absl::Status> failing_ ABSL_GUARDED_BY(mu_);
   bool reachable_ ABSL_GUARDED_BY(mu_) = true;
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
 };

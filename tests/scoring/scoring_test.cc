@@ -215,6 +215,26 @@ TEST_F(ScoringTest, SubmitScoresAndKeepsTheUnitSnapshot) {
   EXPECT_EQ(read->SerializeAsString(), a.SerializeAsString());
 }
 
+// What is stored is what was checked: a note padded past the 2,000-character
+// limit with spaces, or written in decomposed Unicode, is stored trimmed and
+// NFC, never as sent.
+TEST_F(ScoringTest, NotesAndDescriptionsAreStoredAsChecked) {
+  v1::Assessment answers = Answers("U1", 2019, 100, /*all_met=*/false);
+  const std::string padding(5000, ' ');
+  // "Chưa có" with its marks as combining characters (NFD).
+  answers.mutable_conditions(0)->set_note(padding +
+                                          "Chu\xCC\x9B"
+                                          "a co\xCC\x81" +
+                                          padding);
+  v1::Event* event = answers.add_events();
+  event->set_type("7.3.1");
+  event->set_description(padding + "Trộm cắp" + padding);
+  const v1::Assessment stored = MustSubmit(answers);
+  EXPECT_EQ(stored.conditions(0).note(), "Chưa có");
+  ASSERT_EQ(stored.events_size(), 1);
+  EXPECT_EQ(stored.events(0).description(), "Trộm cắp");
+}
+
 TEST_F(ScoringTest, SubmitAfterTheDeadlineIsAcceptedAndFlaggedLate) {
   SetNow(2019, 11, 21);
   const v1::Assessment a = MustSubmit(Answers("U1", 2019, 80));
@@ -465,6 +485,57 @@ TEST_F(ScoringTest, StatsCountInScopeUnitsAssessedOrNotAndKeepCountersRight) {
   EXPECT_EQ(later.rows(0).in_scope(), 4);
   EXPECT_EQ(later.rows(1).in_scope(), 3);
   EXPECT_EQ(later.registry_sequence(), 6u);
+}
+
+// A unit the registry cannot read (a record too large, one that does not
+// parse) must not stop the feed for every other unit: it is skipped, kept
+// in the store's list, and applied once it reads again.
+TEST_F(ScoringTest, TheFollowerSkipsAnUnreadableUnitAndRetriesIt) {
+  registry_.Put(MakeUnit("U5", rv1::UNIT_KIND_AGENCY, "462"));
+  registry_.Put(MakeUnit("U6", rv1::UNIT_KIND_AGENCY, "462"));
+  registry_.FailUnit(
+      "U5", absl::ResourceExhaustedError("Received message larger than max"));
+  ASSERT_OK(follower_->SyncOnce());
+  EXPECT_EQ(store_->RegistrySequence(), 5u);  // past U5, and U6 applied
+  EXPECT_EQ(follower_->skips(), 1);
+  EXPECT_EQ(follower_->unreadable(), 1);
+  auto waiting = store_->UnreadableUnits();
+  ASSERT_OK(waiting);
+  EXPECT_EQ(*waiting, std::vector<std::string>{"U5"});
+  EXPECT_EQ(
+      Stats(2019, 2019, "462", "2025-06", v1::GROUP_BY_YEAR).rows(0).in_scope(),
+      2);  // U2 and U6; U5 not yet
+
+  // Still unreadable: kept. The registry away: the retry waits for it.
+  ASSERT_OK(follower_->SyncOnce());
+  EXPECT_EQ(follower_->unreadable(), 1);
+  registry_.SetReachable(false);
+  EXPECT_CODE(follower_->SyncOnce(), absl::StatusCode::kUnavailable);
+  registry_.SetReachable(true);
+
+  registry_.FailUnit("U5", absl::OkStatus());
+  ASSERT_OK(follower_->SyncOnce());
+  EXPECT_EQ(follower_->unreadable(), 0);
+  EXPECT_EQ(follower_->skips(), 1);
+  waiting = store_->UnreadableUnits();
+  ASSERT_OK(waiting);
+  EXPECT_TRUE(waiting->empty());
+  EXPECT_EQ(
+      Stats(2019, 2019, "462", "2025-06", v1::GROUP_BY_YEAR).rows(0).in_scope(),
+      3);
+}
+
+// A registry that is unreachable for one unit's read is not a skip: the
+// page is retried as a whole.
+TEST_F(ScoringTest, TheFollowerDoesNotSkipAUnitWhenTheRegistryIsAway) {
+  registry_.Put(MakeUnit("U5", rv1::UNIT_KIND_AGENCY, "462"));
+  registry_.FailUnit("U5", absl::UnavailableError("connection reset"));
+  EXPECT_CODE(follower_->SyncOnce(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(follower_->skips(), 0);
+  EXPECT_EQ(store_->RegistrySequence(), 0u);  // the page is read again
+  registry_.FailUnit("U5", absl::OkStatus());
+  ASSERT_OK(follower_->SyncOnce());
+  EXPECT_EQ(store_->RegistrySequence(), 4u);
 }
 
 TEST_F(ScoringTest, StatsRejectBadArguments) {

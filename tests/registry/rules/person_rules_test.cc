@@ -68,6 +68,16 @@ TEST(PersonRulesTest, BasePersonIsValid) {
   EXPECT_OK(Validate(&woman));
 }
 
+TEST(PersonRulesTest, AtMost100Positions) {
+  v1::Person person = Person();
+  while (person.positions_size() < kMaxPositions) {
+    *person.add_positions() = Leader();
+  }
+  EXPECT_OK(Validate(&person));
+  person.add_positions();  // not looked into: the list itself is refused
+  EXPECT_THAT(Rejected(person), ElementsAre("person.positions"));
+}
+
 TEST(PersonRulesTest, FullNameIsRequired) {
   v1::Person person = Person();
   person.clear_full_name();

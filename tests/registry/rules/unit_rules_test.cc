@@ -489,6 +489,14 @@ TEST_F(UnitRulesTest, ModelOf201CharactersIsRejected) {
   EXPECT_OK(Validate(&unit));
 }
 
+TEST_F(UnitRulesTest, AtMost50Models) {
+  v1::Unit unit = Agency();
+  for (int i = 0; i < kMaxModels; ++i) unit.add_models("Tổ tự quản");
+  EXPECT_OK(Validate(&unit));
+  unit.add_models("");  // not looked into: the list itself is refused
+  EXPECT_THAT(Rejected(unit), ElementsAre("unit.models"));
+}
+
 TEST_F(UnitRulesTest, ModelsAreStoredNfc) {
   v1::Unit unit = Agency();
   unit.add_models("To\xCC\x82\xCC\x89 tu\xCC\x9B\xCC\xA3 qua\xCC\x89n");

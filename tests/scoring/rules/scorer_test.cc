@@ -393,6 +393,18 @@ TEST_P(ScorerFieldTest, EventDateMustFallInTheAssessmentYear) {
                   Pair(p() + "events[3].date", HasSubstr("2023-11-16"))));
 }
 
+TEST_P(ScorerFieldTest, ListsLongerThanAnyAssessmentNeedsAreRefusedWhole) {
+  Answers answers = AllMet(kCqdn);
+  for (int i = 0; i < kMaxAssessmentList; ++i) answers.Event("6.3.a");
+  EXPECT_TRUE(Run(kCqdn, 2023, answers, p()).ok());
+  answers.Event("6.3.a");
+  EXPECT_THAT(Violations(kCqdn, 2023, answers),
+              ElementsAre(Pair(p() + "events", HasSubstr("has 101 items"))));
+  Answers points = AllMet(kCqdn);
+  for (int i = 0; i <= kMaxAssessmentList; ++i) points.Points("510.1", 1);
+  EXPECT_THAT(FieldsOf(kCqdn, 2023, points), ElementsAre(p() + "points"));
+}
+
 TEST_P(ScorerFieldTest, UnknownOrRepeatedPointsItem) {
   Answers answers = AllMet(kCqdn);
   answers.Points("510.1", 3)
