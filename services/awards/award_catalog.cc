@@ -1,6 +1,7 @@
 #include "services/awards/award_catalog.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <initializer_list>
@@ -244,11 +245,18 @@ absl::Status ParseIndividual(const json& node, absl::string_view where,
                               " is below 1 (a hardship year never counts less "
                               "than a year)"));
     }
+    if (multiplier != std::floor(multiplier) || multiplier > 10) {
+      return Bad(
+          Path(where, "hardship_multiplier"),
+          absl::StrCat(multiplier,
+                       " is not a whole number from 1 to 10 (a period's "
+                       "years, months and days are multiplied exactly)"));
+    }
     if (!rules->HasServiceRule()) {
       return Bad(Path(where, "hardship_multiplier"),
                  "applies only with leader_years or protection_team_years_*");
     }
-    rules->hardship_multiplier = multiplier;
+    rules->hardship_multiplier = static_cast<int>(multiplier);
   }
   ANTT_RETURN_IF_ERROR_(ReadBool(node, where, "requires_prior_commendation",
                                  &rules->requires_prior_commendation));

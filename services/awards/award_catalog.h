@@ -40,8 +40,9 @@ struct IndividualRules {
   double leader_years = 0;
   double protection_team_years_male = 0;
   double protection_team_years_female = 0;
-  // Each year in a hardship_area position counts this many times (>= 1).
-  double hardship_multiplier = 1;
+  // Each period in a hardship_area position counts this many times: a whole
+  // number >= 1, so that years, months and days multiply exactly.
+  int hardship_multiplier = 1;
   // At least one earlier ISSUED award of any type.
   bool requires_prior_commendation = false;
   // Not for a holder of a police long-service medal.

@@ -258,6 +258,28 @@ absl::StatusOr<Awards::Checked> Awards::Check(const v1::Campaign& campaign,
       }
       facts.led_unit_histories[unit_id] = *std::move(history);
     }
+    // The units of the positions that count, for their dissolve dates: a
+    // position ends at the latest when its unit is dissolved.
+    std::set<std::string> position_units;
+    for (const rv1::Position& p : facts.person.positions()) {
+      if ((p.role() == rv1::POSITION_ROLE_LEADER ||
+           p.role() == rv1::POSITION_ROLE_PROTECTION_TEAM) &&
+          !p.unit_id().empty()) {
+        position_units.insert(p.unit_id());
+      }
+    }
+    for (const std::string& unit_id : position_units) {
+      absl::StatusOr<rv1::Unit> unit = deps_.registry->GetUnit(unit_id);
+      if (absl::IsNotFound(unit.status())) continue;  // counted as it stands
+      if (!unit.ok()) {
+        failed.Update(unit.status());
+        continue;
+      }
+      if (unit->status() == rv1::UNIT_STATUS_DISSOLVED &&
+          !IsEmptyDate(unit->dissolve_date())) {
+        facts.unit_dissolve_dates[unit_id] = unit->dissolve_date();
+      }
+    }
   }
   if (!history_unit.empty()) {
     absl::StatusOr<scoring::v1::GetUnitHistoryResponse> history =
@@ -273,9 +295,21 @@ absl::StatusOr<Awards::Checked> Awards::Check(const v1::Campaign& campaign,
       deps_.store->RecipientNominations(RecipientKey(n));
   if (!mine.ok()) return mine.status();
   for (v1::Nomination& other : *mine) {
-    if (other.campaign_id() != campaign.id()) {
-      facts.prior_awards.push_back(std::move(other));
+    if (other.campaign_id() == campaign.id()) continue;
+    // Awards issued before nominations kept their decision's date: the
+    // date is the decision's.
+    if (other.stage() != v1::NOMINATION_STAGE_PROPOSED &&
+        !other.decision_number().empty() &&
+        (!other.has_decision_date() || IsEmptyDate(other.decision_date()))) {
+      absl::StatusOr<v1::Decision> decision =
+          deps_.store->GetDecision(other.decision_number());
+      if (decision.ok()) {
+        *other.mutable_decision_date() = decision->date();
+      } else if (!absl::IsNotFound(decision.status())) {
+        return decision.status();
+      }
     }
+    facts.prior_awards.push_back(std::move(other));
   }
   const v1::AwardType* type = deps_.catalog->Find(n.award_type());
   const AwardRules* rules = deps_.catalog->Rules(n.award_type());
@@ -385,6 +419,7 @@ absl::StatusOr<Awards::Prepared> Awards::PrepareNomination(
   for (const v1::RuleResult& r : checked->results) *n.add_eligibility() = r;
   n.clear_override_justification();
   n.clear_decision_number();
+  n.clear_decision_date();
   n.clear_revoke_reason();
   n.clear_stage_reason();
   return prepared;
@@ -745,6 +780,7 @@ absl::StatusOr<v1::Decision> Awards::IssueDecision(
             }
             n->set_stage(v1::NOMINATION_STAGE_ISSUED);
             n->set_decision_number(decision.number());
+            *n->mutable_decision_date() = decision.date();
             return absl::OkStatus();
           });
   if (!issued.ok()) return issued.status();

@@ -82,6 +82,10 @@ class AwardsStore {
                 const std::vector<std::string>& ids,
                 const NominationMutator& mutate) = 0;
 
+  // The decision numbered `number`; NotFound when there is none.
+  [[nodiscard]] virtual absl::StatusOr<v1::Decision> GetDecision(
+      absl::string_view number) = 0;
+
   [[nodiscard]] virtual absl::StatusOr<NominationPage> ListNominations(
       const NominationQuery& query) = 0;
   // Every nomination of a recipient ("u:<unit id>" or "p:<person id>").

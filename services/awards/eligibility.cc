@@ -25,8 +25,6 @@ using registry::v1::PositionRole;
 using scoring::v1::GetUnitHistoryResponse;
 using scoring::v1::HistoryYear;
 
-constexpr double kDaysPerYear = 365.25;
-
 // Collects the results of one evaluation; every rule id is "<code>.<rule>".
 class Results final {
  public:
@@ -69,14 +67,6 @@ std::string YearRanges(const std::set<int>& years) {
 
 std::string Period(int first, int last) {
   return first == last ? absl::StrCat(first) : absl::StrCat(first, "-", last);
-}
-
-// Years to one decimal, rounded, except that a figure that fails its
-// threshold is never shown as reaching it (9.96 → "9.9", not "10.0").
-std::string FormatYears(double years, double threshold, bool passed) {
-  double shown = std::round(years * 10) / 10;
-  if (!passed && shown >= threshold) shown = std::floor(years * 10) / 10;
-  return absl::StrFormat("%.1f", shown);
 }
 
 std::string FormatThreshold(double threshold) {
@@ -128,9 +118,11 @@ bool ParseDay(const google::type::Date& date, absl::CivilDay* out) {
   return true;
 }
 
-// The days [start, end] of a position up to `cutoff`; false when it has no
-// valid dates or starts after the cutoff.
+// The days [start, end] of a position up to `cutoff` and up to its unit's
+// dissolve date (`dissolved`); false when it has no valid dates or starts
+// after the last of them.
 bool PositionDays(const Position& p, absl::CivilDay cutoff,
+                  const std::map<std::string, google::type::Date>& dissolved,
                   absl::CivilDay* start, absl::CivilDay* end) {
   if (!ParseDay(p.start_date(), start)) return false;
   if (IsEmptyDate(p.end_date())) {
@@ -139,66 +131,103 @@ bool PositionDays(const Position& p, absl::CivilDay cutoff,
     return false;
   }
   *end = std::min(*end, cutoff);
+  if (auto unit = dissolved.find(p.unit_id()); unit != dissolved.end()) {
+    absl::CivilDay dissolve_day;
+    if (ParseDay(unit->second, &dissolve_day)) {
+      *end = std::min(*end, dissolve_day);
+    }
+  }
   return *start <= *end;
 }
 
-struct Service {
-  double days = 0;  // weighted
-  double years = 0;
-  bool hardship = false;  // some counted day was in a hardship area
-};
-
-// N years are served with floor(N × 365.25) days: N whole calendar years hold
-// at least N × 365 + floor(N / 4) days, so they always count as N (10 years
-// from 1/1/2010 to 31/12/2019 are 3652 days, 9.9986 × 365.25).
-bool Meets(const Service& service, double threshold_years) {
-  return service.days >= std::floor(threshold_years * kDaysPerYear);
+// `day` moved by `months` calendar months; a day the target month lacks
+// runs on into the next (31 January + 1 month is 3 March in a common year,
+// 29 February + 12 months is 1 March), so a month or a year is never counted
+// before it has fully passed.
+absl::CivilDay AddMonths(absl::CivilDay day, int64_t months) {
+  const absl::CivilMonth month = absl::CivilMonth(day) + months;
+  return absl::CivilDay(month.year(), month.month(), day.day());
 }
 
-Service CountService(const Person& person, PositionRole role, int last_year,
-                     double hardship_multiplier) {
+std::string HardshipNote(bool hardship, int multiplier) {
+  if (!hardship || multiplier <= 1) return "";
+  if (multiplier == 2) return " (hardship counted double)";
+  return absl::StrCat(" (hardship counted x", multiplier, ")");
+}
+
+// The service of one role with whether any of it was in a hardship area.
+struct Service {
+  ServiceLength length;
+  bool hardship = false;
+};
+
+Service CountRoleService(
+    const Person& person, PositionRole role, int last_year,
+    int hardship_multiplier,
+    const std::map<std::string, google::type::Date>& dissolved) {
   const absl::CivilDay cutoff(last_year, 12, 31);
+  // Each day covered, and whether a hardship position covers it: the
+  // timeline is cut at every position's first day and the day after its
+  // last, and each piece takes the kind of the positions covering it.
   struct Span {
     absl::CivilDay begin;  // inclusive
     absl::CivilDay end;    // exclusive
-    double weight;
+    bool hardship;
   };
   std::vector<Span> spans;
   std::vector<absl::CivilDay> bounds;
-  Service service;
   for (const Position& p : person.positions()) {
     if (p.role() != role) continue;
     absl::CivilDay start;
     absl::CivilDay end;
-    if (!PositionDays(p, cutoff, &start, &end)) continue;
-    const double weight =
-        p.hardship_area() ? std::max(1.0, hardship_multiplier) : 1.0;
-    if (p.hardship_area()) service.hardship = true;
-    spans.push_back({start, end + 1, weight});
+    if (!PositionDays(p, cutoff, dissolved, &start, &end)) continue;
+    spans.push_back({start, end + 1, p.hardship_area()});
     bounds.push_back(start);
     bounds.push_back(end + 1);
   }
   std::sort(bounds.begin(), bounds.end());
   bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
-  double weighted_days = 0;
+  // Each run of consecutive days is measured once, whatever its kind, so
+  // a change of kind loses no day; each run of consecutive hardship days
+  // then counts (multiplier - 1) more times.
+  struct Period {
+    absl::CivilDay begin;
+    absl::CivilDay end;  // exclusive
+  };
+  std::vector<Period> runs;
+  std::vector<Period> hardship_runs;
+  const auto extend = [](std::vector<Period>* periods, absl::CivilDay begin,
+                         absl::CivilDay end) {
+    if (!periods->empty() && periods->back().end == begin) {
+      periods->back().end = end;
+    } else {
+      periods->push_back({begin, end});
+    }
+  };
   for (size_t i = 0; i + 1 < bounds.size(); ++i) {
-    double weight = 0;
+    bool covered = false;
+    bool hardship = false;
     for (const Span& s : spans) {
       if (s.begin <= bounds[i] && bounds[i + 1] <= s.end) {
-        weight = std::max(weight, s.weight);
+        covered = true;
+        hardship = hardship || s.hardship;
       }
     }
-    weighted_days += weight * static_cast<double>(bounds[i + 1] - bounds[i]);
+    if (!covered) continue;
+    extend(&runs, bounds[i], bounds[i + 1]);
+    if (hardship) extend(&hardship_runs, bounds[i], bounds[i + 1]);
   }
-  service.days = weighted_days;
-  service.years = weighted_days / kDaysPerYear;
+  Service service;
+  for (const Period& run : runs)
+    service.length += LengthOf(run.begin, run.end - 1);
+  for (const Period& run : hardship_runs) {
+    service.hardship = true;
+    if (hardship_multiplier > 1) {
+      service.length +=
+          LengthOf(run.begin, run.end - 1).Times(hardship_multiplier - 1);
+    }
+  }
   return service;
-}
-
-std::string HardshipNote(const Service& service, double multiplier) {
-  if (!service.hardship || multiplier <= 1) return "";
-  if (multiplier == 2) return " (hardship counted double)";
-  return absl::StrFormat(" (hardship counted x%g)", multiplier);
 }
 
 std::string AwardRef(const v1::Nomination& n) {
@@ -290,21 +319,21 @@ void AddServiceYears(const IndividualRules& rules,
   std::vector<std::string> parts;
   bool passed = false;
   if (rules.leader_years > 0) {
-    const Service leader =
-        CountService(person, registry::v1::POSITION_ROLE_LEADER,
-                     facts.last_year, rules.hardship_multiplier);
-    const bool ok = Meets(leader, rules.leader_years);
+    const Service leader = CountRoleService(
+        person, registry::v1::POSITION_ROLE_LEADER, facts.last_year,
+        rules.hardship_multiplier, facts.unit_dissolve_dates);
+    const bool ok = leader.length.AtLeast(rules.leader_years);
     passed = passed || ok;
     parts.push_back(absl::StrCat(
-        "leader ", FormatYears(leader.years, rules.leader_years, ok), " years",
-        HardshipNote(leader, rules.hardship_multiplier),
+        "leader ", leader.length.Text(),
+        HardshipNote(leader.hardship, rules.hardship_multiplier),
         ok ? ", at least " : ", needs ", FormatThreshold(rules.leader_years)));
   }
   if (rules.protection_team_years_male > 0 ||
       rules.protection_team_years_female > 0) {
-    const Service team =
-        CountService(person, registry::v1::POSITION_ROLE_PROTECTION_TEAM,
-                     facts.last_year, rules.hardship_multiplier);
+    const Service team = CountRoleService(
+        person, registry::v1::POSITION_ROLE_PROTECTION_TEAM, facts.last_year,
+        rules.hardship_multiplier, facts.unit_dissolve_dates);
     double threshold = 0;
     std::string who;
     if (person.gender() == registry::v1::GENDER_MALE) {
@@ -314,10 +343,10 @@ void AddServiceYears(const IndividualRules& rules,
       threshold = rules.protection_team_years_female;
       who = "women";
     }
-    const bool ok = threshold > 0 && Meets(team, threshold);
+    const bool ok = threshold > 0 && team.length.AtLeast(threshold);
     std::string part =
-        absl::StrCat("protection team ", FormatYears(team.years, threshold, ok),
-                     " years", HardshipNote(team, rules.hardship_multiplier));
+        absl::StrCat("protection team ", team.length.Text(),
+                     HardshipNote(team.hardship, rules.hardship_multiplier));
     if (threshold <= 0) {
       absl::StrAppend(&part, ", gender not recorded");
     } else {
@@ -343,7 +372,12 @@ void AddNoEventInPeriod(const EligibilityFacts& facts, Results* out) {
     }
     absl::CivilDay start;
     absl::CivilDay end;
-    if (!PositionDays(p, cutoff, &start, &end) || end < period_start) continue;
+    // Only the years in which the unit existed: a position ends when its
+    // unit is dissolved.
+    if (!PositionDays(p, cutoff, facts.unit_dissolve_dates, &start, &end) ||
+        end < period_start) {
+      continue;
+    }
     start = std::max(start, period_start);
     for (int64_t y = start.year(); y <= end.year(); ++y) {
       led[p.unit_id()].insert(static_cast<int>(y));
@@ -427,15 +461,30 @@ void EvaluateIndividual(const v1::AwardType& type, const IndividualRules& rules,
   }
   if (rules.HasServiceRule()) AddServiceYears(rules, facts, out);
   if (rules.requires_prior_commendation) {
+    // Only what was decided by the end of the period: an award of a later
+    // campaign is not an earlier commendation.
+    const google::type::Date period_end = MakeDate(facts.last_year, 12, 31);
     std::vector<std::string> issued;
+    int later = 0;
     for (const v1::Nomination& n : facts.prior_awards) {
-      if (n.stage() == v1::NOMINATION_STAGE_ISSUED) {
-        issued.push_back(AwardRef(n));
+      if (n.stage() != v1::NOMINATION_STAGE_ISSUED) continue;
+      if (!n.has_decision_date() || IsEmptyDate(n.decision_date()) ||
+          CompareDates(n.decision_date(), period_end) > 0) {
+        ++later;
+        continue;
       }
+      issued.push_back(AwardRef(n));
     }
     if (issued.empty()) {
+      std::string later_note;
+      if (later > 0) {
+        later_note = absl::StrCat(" by 31 December ", facts.last_year, " (",
+                                  later, later == 1 ? " award" : " awards",
+                                  " decided after it, or without a decision "
+                                  "date, not counted)");
+      }
       out->Add("prior_commendation", false,
-               absl::StrCat("no earlier commendation issued",
+               absl::StrCat("no earlier commendation issued", later_note,
                             RevokedNote(CountRevoked(facts.prior_awards, ""))));
     } else {
       out->Add(
@@ -459,7 +508,9 @@ void EvaluateIndividual(const v1::AwardType& type, const IndividualRules& rules,
           facts.unit_history,
           facts.last_year - rules.unit_recognized_last_years + 1,
           facts.last_year, absl::StrCat("unit ", person.unit_id(), " "));
-      out->Add("unit_recognized_last_years", passed, std::move(detail));
+      // The person's unit then: a later reader may no longer see it.
+      out->Add("unit_recognized_last_years", passed, std::move(detail),
+               {person.unit_id()});
     }
   }
 }
@@ -516,10 +567,55 @@ bool AllPassed(const std::vector<v1::RuleResult>& results) {
                      [](const v1::RuleResult& r) { return r.passed(); });
 }
 
-double ServiceYears(const registry::v1::Person& person,
-                    registry::v1::PositionRole role, int last_year,
-                    double hardship_multiplier) {
-  return CountService(person, role, last_year, hardship_multiplier).years;
+ServiceLength& ServiceLength::operator+=(const ServiceLength& other) {
+  days += other.days;
+  months += other.months;
+  years += other.years + months / 12;
+  months %= 12;
+  return *this;
+}
+
+ServiceLength ServiceLength::Times(int times) const {
+  ServiceLength total;
+  for (int i = 0; i < times; ++i) total += *this;
+  return total;
+}
+
+bool ServiceLength::AtLeast(double threshold_years) const {
+  // Whole months: a threshold is in years, or years and months.
+  const int64_t needed = static_cast<int64_t>(std::ceil(threshold_years * 12));
+  return int64_t{years} * 12 + months >= needed;
+}
+
+std::string ServiceLength::Text() const {
+  std::vector<std::string> parts;
+  if (years > 0) parts.push_back(absl::StrCat(years, " năm"));
+  if (months > 0) parts.push_back(absl::StrCat(months, " tháng"));
+  if (days > 0 || parts.empty()) parts.push_back(absl::StrCat(days, " ngày"));
+  return absl::StrJoin(parts, " ");
+}
+
+ServiceLength LengthOf(absl::CivilDay first, absl::CivilDay last) {
+  ServiceLength length;
+  const absl::CivilDay after = last + 1;
+  if (after <= first) return length;
+  // Whole months first (years are twelve of them), from the month count,
+  // one less when the day of the month is not reached yet.
+  int64_t months = (absl::CivilMonth(after) - absl::CivilMonth(first));
+  while (months > 0 && AddMonths(first, months) > after) --months;
+  length.years = static_cast<int>(months / 12);
+  length.months = static_cast<int>(months % 12);
+  length.days = static_cast<int>(after - AddMonths(first, months));
+  return length;
+}
+
+ServiceLength CountService(
+    const registry::v1::Person& person, registry::v1::PositionRole role,
+    int last_year, int hardship_multiplier,
+    const std::map<std::string, google::type::Date>& unit_dissolve_dates) {
+  return CountRoleService(person, role, last_year, hardship_multiplier,
+                          unit_dissolve_dates)
+      .length;
 }
 
 }  // namespace antt::awards

@@ -277,6 +277,17 @@ absl::StatusOr<v1::Nomination> RocksDbAwardsStore::CreateNomination(
   return nomination;
 }
 
+absl::StatusOr<v1::Decision> RocksDbAwardsStore::GetDecision(
+    absl::string_view number) {
+  absl::StatusOr<std::optional<v1::Decision>> decision =
+      db_->GetMessage<v1::Decision>(kDecisions, std::string(number));
+  if (!decision.ok()) return decision.status();
+  if (!decision->has_value()) {
+    return absl::NotFoundError(absl::StrCat("decision ", number));
+  }
+  return **std::move(decision);
+}
+
 absl::StatusOr<v1::Nomination> RocksDbAwardsStore::ReadNomination(
     const std::string& id) {
   auto nomination = db_->GetMessage<v1::Nomination>(kNominations, id);

@@ -53,6 +53,7 @@ class RocksDbAwardsStore final : public AwardsStore {
   absl::StatusOr<std::vector<v1::Nomination>> IssueDecision(
       const v1::Decision& decision, const std::vector<std::string>& ids,
       const NominationMutator& mutate) override;
+  absl::StatusOr<v1::Decision> GetDecision(absl::string_view number) override;
   absl::StatusOr<NominationPage> ListNominations(
       const NominationQuery& query) override;
   absl::StatusOr<std::vector<v1::Nomination>> RecipientNominations(

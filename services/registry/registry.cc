@@ -441,9 +441,12 @@ absl::Status Registry::CheckPersonUnits(const Principal& caller,
   // the caller's making, and must be in its area.
   const auto kept = [stored](const v1::Position& position) {
     if (stored == nullptr) return false;
+    // Stored records hold no unknown fields: a client's own do not count.
+    v1::Position known = position;
+    known.DiscardUnknownFields();
     return std::any_of(stored->positions().begin(), stored->positions().end(),
-                       [&position](const v1::Position& p) {
-                         return MessageDifferencer::Equals(p, position);
+                       [&known](const v1::Position& p) {
+                         return MessageDifferencer::Equals(p, known);
                        });
   };
   const auto check = [&](const std::string& unit_id, std::string field,

@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
       FlagOr(absl::GetFlag(FLAGS_areas_dir), "areas"));
   if (!areas.ok())
     return antt::StartupFailure("cannot load areas", areas.status());
-  auto store = antt::scoring::RocksDbScoringStore::Open(db_path);
+  auto store = antt::scoring::RocksDbScoringStore::Open(db_path, {}, *settings);
   if (!store.ok())
     return antt::StartupFailure("cannot open store", store.status());
 

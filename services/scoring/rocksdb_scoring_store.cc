@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "common/date.h"
 #include "common/keys.h"
 #include "common/paging.h"
 #include "common/rocksdb_status.h"
@@ -16,6 +20,8 @@ namespace {
 
 constexpr char kNextAssessmentKey[] = "next_assessment";
 constexpr char kRegistrySequenceKey[] = "registry_sequence";
+// mirror_years/<unit id> → the in-scope years counted for the mirrored unit.
+constexpr char kMirrorYearsPrefix[] = "mirror_years/";
 // Followed by a unit id: a unit the follower could not read.
 constexpr char kUnreadablePrefix[] = "unreadable_unit/";
 constexpr char kLegacyEdition[] = "2025-06";
@@ -151,27 +157,6 @@ void AddAssessment(const v1::Assessment& a, int sign,
   }
 }
 
-// A mirrored unit counts as in scope from the year it was established (year
-// 0 when unknown: it existed in every year) through the year it was
-// dissolved.
-void AddMirrorUnit(const registry::v1::Unit& unit, int sign,
-                   absl::btree_map<std::string, Counts>* deltas) {
-  if (!unit.in_scope() || !KnownKind(unit.kind())) return;
-  const int from =
-      unit.has_established_date() ? unit.established_date().year() : 0;
-  const bool dissolved = unit.status() == registry::v1::UNIT_STATUS_DISSOLVED &&
-                         unit.has_dissolve_date();
-  for (const Cell& cell : CellsOf(unit)) {
-    (*deltas)[CounterKey(cell.edition, cell.area, unit.kind(), from)]
-        .in_scope_delta += sign;
-    if (dissolved) {
-      (*deltas)[CounterKey(cell.edition, cell.area, unit.kind(),
-                           unit.dissolve_date().year() + 1)]
-          .in_scope_delta -= sign;
-    }
-  }
-}
-
 // What the mirror keeps of a registry unit: enough to undo its counts.
 registry::v1::Unit MirrorOf(const registry::v1::Unit& unit) {
   registry::v1::Unit m;
@@ -226,9 +211,75 @@ bool Counts::IsZero() const {
          excellent == 0 && good == 0 && average == 0 && weak == 0;
 }
 
+RocksDbScoringStore::InScopeYears RocksDbScoringStore::YearsOf(
+    const registry::v1::Unit& unit) const {
+  InScopeYears years;
+  if (!unit.in_scope() || !KnownKind(unit.kind())) return years;
+  const auto year_of = [this](const google::type::Date& date) {
+    return settings_.AssessmentYearOf(
+        absl::CivilDay(date.year(), date.month(), date.day()));
+  };
+  years.counted = true;
+  if (unit.has_established_date() && !IsEmptyDate(unit.established_date())) {
+    years.from = year_of(unit.established_date());
+  }
+  if (unit.status() == registry::v1::UNIT_STATUS_DISSOLVED &&
+      unit.has_dissolve_date() && !IsEmptyDate(unit.dissolve_date())) {
+    years.until = year_of(unit.dissolve_date()) + 1;
+  }
+  return years;
+}
+
+RocksDbScoringStore::InScopeYears RocksDbScoringStore::LegacyYearsOf(
+    const registry::v1::Unit& unit) {
+  InScopeYears years;
+  if (!unit.in_scope() || !KnownKind(unit.kind())) return years;
+  years.counted = true;
+  if (unit.has_established_date()) years.from = unit.established_date().year();
+  if (unit.status() == registry::v1::UNIT_STATUS_DISSOLVED &&
+      unit.has_dissolve_date()) {
+    years.until = unit.dissolve_date().year() + 1;
+  }
+  return years;
+}
+
+void RocksDbScoringStore::AddMirrorUnit(const registry::v1::Unit& unit,
+                                        const InScopeYears& years, int sign,
+                                        CounterDeltas* deltas) {
+  if (!years.counted) return;
+  for (const Cell& cell : CellsOf(unit)) {
+    (*deltas)[CounterKey(cell.edition, cell.area, unit.kind(), years.from)]
+        .in_scope_delta += sign;
+    if (years.until != 0) {
+      (*deltas)[CounterKey(cell.edition, cell.area, unit.kind(), years.until)]
+          .in_scope_delta -= sign;
+    }
+  }
+}
+
+std::string RocksDbScoringStore::EncodeYears(const InScopeYears& years) {
+  if (!years.counted) return "";
+  return absl::StrCat(years.from, " ", years.until);
+}
+
+std::optional<RocksDbScoringStore::InScopeYears>
+RocksDbScoringStore::DecodeYears(absl::string_view text) {
+  InScopeYears years;
+  if (text.empty()) return years;  // not counted
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, ' ');
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &years.from) ||
+      !absl::SimpleAtoi(parts[1], &years.until)) {
+    return std::nullopt;
+  }
+  years.counted = true;
+  return years;
+}
+
 absl::StatusOr<std::unique_ptr<RocksDbScoringStore>> RocksDbScoringStore::Open(
-    const std::string& path, const RocksDbOptions& options) {
+    const std::string& path, const RocksDbOptions& options,
+    const ScoringSettings& settings) {
   std::unique_ptr<RocksDbScoringStore> store(new RocksDbScoringStore());
+  store->settings_ = settings;
   absl::StatusOr<std::unique_ptr<RocksDb>> db =
       RocksDb::Open(path,
                     {"default", "assessments", "requests", "index", "counters",
@@ -575,10 +626,30 @@ absl::Status RocksDbScoringStore::ApplyRegistryUnit(
       db_->GetMessage<registry::v1::Unit>(kMirror, unit.id());
   if (!before.ok()) return before.status();
   registry::v1::Unit after = MirrorOf(unit);
+  // What was counted for the unit is undone exactly as it was counted: with
+  // the years kept when it was applied (a mirror from before they were
+  // kept: by calendar years, the rule then), whatever the calendar says now.
+  const std::string years_key = absl::StrCat(kMirrorYearsPrefix, unit.id());
   CounterDeltas deltas;
-  if (before->has_value()) AddMirrorUnit(**before, -1, &deltas);
-  AddMirrorUnit(after, +1, &deltas);
+  if (before->has_value()) {
+    absl::StatusOr<std::optional<std::string>> kept =
+        db_->Get(kDefault, years_key);
+    if (!kept.ok()) return kept.status();
+    InScopeYears counted = LegacyYearsOf(**before);
+    if (kept->has_value()) {
+      std::optional<InScopeYears> decoded = DecodeYears(**kept);
+      if (!decoded.has_value()) {
+        return absl::DataLossError(absl::StrCat(
+            "the in-scope years kept for unit ", unit.id(), " cannot be read"));
+      }
+      counted = *decoded;
+    }
+    AddMirrorUnit(**before, counted, -1, &deltas);
+  }
+  const InScopeYears years = YearsOf(after);
+  AddMirrorUnit(after, years, +1, &deltas);
   rocksdb::WriteBatch batch;
+  batch.Put(db_->cf(kDefault), years_key, EncodeYears(years));
   if (absl::Status s = StageCounters(deltas, &batch); !s.ok()) return s;
   absl::StatusOr<std::string> record = RocksDb::EncodeRecord(&after);
   if (!record.ok()) return record.status();

@@ -6,6 +6,8 @@
 // Column families and key layout (integers big-endian, "\0" separates parts):
 // clang-format off
 //   default   next_assessment, registry_sequence       → uint64
+//             unreadable_unit/<unit id>                → ""
+//             mirror_years/<unit id>                   → "<from> <until>" counted
 //   assessments  <assessment id>                       → v1::Assessment
 //   requests  Submit\0<request id>                     → the first response
 //   index     uy\0<unit id>\0<year u32>                → assessment id
@@ -17,27 +19,35 @@
 // clang-format on
 // Counter cells exist for the whole country (edition "", area ""), and for
 // every area of both editions a unit lies in. An assessment adds to the cells
-// of its unit snapshot's areas; a mirrored registry unit adds in_scope_delta.
+// of its unit snapshot's areas; a mirrored registry unit adds in_scope_delta
+// from the assessment year it was established in (+1) and, once dissolved,
+// from the year after the assessment year of its dissolution (-1): years as
+// ScoringSettings::AssessmentYearOf counts them, the same years
+// SubmitAssessment accepts.
 // Ids are "A" and 10 digits. Every write goes through the AuditLog: a write
 // made for a call (SubmitAssessment, ReviewAssessment, RecognizeAssessments)
 // carries that call's audit record, naming the assessments written; the
 // follower's mirror writes serve no call and carry none.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/btree_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/audit.h"
 #include "common/rocksdb_db.h"
 #include "services/scoring/scoring_store.h"
+#include "services/scoring/settings.h"
 
 namespace antt::scoring {
 
 class RocksDbScoringStore final : public ScoringStore {
  public:
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<RocksDbScoringStore>>
-  Open(const std::string& path, const RocksDbOptions& options = {});
+  Open(const std::string& path, const RocksDbOptions& options = {},
+       const ScoringSettings& settings = ScoringSettings());
 
   absl::StatusOr<v1::Assessment> GetAssessment(absl::string_view id) override;
   absl::StatusOr<std::optional<v1::Assessment>> FindSubmission(
@@ -104,6 +114,28 @@ class RocksDbScoringStore final : public ScoringStore {
   absl::StatusOr<v1::Assessment> ReadAssessment(
       const rocksdb::ReadOptions& read, const std::string& id);
 
+  // The assessment years a mirrored unit is counted in scope: from `from`
+  // (0: always) up to but not including `until` (0: still in scope).
+  struct InScopeYears {
+    bool counted = false;  // in scope and of a known kind
+    int from = 0;
+    int until = 0;
+  };
+  // By the assessment year (ScoringSettings::AssessmentYearOf).
+  [[nodiscard]] InScopeYears YearsOf(const registry::v1::Unit& unit) const;
+  // By calendar year: what mirrors applied before the years were kept
+  // counted.
+  [[nodiscard]] static InScopeYears LegacyYearsOf(
+      const registry::v1::Unit& unit);
+  [[nodiscard]] static std::string EncodeYears(const InScopeYears& years);
+  [[nodiscard]] static std::optional<InScopeYears> DecodeYears(
+      absl::string_view text);
+  // The unit's in_scope_delta counter changes for `years`, times `sign`.
+  static void AddMirrorUnit(const registry::v1::Unit& unit,
+                            const InScopeYears& years, int sign,
+                            CounterDeltas* deltas);
+
+  ScoringSettings settings_;
   std::unique_ptr<RocksDb> db_;
   std::unique_ptr<AuditLog> audit_;
   absl::Mutex write_mu_;

@@ -196,22 +196,38 @@ absl::StatusOr<rv1::Unit> Scoring::AssessableUnit(const Principal& caller,
   if (absl::Status s = registry::CheckUnitInScope(caller, *unit); !s.ok()) {
     return s;
   }
-  if (unit->status() != rv1::UNIT_STATUS_ACTIVE) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "unit ", unit_id, " is dissolved; only active units are assessed"));
-  }
   if (!unit->in_scope()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "unit ", unit_id, " is out of scope: ", unit->out_of_scope_reason()));
   }
-  if (unit->has_established_date() &&
-      absl::CivilDay(
-          unit->established_date().year(), unit->established_date().month(),
-          unit->established_date().day()) > deps_.settings->WindowEnd(year)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("unit ", unit_id, " was established on ",
-                     FormatDate(unit->established_date()),
-                     ", after the assessment year ", year));
+  // The years a unit is assessed are the years statistics count it in
+  // scope (RocksDbScoringStore): from the assessment year it was
+  // established in through the one it was dissolved in, so a unit dissolved
+  // before its assessment was entered can still be assessed for the years
+  // it existed.
+  const auto year_of = [this](const google::type::Date& date) {
+    return deps_.settings->AssessmentYearOf(
+        absl::CivilDay(date.year(), date.month(), date.day()));
+  };
+  if (unit->has_established_date() && !IsEmptyDate(unit->established_date()) &&
+      year_of(unit->established_date()) > year) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "unit ", unit_id, " was established on ",
+        FormatDate(unit->established_date()), ", in the assessment year ",
+        year_of(unit->established_date()), ", after ", year));
+  }
+  if (unit->status() != rv1::UNIT_STATUS_ACTIVE) {
+    if (unit->status() != rv1::UNIT_STATUS_DISSOLVED ||
+        !unit->has_dissolve_date() || IsEmptyDate(unit->dissolve_date())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "unit ", unit_id, " is not active and has no dissolve date"));
+    }
+    if (year_of(unit->dissolve_date()) < year) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "unit ", unit_id, " was dissolved on ",
+          FormatDate(unit->dissolve_date()), ", in the assessment year ",
+          year_of(unit->dissolve_date()), ", before ", year));
+    }
   }
   return unit;
 }
@@ -374,6 +390,10 @@ absl::StatusOr<v1::RecognizeAssessmentsResponse> Scoring::RecognizeAssessments(
         *r->mutable_decision_date() = request.decision_date();
         r->set_authority(authority);
         r->set_recognized(request.recognized());
+        const google::type::Date& d = request.decision_date();
+        r->set_late_classification(
+            absl::CivilDay(d.year(), d.month(), d.day()) >
+            deps_.settings->ClassificationDeadline(a->year()));
         return absl::OkStatus();
       });
   if (!updated.ok()) return updated.status();

@@ -156,6 +156,11 @@ absl::CivilDay ScoringSettings::WindowEnd(int year) const {
   return DayOf(year, year_end);
 }
 
+int ScoringSettings::AssessmentYearOf(absl::CivilDay day) const {
+  const int year = static_cast<int>(day.year());
+  return day <= WindowEnd(year) ? year : year + 1;
+}
+
 google::type::Date ScoringSettings::WindowStartDate(int year) const {
   return ToDate(WindowStart(year));
 }

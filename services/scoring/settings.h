@@ -40,6 +40,11 @@ struct ScoringSettings {
   [[nodiscard]] absl::CivilDay WindowEnd(int year) const;
   [[nodiscard]] google::type::Date WindowStartDate(int year) const;
   [[nodiscard]] google::type::Date WindowEndDate(int year) const;
+  // The assessment year a day belongs to: the first year whose window ends
+  // on or after it (1 December 2018 belongs to 2019). The one definition of
+  // "which year" for a unit's establishment and dissolution, in statistics
+  // and in what may be assessed.
+  [[nodiscard]] int AssessmentYearOf(absl::CivilDay day) const;
   // True when `date` (a valid date) lies inside the window of `year`.
   [[nodiscard]] bool InWindow(const google::type::Date& date, int year) const;
 

@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/date.h"
 #include "common/field_violations.h"
 #include "services/awards/rocksdb_awards_store.h"
 #include "tests/testing/reference_data.h"
@@ -210,14 +211,14 @@ class AwardsTest : public ::testing::Test {
     return awards_->ApproveNomination(admin_, request);
   }
 
-  absl::StatusOr<v1::Decision> Issue(const std::vector<std::string>& ids,
-                                     const std::string& number) {
+  // Issues a decision dated `date` (15 May 2020 unless given).
+  absl::StatusOr<v1::Decision> Issue(
+      const std::vector<std::string>& ids, const std::string& number,
+      const google::type::Date& date = MakeDate(2020, 5, 15)) {
     v1::IssueDecisionRequest request;
     v1::Decision* d = request.mutable_decision();
     d->set_number(number);
-    d->mutable_date()->set_year(2020);
-    d->mutable_date()->set_month(5);
-    d->mutable_date()->set_day(15);
+    *d->mutable_date() = date;
     d->set_authority("Giám đốc Công an tỉnh Quảng Trị");
     d->set_signer("Đại tá Nguyễn Văn Hùng");
     for (const auto& id : ids) request.add_nomination_ids(id);
@@ -316,6 +317,25 @@ TEST_F(AwardsTest, ACampaignHoldsABoundedNumberOfNominations) {
   // Another campaign is not affected.
   const std::string other = MustCampaign("Năm 2019", 2019, 2019);
   EXPECT_OK(Nominate(other, "GK_CAT", "U1"));
+}
+
+// An award stored before nominations kept their decision's date is dated by
+// its decision record.
+TEST_F(AwardsTest, AnAwardWithoutItsDecisionDateIsDatedByItsDecision) {
+  const std::string y2018 = MustCampaign("Tổng kết năm 2018", 2018, 2018);
+  auto certificate = Nominate(y2018, "GK_CAT", "", "P1");
+  ASSERT_OK(certificate);
+  ASSERT_OK(Approve(*certificate));
+  ASSERT_OK(Issue({certificate->id()}, "5/QĐ-CAT", MakeDate(2018, 12, 20)));
+  ASSERT_OK(store_->UpdateNomination(certificate->id(), [](v1::Nomination* n) {
+    n->clear_decision_date();  // as stored before the field existed
+    return absl::OkStatus();
+  }));
+  auto medal = Nominate(five_years_, "KNC_ANTQ", "", "P1");
+  ASSERT_OK(medal);
+  const v1::RuleResult* prior = Rule(*medal, "prior_commendation");
+  ASSERT_NE(prior, nullptr);
+  EXPECT_TRUE(prior->passed()) << prior->detail();
 }
 
 TEST_F(AwardsTest, NominateErrors) {
@@ -489,14 +509,26 @@ TEST_F(AwardsTest, MedalOncePerPersonAfterAnEarlierCommendation) {
   EXPECT_FALSE(Rule(*early, "prior_commendation")->passed());
   EXPECT_TRUE(Rule(*early, "service_years")->passed());
 
-  // A certificate in an earlier campaign, then the medal is due.
+  // A certificate decided after the period (15 May 2020) is not an earlier
+  // commendation for 2014-2019; one decided within it is, and the medal is
+  // due.
+  const std::string y2020 = MustCampaign("Tổng kết năm 2020", 2020, 2020);
+  auto late_certificate = Nominate(y2020, "GK_CAT", "", "P1");
+  ASSERT_OK(late_certificate);
+  ASSERT_OK(Approve(*late_certificate, "Khen thưởng đột xuất"));
+  ASSERT_OK(Issue({late_certificate->id()}, "4/QĐ-CAT"));
+  EXPECT_EQ(Get(late_certificate->id()).decision_date().year(), 2020);
+  v1::CheckEligibilityRequest check;
+  check.set_nomination_id(early->id());
+  auto still_not = awards_->CheckEligibility(admin_, check);
+  ASSERT_OK(still_not);
+  EXPECT_FALSE(still_not->eligible());
+
   const std::string y2018 = MustCampaign("Tổng kết năm 2018", 2018, 2018);
   auto certificate = Nominate(y2018, "GK_CAT", "", "P1");
   ASSERT_OK(certificate);
   ASSERT_OK(Approve(*certificate));
-  ASSERT_OK(Issue({certificate->id()}, "5/QĐ-CAT"));
-  v1::CheckEligibilityRequest check;
-  check.set_nomination_id(early->id());
+  ASSERT_OK(Issue({certificate->id()}, "5/QĐ-CAT", MakeDate(2018, 12, 20)));
   auto now_eligible = awards_->CheckEligibility(admin_, check);
   ASSERT_OK(now_eligible);
   EXPECT_TRUE(now_eligible->eligible());
@@ -542,7 +574,7 @@ TEST_F(AwardsTest, MedalOncePerPersonAfterAnEarlierCommendation) {
   auto awards = awards_->ListRecipientAwards(admin_, mine);
   ASSERT_OK(awards);
   EXPECT_EQ(awards->nominations_size(),
-            2);  // the certificate and the revoked medal
+            3);  // the two certificates and the revoked medal
 }
 
 TEST_F(AwardsTest, SummaryListsAndBatches) {

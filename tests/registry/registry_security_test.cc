@@ -17,6 +17,7 @@
 #include "common/audit_service.h"
 #include "common/digest.h"
 #include "common/server_runner.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "services/registry/registry_service.h"
 #include "services/registry/rocksdb_registry_store.h"
 #include "tests/registry/fixtures.h"
@@ -607,6 +608,12 @@ TEST_F(RegistrySecurityTest, AnOfficersPersonRefersOnlyToUnitsOfItsArea) {
   grpc::Status kept = officer->UpdatePerson(Context().get(), rename, &renamed);
   EXPECT_TRUE(kept.ok()) << kept.error_message();
   EXPECT_EQ(renamed.positions_size(), 2);
+  // A newer client's unknown field on the kept position keeps it the same.
+  rename.mutable_person()->set_etag(renamed.etag());
+  v1::Position* echoed = rename.mutable_person()->mutable_positions(1);
+  echoed->GetReflection()->MutableUnknownFields(echoed)->AddVarint(1000, 7);
+  kept = officer->UpdatePerson(Context().get(), rename, &renamed);
+  EXPECT_TRUE(kept.ok()) << kept.error_message();
 
   // Kept means unchanged: the same unit with other dates (a year the
   // officer would like to learn about) is a position of the officer's own.

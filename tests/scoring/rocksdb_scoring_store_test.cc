@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/date.h"
 #include "tests/testing/test_util.h"
 
 namespace antt::scoring {
@@ -44,9 +45,9 @@ class RocksDbScoringStoreTest : public ::testing::Test {
     dir_ = antt::testing::FreshTestDir();
     Reopen();
   }
-  void Reopen() {
+  void Reopen(const ScoringSettings& settings = ScoringSettings()) {
     store_.reset();
-    auto store = RocksDbScoringStore::Open(dir_);
+    auto store = RocksDbScoringStore::Open(dir_, {}, settings);
     ASSERT_OK(store);
     store_ = *std::move(store);
   }
@@ -157,6 +158,52 @@ TEST_F(RocksDbScoringStoreTest, InScopeIsARunningSumOfRegistryChanges) {
   EXPECT_EQ((*counts)[3].in_scope, 1);  // 2019: U1 still existed
   EXPECT_EQ((*counts)[4].in_scope, 0);  // 2020: dissolved
   EXPECT_EQ(store_->RegistrySequence(), 4u);
+}
+
+// The assessment year of a unit established on 1 December 2018 is 2019:
+// it is counted in scope from 2019, not 2018.
+TEST_F(RocksDbScoringStoreTest, InScopeCountsByAssessmentYear) {
+  rv1::Unit unit = MirrorUnit("U1");
+  *unit.mutable_established_date() = MakeDate(2018, 12, 1);
+  ASSERT_OK(store_->ApplyRegistryUnit(unit, 1));
+  EXPECT_EQ(Cell("2025-06", "45", 2018).in_scope, 0);
+  EXPECT_EQ(Cell("2025-06", "45", 2019).in_scope, 1);
+  *unit.mutable_established_date() = MakeDate(2018, 11, 15);
+  ASSERT_OK(store_->ApplyRegistryUnit(unit, 2));
+  EXPECT_EQ(Cell("2025-06", "45", 2018).in_scope, 1);
+}
+
+// What was counted for a unit is undone as it was counted, whatever the
+// calendar says by then: a province changing settings.json, or a mirror
+// counted by calendar years before the years were kept with it.
+TEST_F(RocksDbScoringStoreTest, AReplacedUnitIsUndoneAsItWasCounted) {
+  ScoringSettings calendar;  // assessment years = calendar years
+  calendar.year_start = {1, 1};
+  calendar.year_end = {12, 31};
+  rv1::Unit unit = MirrorUnit("U1");
+  *unit.mutable_established_date() = MakeDate(2018, 12, 1);
+  ASSERT_OK(store_->ApplyRegistryUnit(unit, 1));  // counted from 2019
+  Reopen(calendar);
+  unit.set_in_scope(false);
+  ASSERT_OK(store_->ApplyRegistryUnit(unit, 2));
+  for (int year : {2018, 2019, 2020}) {
+    EXPECT_EQ(Cell("2025-06", "45", year).in_scope, 0) << year;
+  }
+
+  // Counted by calendar years (from 2018), with no years kept: a mirror
+  // from before they were.
+  unit.set_in_scope(true);
+  ASSERT_OK(store_->ApplyRegistryUnit(unit, 3));
+  EXPECT_EQ(Cell("2025-06", "45", 2018).in_scope, 1);
+  rocksdb::WriteBatch forget;
+  forget.Delete(store_->rocksdb()->cf(0), "mirror_years/U1");
+  ASSERT_OK(store_->rocksdb()->Write(&forget));
+  Reopen();
+  unit.set_in_scope(false);
+  ASSERT_OK(store_->ApplyRegistryUnit(unit, 4));
+  for (int year : {2018, 2019, 2020}) {
+    EXPECT_EQ(Cell("2025-06", "45", year).in_scope, 0) << year;
+  }
 }
 
 TEST_F(RocksDbScoringStoreTest, EverythingSurvivesReopening) {

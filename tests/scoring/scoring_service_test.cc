@@ -469,11 +469,12 @@ TEST_F(ScoringServiceTest, SubmitChecksTheUnitWithTheRegistry) {
   EXPECT_EQ(out_of_scope.error_code(), StatusCode::FAILED_PRECONDITION)
       << Dump(out_of_scope);
 
-  // Dissolved through the registry's RPC.
+  // Dissolved through the registry's RPC on 15 November 2018, the last day
+  // of the 2018 assessment year: its 2019 assessment is refused.
   const rv1::Unit gone = CreateUnit(Agency("Ban quản lý dự án cũ"));
   rv1::DissolveUnitRequest dissolve;
   dissolve.set_id(gone.id());
-  *dissolve.mutable_dissolve_date() = Date(2019, 6, 30);
+  *dissolve.mutable_dissolve_date() = Date(2018, 11, 15);
   dissolve.set_reason("Sáp nhập");
   rv1::Unit dissolved;
   ASSERT_TRUE(

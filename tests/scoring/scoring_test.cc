@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "common/date.h"
 #include "common/field_violations.h"
 #include "services/scoring/registry_follower.h"
 #include "services/scoring/rocksdb_scoring_store.h"
@@ -60,7 +66,8 @@ class ScoringTest : public ::testing::Test {
                                         "/scoring/settings.json");
     ASSERT_OK(settings);
     settings_ = *settings;
-    auto store = RocksDbScoringStore::Open(antt::testing::FreshTestDir());
+    auto store =
+        RocksDbScoringStore::Open(antt::testing::FreshTestDir(), {}, settings_);
     ASSERT_OK(store);
     store_ = *std::move(store);
     Scoring::Dependencies deps;
@@ -147,15 +154,15 @@ class ScoringTest : public ::testing::Test {
     return scoring_->ReviewAssessment(Admin(), request);
   }
 
+  // A decision dated `date` (28 November 2019 unless given).
   absl::StatusOr<v1::RecognizeAssessmentsResponse> Recognize(
-      const std::vector<std::string>& ids, bool recognized = true) {
+      const std::vector<std::string>& ids, bool recognized = true,
+      const google::type::Date& date = MakeDate(2019, 11, 28)) {
     v1::RecognizeAssessmentsRequest request;
     for (const auto& id : ids) request.add_assessment_ids(id);
     request.set_recognized(recognized);
     request.set_decision_number("123/QĐ-UBND");
-    request.mutable_decision_date()->set_year(2019);
-    request.mutable_decision_date()->set_month(11);
-    request.mutable_decision_date()->set_day(28);
+    *request.mutable_decision_date() = date;
     request.set_authority("UBND tỉnh Quảng Trị");
     return scoring_->RecognizeAssessments(Admin(), request);
   }
@@ -235,6 +242,29 @@ TEST_F(ScoringTest, NotesAndDescriptionsAreStoredAsChecked) {
   EXPECT_EQ(stored.events(0).description(), "Trộm cắp");
 }
 
+// A decision after the classification deadline (30 November of the
+// assessment's year) is recorded and flagged: the day itself is on time,
+// the day after is late.
+TEST_F(ScoringTest, ARecognitionAfterTheClassificationDeadlineIsFlaggedLate) {
+  for (const auto& [day, late] :
+       std::vector<std::pair<google::type::Date, bool>>{
+           {MakeDate(2019, 11, 29), false},
+           {MakeDate(2019, 11, 30), false},
+           {MakeDate(2019, 12, 1), true}}) {
+    SCOPED_TRACE(FormatDate(day));
+    const v1::Assessment a = MustSubmit(Answers(late              ? "U1"
+                                                : day.day() == 29 ? "U2"
+                                                                  : "U3",
+                                                2019, 100));
+    ASSERT_OK(Review(a, true));
+    auto recognized = Recognize({a.id()}, true, day);
+    ASSERT_OK(recognized);
+    EXPECT_EQ(recognized->assessments(0).recognition().late_classification(),
+              late);
+    EXPECT_EQ(recognized->assessments(0).stage(), v1::STAGE_RECOGNIZED);
+  }
+}
+
 TEST_F(ScoringTest, SubmitAfterTheDeadlineIsAcceptedAndFlaggedLate) {
   SetNow(2019, 11, 21);
   const v1::Assessment a = MustSubmit(Answers("U1", 2019, 80));
@@ -267,6 +297,52 @@ TEST_F(ScoringTest, SubmitChecksTheUnitWithTheRegistry) {
   EXPECT_CODE(Submit(Answers("U7", 2019, 80)),
               absl::StatusCode::kFailedPrecondition);
   EXPECT_OK(Submit(Answers("U7", 2020, 80)));
+}
+
+// Which assessment years a unit is assessed in, at the boundaries of its
+// establishment and dissolution: the years of ScoringSettings::
+// AssessmentYearOf (16 November to 15 November), the same years statistics
+// count it in scope.
+TEST_F(ScoringTest, AUnitIsAssessedInTheAssessmentYearsItExisted) {
+  const auto unit = [this](const std::string& id,
+                           const google::type::Date& established,
+                           const google::type::Date& dissolved) {
+    rv1::Unit u = MakeUnit(id, rv1::UNIT_KIND_AGENCY);
+    *u.mutable_established_date() = established;
+    if (!IsEmptyDate(dissolved)) {
+      u.set_status(rv1::UNIT_STATUS_DISSOLVED);
+      *u.mutable_dissolve_date() = dissolved;
+    }
+    registry_.Put(u);
+  };
+  const google::type::Date none;
+  // Established on 15 November 2018 (the last day of 2018's year), on the
+  // 16th (the first of 2019's) and on 1 December 2018.
+  unit("E15", MakeDate(2018, 11, 15), none);
+  unit("E16", MakeDate(2018, 11, 16), none);
+  unit("EDEC", MakeDate(2018, 12, 1), none);
+  EXPECT_OK(Submit(Answers("E15", 2018, 80)));
+  EXPECT_CODE(Submit(Answers("E16", 2018, 80)),
+              absl::StatusCode::kFailedPrecondition);
+  EXPECT_OK(Submit(Answers("E16", 2019, 80)));
+  const auto refused = Submit(Answers("EDEC", 2018, 80));
+  EXPECT_CODE(refused, absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(),
+                                "in the assessment year 2019"))
+      << refused.status();
+  EXPECT_OK(Submit(Answers("EDEC", 2019, 80)));
+
+  // Dissolved on 15 November 2018 (in 2018's year), on the 16th (in
+  // 2019's): a dissolved unit is assessed, after the fact, for the years it
+  // existed, and not after.
+  unit("D15", MakeDate(2010, 1, 1), MakeDate(2018, 11, 15));
+  unit("D16", MakeDate(2010, 1, 1), MakeDate(2018, 11, 16));
+  EXPECT_OK(Submit(Answers("D15", 2018, 80)));
+  EXPECT_CODE(Submit(Answers("D15", 2019, 80)),
+              absl::StatusCode::kFailedPrecondition);
+  EXPECT_OK(Submit(Answers("D16", 2019, 80)));
+  EXPECT_CODE(Submit(Answers("D16", 2020, 80)),
+              absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(ScoringTest, ARetryGetsTheFirstAnswerEvenWithTheRegistryDown) {
@@ -421,6 +497,12 @@ TEST_F(ScoringTest, StatsCountInScopeUnitsAssessedOrNotAndKeepCountersRight) {
 
   auto by_year = Stats(2018, 2019, "45", "2025-06", v1::GROUP_BY_YEAR);
   ASSERT_EQ(by_year.rows_size(), 2);
+  // No choice is the documented default, by year (GroupBy in scoring.proto):
+  // statistics are asked for most often that way, and a caller that does
+  // not choose gets the same answer as one that does.
+  EXPECT_EQ(Stats(2018, 2019, "45", "2025-06", v1::GROUP_BY_UNSPECIFIED)
+                .SerializeAsString(),
+            by_year.SerializeAsString());
   EXPECT_DOUBLE_EQ(by_year.target_rate(), 0.95);
   const v1::StatsRow& y2018 = by_year.rows(0);
   EXPECT_EQ(y2018.year(), 2018);
@@ -473,18 +555,25 @@ TEST_F(ScoringTest, StatsCountInScopeUnitsAssessedOrNotAndKeepCountersRight) {
   EXPECT_EQ(after.rows(0).weak(), 0);
   EXPECT_EQ(after.rows(0).good(), 2);
 
-  // A unit dissolved in 2019 still counts in 2019, no longer in 2020.
+  // A unit dissolved on 15 November 2019, the last day of the 2019
+  // assessment year, still counts in 2019, no longer in 2020.
   rv1::Unit gone = MakeUnit("U2", rv1::UNIT_KIND_ENTERPRISE, "462");
   gone.set_status(rv1::UNIT_STATUS_DISSOLVED);
-  gone.mutable_dissolve_date()->set_year(2019);
-  gone.mutable_dissolve_date()->set_month(12);
-  gone.mutable_dissolve_date()->set_day(31);
+  *gone.mutable_dissolve_date() = MakeDate(2019, 11, 15);
   registry_.Put(gone);
   ASSERT_OK(follower_->SyncOnce());
   auto later = Stats(2019, 2020, "45", "2025-06", v1::GROUP_BY_YEAR);
   EXPECT_EQ(later.rows(0).in_scope(), 4);
   EXPECT_EQ(later.rows(1).in_scope(), 3);
   EXPECT_EQ(later.registry_sequence(), 6u);
+  // Dissolved a day later, it belongs to 2020's year, and counts there too.
+  *gone.mutable_dissolve_date() = MakeDate(2019, 11, 16);
+  registry_.Put(gone);
+  ASSERT_OK(follower_->SyncOnce());
+  later = Stats(2019, 2021, "45", "2025-06", v1::GROUP_BY_YEAR);
+  EXPECT_EQ(later.rows(0).in_scope(), 4);
+  EXPECT_EQ(later.rows(1).in_scope(), 4);
+  EXPECT_EQ(later.rows(2).in_scope(), 3);
 }
 
 // A unit the registry cannot read (a record too large, one that does not

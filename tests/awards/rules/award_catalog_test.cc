@@ -404,6 +404,11 @@ TEST_F(BadCatalogTest, HardshipMultiplierAtLeastOneAndOnlyWithService) {
       "hardship_multiplier: 0.5 is below 1");
   ExpectRejected(
       Edited([](json& r) {
+        r["award_types"][0]["rules"]["individual"]["hardship_multiplier"] = 1.5;
+      }),
+      "hardship_multiplier: 1.5 is not a whole number from 1 to 10");
+  ExpectRejected(
+      Edited([](json& r) {
         r["award_types"][1]["rules"]["individual"]["hardship_multiplier"] = 2;
       }),
       "award_types[1].rules.individual.hardship_multiplier: applies only with "

@@ -83,15 +83,41 @@ HistoryYear* YearOf(GetUnitHistoryResponse* h, int year) {
   return h->add_years();
 }
 
+// One more disqualifying event (6.3.a) in `year`.
+void AddEvent(GetUnitHistoryResponse* h, int year) {
+  HistoryYear* y = YearOf(h, year);
+  y->set_events(y->events() + 1);
+  y->add_event_types("6.3.a");
+}
+
+// An award decided by `decision` on `decided` (by default 15 December 2015,
+// inside the 2014-2019 period of the tests).
 v1::Nomination Award(const std::string& code, v1::NominationStage stage,
-                     const std::string& decision) {
+                     const std::string& decision,
+                     const google::type::Date& decided = MakeDate(2015, 12,
+                                                                  15)) {
   v1::Nomination n;
   n.set_id("n-" + code + "-" + decision);
   n.set_award_type(code);
   n.set_person_id("p1");
   n.set_stage(stage);
   n.set_decision_number(decision);
+  *n.mutable_decision_date() = decided;
   return n;
+}
+
+// The service of `person` as the rules count it, without dissolved units.
+ServiceLength Served(const Person& person, registry::v1::PositionRole role,
+                     int last_year, int hardship_multiplier = 2) {
+  return CountService(person, role, last_year, hardship_multiplier, {});
+}
+
+ServiceLength Length(int years, int months, int days) {
+  ServiceLength length;
+  length.years = years;
+  length.months = months;
+  length.days = days;
+  return length;
 }
 
 std::vector<std::string> RuleIds(const std::vector<v1::RuleResult>& results) {
@@ -211,32 +237,94 @@ TEST_F(EligibilityTest, LeaderTenYearsPassesNineDotNineFails) {
   EligibilityFacts ten = KncCandidate();  // from 1/1/2010
   v1::RuleResult r = Rule(Run("KNC_ANTQ", ten), "KNC_ANTQ.service_years");
   EXPECT_TRUE(r.passed()) << r.detail();
-  EXPECT_THAT(r.detail(), HasSubstr("leader 10.0 years, at least 10"));
+  EXPECT_THAT(r.detail(), HasSubstr("leader 10 năm, at least 10"));
 
   EligibilityFacts just_under = KncWithoutPositions(registry::v1::GENDER_MALE);
   AddPosition(&just_under.person, registry::v1::POSITION_ROLE_LEADER, "u1",
-              MakeDate(2010, 2, 6), kOngoing);  // 3617 days = 9.90 years
+              MakeDate(2010, 2, 6), kOngoing);
   std::vector<v1::RuleResult> results = Run("KNC_ANTQ", just_under);
   r = Rule(results, "KNC_ANTQ.service_years");
   EXPECT_FALSE(r.passed());
-  EXPECT_THAT(r.detail(), HasSubstr("leader 9.9 years, needs 10"));
+  EXPECT_THAT(r.detail(), HasSubstr("leader 9 năm 10 tháng 26 ngày, needs 10"));
   EXPECT_FALSE(AllPassed(results));
 
-  // One day short of ten years is still short, and is not shown as 10.0.
+  // One day short of ten years is short.
   EligibilityFacts one_day_short =
       KncWithoutPositions(registry::v1::GENDER_MALE);
   AddPosition(&one_day_short.person, registry::v1::POSITION_ROLE_LEADER, "u1",
-              MakeDate(2010, 1, 3), kOngoing);
+              MakeDate(2010, 1, 2), kOngoing);
   r = Rule(Run("KNC_ANTQ", one_day_short), "KNC_ANTQ.service_years");
   EXPECT_FALSE(r.passed());
-  EXPECT_THAT(r.detail(), HasSubstr("leader 9.9 years, needs 10"));
+  EXPECT_THAT(r.detail(), HasSubstr("leader 9 năm 11 tháng 30 ngày, needs 10"));
 
   EligibilityFacts nine = KncWithoutPositions(registry::v1::GENDER_MALE);
   AddPosition(&nine.person, registry::v1::POSITION_ROLE_LEADER, "u1",
               MakeDate(2011, 1, 1), kOngoing);
   r = Rule(Run("KNC_ANTQ", nine), "KNC_ANTQ.service_years");
   EXPECT_FALSE(r.passed());
-  EXPECT_THAT(r.detail(), HasSubstr("leader 9.0 years, needs 10"));
+  EXPECT_THAT(r.detail(), HasSubstr("leader 9 năm, needs 10"));
+}
+
+// The boundaries of whole years, in a period with more than the average
+// number of leap days (2012 and 2016 in 2011-2020): a day counted as a
+// fraction of 365.25 would pass 9 years 364 days as 10.
+TEST_F(EligibilityTest, TenYearsAreTenCalendarYearsToTheDay) {
+  const auto leader_from = [](const google::type::Date& start) {
+    EligibilityFacts f = KncWithoutPositions(registry::v1::GENDER_MALE);
+    f.first_year = 2016;
+    f.last_year = 2020;
+    AddPosition(&f.person, registry::v1::POSITION_ROLE_LEADER, "u1", start,
+                kOngoing);
+    f.led_unit_histories["u1"] = RecognizedYears(2016, 2020);
+    return Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.service_years");
+  };
+  // The day before: 31 December 2010 to 31 December 2020.
+  v1::RuleResult r = leader_from(MakeDate(2010, 12, 31));
+  EXPECT_TRUE(r.passed()) << r.detail();
+  EXPECT_THAT(r.detail(), HasSubstr("leader 10 năm 1 ngày"));
+  // The day itself: 1 January 2011, exactly ten years.
+  r = leader_from(MakeDate(2011, 1, 1));
+  EXPECT_TRUE(r.passed()) << r.detail();
+  EXPECT_THAT(r.detail(), HasSubstr("leader 10 năm, at least 10"));
+  // The day after: 2 January 2011, a day short.
+  r = leader_from(MakeDate(2011, 1, 2));
+  EXPECT_FALSE(r.passed()) << r.detail();
+  EXPECT_THAT(r.detail(), HasSubstr("leader 9 năm 11 tháng 30 ngày, needs 10"));
+}
+
+TEST_F(EligibilityTest, LengthOfCountsCalendarYearsMonthsAndDays) {
+  using absl::CivilDay;
+  EXPECT_EQ(LengthOf(CivilDay(2010, 1, 1), CivilDay(2019, 12, 31)),
+            Length(10, 0, 0));
+  EXPECT_EQ(LengthOf(CivilDay(2011, 1, 2), CivilDay(2020, 12, 31)),
+            Length(9, 11, 30));
+  EXPECT_EQ(LengthOf(CivilDay(2020, 3, 1), CivilDay(2020, 3, 1)),
+            Length(0, 0, 1));
+  EXPECT_EQ(LengthOf(CivilDay(2020, 3, 2), CivilDay(2020, 3, 1)),
+            Length(0, 0, 0));
+  // From the 31st, a month is not over before the 3rd of March (2019): the
+  // day February lacks runs on.
+  EXPECT_EQ(LengthOf(CivilDay(2019, 1, 31), CivilDay(2019, 2, 28)),
+            Length(0, 0, 29));
+  EXPECT_EQ(LengthOf(CivilDay(2019, 1, 31), CivilDay(2019, 3, 2)),
+            Length(0, 1, 0));
+  // From 29 February, a year is over on 28 February of a common year.
+  EXPECT_EQ(LengthOf(CivilDay(2016, 2, 29), CivilDay(2017, 2, 28)),
+            Length(1, 0, 0));
+  EXPECT_EQ(LengthOf(CivilDay(2016, 2, 29), CivilDay(2017, 2, 27)),
+            Length(0, 11, 30));
+
+  ServiceLength sum = Length(4, 11, 20);
+  sum += Length(5, 1, 15);
+  EXPECT_EQ(sum, Length(10, 0, 35));  // days are never carried into months
+  EXPECT_TRUE(sum.AtLeast(10));
+  EXPECT_FALSE(Length(9, 11, 60).AtLeast(10));
+  EXPECT_TRUE(Length(2, 6, 0).AtLeast(2.5));
+  EXPECT_FALSE(Length(2, 5, 30).AtLeast(2.5));
+  EXPECT_EQ(Length(4, 11, 30).Times(2), Length(9, 10, 60));
+  EXPECT_EQ(Length(9, 11, 30).Text(), "9 năm 11 tháng 30 ngày");
+  EXPECT_EQ(Length(10, 0, 0).Text(), "10 năm");
+  EXPECT_EQ(Length(0, 0, 0).Text(), "0 ngày");
 }
 
 TEST_F(EligibilityTest, ProtectionTeamMenFifteenPassesFourteenFails) {
@@ -245,15 +333,14 @@ TEST_F(EligibilityTest, ProtectionTeamMenFifteenPassesFourteenFails) {
               "u1", MakeDate(2005, 1, 1), kOngoing);
   v1::RuleResult r = Rule(Run("KNC_ANTQ", fifteen), "KNC_ANTQ.service_years");
   EXPECT_TRUE(r.passed()) << r.detail();
-  EXPECT_THAT(r.detail(), HasSubstr("protection team 15.0 years"));
+  EXPECT_THAT(r.detail(), HasSubstr("protection team 15 năm"));
 
   EligibilityFacts fourteen = KncWithoutPositions(registry::v1::GENDER_MALE);
   AddPosition(&fourteen.person, registry::v1::POSITION_ROLE_PROTECTION_TEAM,
               "u1", MakeDate(2006, 1, 1), kOngoing);
   r = Rule(Run("KNC_ANTQ", fourteen), "KNC_ANTQ.service_years");
   EXPECT_FALSE(r.passed());
-  EXPECT_THAT(r.detail(),
-              HasSubstr("protection team 14.0 years, needs 15 (men)"));
+  EXPECT_THAT(r.detail(), HasSubstr("protection team 14 năm, needs 15 (men)"));
 }
 
 TEST_F(EligibilityTest, ProtectionTeamWomenTenPassesNineFails) {
@@ -269,8 +356,7 @@ TEST_F(EligibilityTest, ProtectionTeamWomenTenPassesNineFails) {
               MakeDate(2011, 1, 1), kOngoing);
   r = Rule(Run("KNC_ANTQ", nine), "KNC_ANTQ.service_years");
   EXPECT_FALSE(r.passed());
-  EXPECT_THAT(r.detail(),
-              HasSubstr("protection team 9.0 years, needs 10 (women)"));
+  EXPECT_THAT(r.detail(), HasSubstr("protection team 9 năm, needs 10 (women)"));
 
   // The same ten years do not suffice for a man.
   EligibilityFacts man = ten;
@@ -295,7 +381,7 @@ TEST_F(EligibilityTest, StaffYearsDoNotCount) {
               MakeDate(1990, 1, 1), kOngoing);
   v1::RuleResult r = Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.service_years");
   EXPECT_FALSE(r.passed());
-  EXPECT_THAT(r.detail(), HasSubstr("leader 0.0 years, needs 10"));
+  EXPECT_THAT(r.detail(), HasSubstr("leader 0 ngày, needs 10"));
 }
 
 TEST_F(EligibilityTest, HardshipYearsCountDouble) {
@@ -303,23 +389,21 @@ TEST_F(EligibilityTest, HardshipYearsCountDouble) {
   EligibilityFacts hardship = KncWithoutPositions(registry::v1::GENDER_MALE);
   AddPosition(&hardship.person, registry::v1::POSITION_ROLE_LEADER, "u1",
               MakeDate(2014, 1, 1), kOngoing, /*hardship=*/true);
-  EXPECT_NEAR(ServiceYears(hardship.person, registry::v1::POSITION_ROLE_LEADER,
-                           kLast, 2),
-              12, 0.01);
-  EXPECT_NEAR(ServiceYears(hardship.person, registry::v1::POSITION_ROLE_LEADER,
-                           kLast, 1),
-              6, 0.01);
+  EXPECT_EQ(Served(hardship.person, registry::v1::POSITION_ROLE_LEADER, kLast),
+            Length(12, 0, 0));
+  EXPECT_EQ(
+      Served(hardship.person, registry::v1::POSITION_ROLE_LEADER, kLast, 1),
+      Length(6, 0, 0));
   v1::RuleResult r = Rule(Run("KNC_ANTQ", hardship), "KNC_ANTQ.service_years");
   EXPECT_TRUE(r.passed()) << r.detail();
-  EXPECT_THAT(r.detail(),
-              HasSubstr("leader 12.0 years (hardship counted double)"));
+  EXPECT_THAT(r.detail(), HasSubstr("leader 12 năm (hardship counted double)"));
 
   EligibilityFacts plain = KncWithoutPositions(registry::v1::GENDER_MALE);
   AddPosition(&plain.person, registry::v1::POSITION_ROLE_LEADER, "u1",
               MakeDate(2014, 1, 1), kOngoing, /*hardship=*/false);
   r = Rule(Run("KNC_ANTQ", plain), "KNC_ANTQ.service_years");
   EXPECT_FALSE(r.passed());
-  EXPECT_THAT(r.detail(), HasSubstr("leader 6.0 years, needs 10"));
+  EXPECT_THAT(r.detail(), HasSubstr("leader 6 năm, needs 10"));
   EXPECT_THAT(r.detail(), Not(HasSubstr("hardship")));
 
   // A woman's protection-team years double too: 5 hardship years = 10.
@@ -328,6 +412,36 @@ TEST_F(EligibilityTest, HardshipYearsCountDouble) {
               MakeDate(2015, 1, 1), kOngoing, /*hardship=*/true);
   r = Rule(Run("KNC_ANTQ", woman), "KNC_ANTQ.service_years");
   EXPECT_TRUE(r.passed()) << r.detail();
+
+  // Doubled exactly: five hardship years less a day (4 năm 11 tháng 30 ngày)
+  // are 9 năm 10 tháng 60 ngày, not ten.
+  EligibilityFacts short_hardship =
+      KncWithoutPositions(registry::v1::GENDER_MALE);
+  AddPosition(&short_hardship.person, registry::v1::POSITION_ROLE_LEADER, "u1",
+              MakeDate(2015, 1, 2), kOngoing, /*hardship=*/true);
+  r = Rule(Run("KNC_ANTQ", short_hardship), "KNC_ANTQ.service_years");
+  EXPECT_FALSE(r.passed()) << r.detail();
+  EXPECT_THAT(r.detail(), HasSubstr("leader 9 năm 10 tháng 60 ngày"));
+}
+
+// A change between ordinary and hardship posts inside one run of service
+// loses no day: the run is measured once, the hardship part added again.
+TEST_F(EligibilityTest, AChangeOfKindInsideARunLosesNoDay) {
+  const auto leader = registry::v1::POSITION_ROLE_LEADER;
+  Person p = MakePerson(registry::v1::GENDER_MALE);
+  AddPosition(&p, leader, "u1", MakeDate(2010, 1, 1), MakeDate(2014, 6, 15));
+  AddPosition(&p, leader, "u2", MakeDate(2014, 6, 16), kOngoing,
+              /*hardship=*/true);
+  EXPECT_EQ(Served(p, leader, kLast, 1), Length(10, 0, 0));
+  // 16 June 2014 - 31 December 2019 once more: 5 năm 6 tháng 16 ngày.
+  EXPECT_EQ(Served(p, leader, kLast, 2), Length(15, 6, 16));
+
+  // One hardship day inside ten years is ten years and a day.
+  Person q = MakePerson(registry::v1::GENDER_MALE);
+  AddPosition(&q, leader, "u1", MakeDate(2010, 1, 1), kOngoing);
+  AddPosition(&q, leader, "u2", MakeDate(2014, 6, 16), MakeDate(2014, 6, 16),
+              /*hardship=*/true);
+  EXPECT_EQ(Served(q, leader, kLast, 2), Length(10, 0, 1));
 }
 
 TEST_F(EligibilityTest, PositionsAreCappedAtThirtyFirstDecemberOfLastYear) {
@@ -335,9 +449,8 @@ TEST_F(EligibilityTest, PositionsAreCappedAtThirtyFirstDecemberOfLastYear) {
   EligibilityFacts f = KncWithoutPositions(registry::v1::GENDER_MALE);
   AddPosition(&f.person, registry::v1::POSITION_ROLE_LEADER, "u1",
               MakeDate(2010, 1, 1), MakeDate(2030, 12, 31));
-  EXPECT_NEAR(
-      ServiceYears(f.person, registry::v1::POSITION_ROLE_LEADER, kLast, 2), 10,
-      0.01);
+  EXPECT_EQ(Served(f.person, registry::v1::POSITION_ROLE_LEADER, kLast),
+            Length(10, 0, 0));
   v1::RuleResult r = Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.service_years");
   EXPECT_TRUE(r.passed()) << r.detail();
   EXPECT_THAT(r.detail(), HasSubstr("counted to 31 December 2019"));
@@ -346,15 +459,52 @@ TEST_F(EligibilityTest, PositionsAreCappedAtThirtyFirstDecemberOfLastYear) {
   f.last_year = 2018;
   r = Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.service_years");
   EXPECT_FALSE(r.passed());
-  EXPECT_THAT(r.detail(), HasSubstr("leader 9.0 years, needs 10"));
+  EXPECT_THAT(r.detail(), HasSubstr("leader 9 năm, needs 10"));
   EXPECT_THAT(r.detail(), HasSubstr("counted to 31 December 2018"));
 
   // A position starting after the cut-off counts nothing.
   Person later = MakePerson(registry::v1::GENDER_MALE);
   AddPosition(&later, registry::v1::POSITION_ROLE_LEADER, "u1",
               MakeDate(2020, 1, 1), kOngoing);
-  EXPECT_EQ(ServiceYears(later, registry::v1::POSITION_ROLE_LEADER, kLast, 2),
-            0);
+  EXPECT_EQ(Served(later, registry::v1::POSITION_ROLE_LEADER, kLast),
+            Length(0, 0, 0));
+}
+
+// A position ends at the latest when its unit is dissolved: a leader post
+// without an end date at a unit dissolved in 2016 stops counting then, for
+// the years of service and for the years the person led the unit.
+TEST_F(EligibilityTest, APositionEndsWhenItsUnitIsDissolved) {
+  EligibilityFacts f = KncWithoutPositions(registry::v1::GENDER_MALE);
+  AddPosition(&f.person, registry::v1::POSITION_ROLE_LEADER, "u1",
+              MakeDate(2006, 1, 1), kOngoing);
+  // Dissolved on 30 June 2016: the day before, the day itself, the day after.
+  for (const auto& [day, length] :
+       std::vector<std::pair<google::type::Date, ServiceLength>>{
+           {MakeDate(2016, 6, 29), Length(10, 5, 29)},
+           {MakeDate(2016, 6, 30), Length(10, 6, 0)},
+           {MakeDate(2016, 7, 1), Length(10, 6, 1)}}) {
+    EXPECT_EQ(CountService(f.person, registry::v1::POSITION_ROLE_LEADER, kLast,
+                           2, {{"u1", day}}),
+              length);
+  }
+  f.unit_dissolve_dates["u1"] = MakeDate(2015, 12, 30);
+  v1::RuleResult r = Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.service_years");
+  EXPECT_FALSE(r.passed()) << r.detail();
+  EXPECT_THAT(r.detail(), HasSubstr("leader 9 năm 11 tháng 30 ngày"));
+  f.unit_dissolve_dates["u1"] = MakeDate(2015, 12, 31);
+  EXPECT_TRUE(Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.service_years").passed());
+
+  // Led 2014-2016 only: an event in 2017 (after the dissolution, in data
+  // that says otherwise) is not the person's.
+  f.unit_dissolve_dates["u1"] = MakeDate(2016, 6, 30);
+  f.led_unit_histories["u1"] = RecognizedYears(kFirst, kLast);
+  AddEvent(&f.led_unit_histories["u1"], 2017);
+  r = Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.no_event_in_period");
+  EXPECT_TRUE(r.passed()) << r.detail();
+  EXPECT_THAT(r.detail(), HasSubstr("u1 (2014-2016)"));
+  AddEvent(&f.led_unit_histories["u1"], 2016);
+  EXPECT_FALSE(
+      Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.no_event_in_period").passed());
 }
 
 TEST_F(EligibilityTest, OverlappingPositionsCountOnce) {
@@ -365,9 +515,8 @@ TEST_F(EligibilityTest, OverlappingPositionsCountOnce) {
   AddPosition(&f.person, registry::v1::POSITION_ROLE_LEADER, "u2",
               MakeDate(2014, 1, 1), kOngoing);
   f.led_unit_histories["u2"] = RecognizedYears(kFirst, kLast);
-  EXPECT_NEAR(
-      ServiceYears(f.person, registry::v1::POSITION_ROLE_LEADER, kLast, 2), 6,
-      0.01);
+  EXPECT_EQ(Served(f.person, registry::v1::POSITION_ROLE_LEADER, kLast),
+            Length(6, 0, 0));
   EXPECT_FALSE(Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.service_years").passed());
 
   // Consecutive positions add up: 2010-2014 in u1, 2015-2019 in u2.
@@ -402,6 +551,28 @@ TEST_F(EligibilityTest, NoPriorCommendationFails) {
   r = Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.prior_commendation");
   EXPECT_TRUE(r.passed()) << r.detail();
   EXPECT_THAT(r.detail(), HasSubstr("BK_UBND_TINH (decision 77/QĐ-UBND)"));
+}
+
+// Only a commendation decided by the end of the campaign's period counts:
+// the day itself, not the day after.
+TEST_F(EligibilityTest, ACommendationDecidedAfterThePeriodDoesNotCount) {
+  EligibilityFacts f = KncCandidate();
+  f.prior_awards.clear();
+  f.prior_awards.push_back(Award("GK_CAT", v1::NOMINATION_STAGE_ISSUED,
+                                 "3/QĐ-CAT", MakeDate(2020, 1, 1)));
+  v1::RuleResult r = Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.prior_commendation");
+  EXPECT_FALSE(r.passed()) << r.detail();
+  EXPECT_THAT(r.detail(), HasSubstr("by 31 December 2019 (1 award decided "
+                                    "after it, or without a decision date"));
+  f.prior_awards[0] = Award("GK_CAT", v1::NOMINATION_STAGE_ISSUED, "3/QĐ-CAT",
+                            MakeDate(2019, 12, 31));
+  EXPECT_TRUE(Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.prior_commendation").passed());
+  f.prior_awards[0] = Award("GK_CAT", v1::NOMINATION_STAGE_ISSUED, "3/QĐ-CAT",
+                            MakeDate(2019, 12, 30));
+  EXPECT_TRUE(Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.prior_commendation").passed());
+  f.prior_awards[0].clear_decision_date();
+  EXPECT_FALSE(
+      Rule(Run("KNC_ANTQ", f), "KNC_ANTQ.prior_commendation").passed());
 }
 
 TEST_F(EligibilityTest, TheMedalASecondTimeFails) {
@@ -770,17 +941,17 @@ TEST(EvaluateTest, OnlyTheRulesTheParametersApplyAreReported) {
   EXPECT_THAT(RuleIds(results), ElementsAre("TEST.police_service_medal"));
   EXPECT_TRUE(AllPassed(results));
 
-  // A leader threshold of 2.5 years with a x1.5 hardship multiplier:
-  // 2 hardship years are 3.
+  // A leader threshold of 2.5 years with a x3 hardship multiplier: one
+  // hardship year and a half are four and a half.
   rules.individual.leader_years = 2.5;
-  rules.individual.hardship_multiplier = 1.5;
+  rules.individual.hardship_multiplier = 3;
   AddPosition(&f.person, registry::v1::POSITION_ROLE_LEADER, "u1",
-              MakeDate(2019, 1, 1), kOngoing, /*hardship=*/true);
+              MakeDate(2019, 7, 1), kOngoing, /*hardship=*/true);
   results = Evaluate(type, rules, f);
   v1::RuleResult r = Rule(results, "TEST.service_years");
   EXPECT_TRUE(r.passed()) << r.detail();
   EXPECT_THAT(r.detail(),
-              HasSubstr("leader 3.0 years (hardship counted x1.5), at least "
+              HasSubstr("leader 4 năm 6 tháng (hardship counted x3), at least "
                         "2.5"));
 }
 
