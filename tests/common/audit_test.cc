@@ -390,6 +390,24 @@ TEST_F(AuditLogTest, VerifyRecordsChecksNothingAgainstABrokenChain) {
   EXPECT_EQ(verdict.records_checked(), 0u);
 }
 
+TEST_F(AuditLogTest, ALongRecordsCheckStopsWhenTheCallIsCancelled) {
+  for (int i = 1; i <= 4100; ++i) ASSERT_OK(Change(absl::StrCat("U", i), "a"));
+  // Cancelled while walking the chain, and while re-hashing the records.
+  int polls = 0;
+  EXPECT_CODE(log_->VerifyRecords([&] { return ++polls > 0; }),
+              absl::StatusCode::kCancelled);
+  EXPECT_EQ(polls, 1);
+  polls = 0;
+  EXPECT_CODE(log_->VerifyRecords([&] { return ++polls > 1; }),
+              absl::StatusCode::kCancelled);
+  EXPECT_EQ(polls, 2);
+  absl::StatusOr<audit::v1::VerifyRecordsResponse> verdict =
+      log_->VerifyRecords([] { return false; });
+  ASSERT_OK(verdict);
+  EXPECT_TRUE(verdict->intact());
+  EXPECT_EQ(verdict->records_checked(), 4100u);
+}
+
 TEST_F(AuditLogTest, AMergeIntoARecordTableIsRefusedNotLeftUnaudited) {
   const ScopedAuditCall call({"a", "antt.test.v1.Test/Change", "x"});
   rocksdb::WriteBatch batch;
