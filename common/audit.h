@@ -58,7 +58,8 @@ class AuditLog final {
                                    const std::vector<std::string>& target_ids,
                                    bool sync = false);
 
-  // Records with sequence > after_sequence, at most `limit`; `*more` says
+  // Records with sequence > after_sequence, at most `limit` and at most
+  // kMaxPageBytes of them past the first (common/paging.h); `*more` says
   // whether any follow.
   [[nodiscard]] absl::StatusOr<std::vector<audit::v1::AuditRecord>> List(
       uint64_t after_sequence, int limit, bool* more);

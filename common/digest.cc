@@ -8,6 +8,18 @@
 #include "absl/strings/escaping.h"
 
 namespace antt {
+namespace {
+
+// OpenSSL frees its global state in an atexit handler unless told not to.
+// gRPC's threads (TLS handshakes, executors) can outlive main's return, and
+// when one of them exits after that handler ran, its thread-local OpenSSL
+// state is freed twice (an AddressSanitizer double-free at shutdown, now and
+// then). Every process linking this file initialises OpenSSL first, before
+// gRPC does, without the exit handler; the memory is the OS's at exit.
+[[maybe_unused]] const bool kOpenSslWithoutExitCleanup =
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr) == 1;
+
+}  // namespace
 
 std::string Sha256(absl::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];

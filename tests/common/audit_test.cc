@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/digest.h"
+#include "common/paging.h"
 #include "rocksdb/write_batch.h"
 #include "tests/testing/test_util.h"
 
@@ -157,6 +158,32 @@ TEST_F(AuditLogTest, ListPagesAfterASequence) {
   ASSERT_OK(page);
   EXPECT_EQ(page->size(), 2u);
   EXPECT_FALSE(more);
+}
+
+// Records of large writes (each naming 20,000 records) end a page before it
+// passes the byte budget every answer keeps under the 4 MiB message limit.
+TEST_F(AuditLogTest, ListEndsAPageAtItsByteBudget) {
+  for (int write = 0; write < 3; ++write) {
+    const ScopedAuditCall call({"a", "antt.test.v1.Test/Issue", "x"});
+    rocksdb::WriteBatch batch;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 20000; ++i) {
+      ids.push_back(absl::StrCat("N", write, "-", i));
+      batch.Put(db_->cf(kData), ids.back(), "issued");
+    }
+    ASSERT_OK(log_->Write(&batch, ids));
+  }
+  bool more = false;
+  absl::StatusOr<std::vector<audit::v1::AuditRecord>> page =
+      log_->List(0, 1000, &more);
+  ASSERT_OK(page);
+  ASSERT_GT((*page)[0].ByteSizeLong(), kMaxPageBytes / 2);
+  EXPECT_EQ(page->size(), 1u);
+  EXPECT_TRUE(more);
+  page = log_->List(1, 1000, &more);
+  ASSERT_OK(page);
+  EXPECT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].sequence(), 2u);
 }
 
 TEST_F(AuditLogTest, VerifyPassesThenNamesTheFirstAlteredRecord) {
