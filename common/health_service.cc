@@ -31,13 +31,22 @@ class WatchCall final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     latest_ = status;
     WriteLatestLocked();
   }
-  void End() override { Close(grpc::Status::OK); }
+  // Ends the stream with OK once the latest status has gone out: a server
+  // stopping reports NOT_SERVING and ends its watches at once, and a write
+  // still in flight must not swallow that last status.
+  void End() override {
+    absl::MutexLock lock(&mu_);
+    ending_ = true;
+    WriteLatestLocked();
+    if (!writing_) CloseLocked(grpc::Status::OK);
+  }
 
   void OnWriteDone(bool ok) override {
     absl::MutexLock lock(&mu_);
     writing_ = false;
     if (!ok) return;  // the stream is broken; OnCancel or OnDone follow
     WriteLatestLocked();
+    if (ending_ && !writing_) CloseLocked(grpc::Status::OK);
   }
   void OnCancel() override {
     Close(grpc::Status(grpc::StatusCode::CANCELLED, "the caller hung up"));
@@ -112,6 +121,10 @@ class WatchCall final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   void Close(const grpc::Status& status) {
     absl::MutexLock lock(&mu_);
+    CloseLocked(status);
+  }
+  void CloseLocked(const grpc::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (closed_) return;
     closed_ = true;
     status_ = status;
@@ -129,6 +142,7 @@ class WatchCall final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   absl::Mutex mu_;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool ending_ ABSL_GUARDED_BY(mu_) = false;  // End() called
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<HealthState::ServingStatus> latest_ ABSL_GUARDED_BY(mu_);
   std::optional<HealthState::ServingStatus> sent_ ABSL_GUARDED_BY(mu_);
