@@ -215,17 +215,13 @@ RocksDbScoringStore::InScopeYears RocksDbScoringStore::YearsOf(
     const registry::v1::Unit& unit) const {
   InScopeYears years;
   if (!unit.in_scope() || !KnownKind(unit.kind())) return years;
-  const auto year_of = [this](const google::type::Date& date) {
-    return settings_.AssessmentYearOf(
-        absl::CivilDay(date.year(), date.month(), date.day()));
-  };
   years.counted = true;
   if (unit.has_established_date() && !IsEmptyDate(unit.established_date())) {
-    years.from = year_of(unit.established_date());
+    years.from = settings_.AssessmentYearOf(unit.established_date());
   }
   if (unit.status() == registry::v1::UNIT_STATUS_DISSOLVED &&
       unit.has_dissolve_date() && !IsEmptyDate(unit.dissolve_date())) {
-    years.until = year_of(unit.dissolve_date()) + 1;
+    years.until = settings_.AssessmentYearOf(unit.dissolve_date()) + 1;
   }
   return years;
 }

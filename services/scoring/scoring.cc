@@ -205,16 +205,13 @@ absl::StatusOr<rv1::Unit> Scoring::AssessableUnit(const Principal& caller,
   // established in through the one it was dissolved in, so a unit dissolved
   // before its assessment was entered can still be assessed for the years
   // it existed.
-  const auto year_of = [this](const google::type::Date& date) {
-    return deps_.settings->AssessmentYearOf(
-        absl::CivilDay(date.year(), date.month(), date.day()));
-  };
   if (unit->has_established_date() && !IsEmptyDate(unit->established_date()) &&
-      year_of(unit->established_date()) > year) {
+      deps_.settings->AssessmentYearOf(unit->established_date()) > year) {
     return absl::FailedPreconditionError(absl::StrCat(
         "unit ", unit_id, " was established on ",
         FormatDate(unit->established_date()), ", in the assessment year ",
-        year_of(unit->established_date()), ", after ", year));
+        deps_.settings->AssessmentYearOf(unit->established_date()), ", after ",
+        year));
   }
   if (unit->status() != rv1::UNIT_STATUS_ACTIVE) {
     if (unit->status() != rv1::UNIT_STATUS_DISSOLVED ||
@@ -222,11 +219,12 @@ absl::StatusOr<rv1::Unit> Scoring::AssessableUnit(const Principal& caller,
       return absl::FailedPreconditionError(absl::StrCat(
           "unit ", unit_id, " is not active and has no dissolve date"));
     }
-    if (year_of(unit->dissolve_date()) < year) {
+    if (deps_.settings->AssessmentYearOf(unit->dissolve_date()) < year) {
       return absl::FailedPreconditionError(absl::StrCat(
           "unit ", unit_id, " was dissolved on ",
           FormatDate(unit->dissolve_date()), ", in the assessment year ",
-          year_of(unit->dissolve_date()), ", before ", year));
+          deps_.settings->AssessmentYearOf(unit->dissolve_date()), ", before ",
+          year));
     }
   }
   return unit;

@@ -161,6 +161,11 @@ int ScoringSettings::AssessmentYearOf(absl::CivilDay day) const {
   return day <= WindowEnd(year) ? year : year + 1;
 }
 
+int ScoringSettings::AssessmentYearOf(const google::type::Date& date) const {
+  return AssessmentYearOf(
+      absl::CivilDay(date.year(), date.month(), date.day()));
+}
+
 google::type::Date ScoringSettings::WindowStartDate(int year) const {
   return ToDate(WindowStart(year));
 }

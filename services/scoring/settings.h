@@ -45,6 +45,8 @@ struct ScoringSettings {
   // "which year" for a unit's establishment and dissolution, in statistics
   // and in what may be assessed.
   [[nodiscard]] int AssessmentYearOf(absl::CivilDay day) const;
+  // The same for a valid date (a unit's established or dissolve date).
+  [[nodiscard]] int AssessmentYearOf(const google::type::Date& date) const;
   // True when `date` (a valid date) lies inside the window of `year`.
   [[nodiscard]] bool InWindow(const google::type::Date& date, int year) const;
 
