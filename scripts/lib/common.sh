@@ -33,6 +33,26 @@ antt_install_packages() {
 
 antt_install_build_deps() { antt_install_packages "${ANTT_BUILD_PACKAGES[@]}"; }
 
+# Installs the npm packages pinned in directory $1 (package.json,
+# package-lock.json, .npmrc) with `npm ci` into $2, again only when those
+# files change; Node.js and npm from Debian when the machine has none (a
+# machine may have a newer Node.js of its own; Debian's npm would conflict
+# with it). Returns 0 when it installed, 1 when $2 was already current.
+antt_npm_ci() {
+  local from=$1 into=$2 sum
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    antt_install_packages nodejs npm
+  fi
+  sum=$(cat "$from/package.json" "$from/package-lock.json" "$from/.npmrc" | sha256sum | cut -d' ' -f1)
+  [ "$(cat "$into/.lock-sum" 2>/dev/null)" != "$sum" ] || return 1
+  antt_log "installing ${from#"$ANTT_ROOT"/}'s npm packages into $into"
+  rm -rf "$into"
+  mkdir -p "$into"
+  cp "$from/package.json" "$from/package-lock.json" "$from/.npmrc" "$into/"
+  (cd "$into" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$sum" >"$into/.lock-sum"
+}
+
 # Configures ANTT in $1 with build type $2 and any extra CMake arguments.
 antt_configure() {
   local dir=$1 type=$2
