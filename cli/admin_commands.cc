@@ -118,7 +118,7 @@ void AddBackups(CLI::App* admin, Globals& globals, Clients& clients) {
 void AddVerifyBackup(CLI::App* admin, Globals& globals, Clients& clients) {
   struct Flags {
     std::string service;
-    uint32_t id = 0;
+    std::optional<uint32_t> id;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* verify = admin->add_subcommand(
@@ -126,14 +126,35 @@ void AddVerifyBackup(CLI::App* admin, Globals& globals, Clients& clients) {
       "Read every file of a backup and check its size and checksum (ADMIN "
       "only)");
   verify->footer(
-      "Exit code 4 when the backup is damaged, 3 when it is not "
-      "there.");
+      "Without an id, the newest backup is checked (what a backup job runs "
+      "after each backup). Exit code 4 when the backup is damaged, 3 when it "
+      "is not there (or, without an id, when there is no backup at all).");
   AddServiceOption(verify, &f->service);
-  verify->add_option("id", f->id, "The backup's id (see `admin backups`)")
-      ->required();
+  verify->add_option("id", f->id,
+                     "The backup's id (see `admin backups`; default: the "
+                     "newest)");
   verify->callback([&globals, &clients, f] {
     adv1::VerifyBackupRequest request;
-    request.set_backup_id(f->id);
+    if (f->id.has_value()) {
+      request.set_backup_id(*f->id);
+    } else {
+      adv1::ListBackupsResponse listed;
+      if (!Run(globals, [&] {
+            return clients.admin(f->service)
+                .ListBackups(clients.Context().get(),
+                             adv1::ListBackupsRequest(), &listed);
+          })) {
+        return;
+      }
+      if (listed.backups().empty()) {
+        std::cerr << "error: " << f->service << " has no backup to verify\n";
+        globals.exit_code = kNotFound;
+        return;
+      }
+      // Oldest first: the newest is the last.
+      request.set_backup_id(listed.backups().rbegin()->backup_id());
+    }
+    const uint32_t id = request.backup_id();
     adv1::VerifyBackupResponse response;
     if (!Run(globals, [&] {
           return clients.admin(f->service)
@@ -145,13 +166,13 @@ void AddVerifyBackup(CLI::App* admin, Globals& globals, Clients& clients) {
       std::cout << ToJson(response, /*with_defaults=*/true) << "\n";
     } else if (globals.output == "csv") {
       Table table({ValueColumn("backup_id"), ValueColumn("intact"), "problem"});
-      table.AddRow({absl::StrCat(f->id), BoolName(response.intact()),
-                    response.problem()});
+      table.AddRow(
+          {absl::StrCat(id), BoolName(response.intact()), response.problem()});
       table.PrintCsv(std::cout);
     } else if (response.intact()) {
-      std::cout << f->service << " backup " << f->id << ": intact\n";
+      std::cout << f->service << " backup " << id << ": intact\n";
     } else {
-      std::cout << f->service << " backup " << f->id
+      std::cout << f->service << " backup " << id
                 << ": DAMAGED: " << response.problem() << "\n";
     }
     if (!response.intact()) globals.exit_code = kRejected;
@@ -213,18 +234,24 @@ void PrintRestore(const Globals& globals, const RestoreResult& r,
         {"moved_aside", r.moved_aside},
         {"restored_audit_sequence", r.restored_audit.sequence},
         {"restored_audit_hash", r.restored_audit.hash}};
+    if (r.audit_check.has_value()) {
+      out["audit_check"] =
+          nlohmann::json::parse(ToJson(*r.audit_check, /*with_defaults=*/true));
+    }
     std::cout << out.dump() << "\n";
     return;
   }
   if (globals.output == "csv") {
     Table table({ValueColumn("backup_id"), ValueColumn("create_time"),
                  "db_path", "moved_aside",
-                 ValueColumn("restored_audit_sequence"),
-                 "restored_audit_hash"});
-    table.AddRow({absl::StrCat(b.backup_id()),
-                  CreateTime(b, "%Y-%m-%dT%H:%M:%SZ"), db_path, r.moved_aside,
-                  absl::StrCat(r.restored_audit.sequence),
-                  r.restored_audit.hash});
+                 ValueColumn("restored_audit_sequence"), "restored_audit_hash",
+                 "audit_intact", "audit_problem"});
+    table.AddRow(
+        {absl::StrCat(b.backup_id()), CreateTime(b, "%Y-%m-%dT%H:%M:%SZ"),
+         db_path, r.moved_aside, absl::StrCat(r.restored_audit.sequence),
+         r.restored_audit.hash,
+         r.audit_check.has_value() ? BoolName(r.audit_check->intact()) : "",
+         r.audit_check.has_value() ? r.audit_check->problem() : ""});
     table.PrintCsv(std::cout);
     return;
   }
@@ -240,6 +267,18 @@ void PrintRestore(const Globals& globals, const RestoreResult& r,
             << "\n"
             << "(the backup began at sequence " << b.last_audit_sequence()
             << "; run `anttctl audit verify` once the service is up)\n";
+  if (r.audit_check.has_value()) {
+    const audit::v1::VerifyAuditChainResponse& check = *r.audit_check;
+    if (check.intact()) {
+      std::cout << "audit chain of the restored store: intact through the "
+                   "backup's head ("
+                << check.records_checked() << " records checked)\n";
+    } else {
+      std::cout << "audit chain of the restored store: BROKEN at sequence "
+                << check.first_broken_sequence() << ": " << check.problem()
+                << "\n";
+    }
+  }
 }
 
 void AddRestore(CLI::App* admin, Globals& globals) {
@@ -248,6 +287,7 @@ void AddRestore(CLI::App* admin, Globals& globals) {
     std::string db_path;
     std::optional<uint32_t> backup_id;
     bool force = false;
+    bool verify_audit = false;
   };
   auto f = std::make_shared<Flags>();
   CLI::App* restore = admin->add_subcommand(
@@ -261,7 +301,7 @@ void AddRestore(CLI::App* admin, Globals& globals) {
       "refused, nothing written (flags, a target that is not empty without "
       "--force, a target in use); 3 no such backup; 1 the restore failed (a "
       "damaged backup, an I/O error; a half-restored target is emptied "
-      "again).");
+      "again); 4 restored, but --verify-audit found the audit chain broken.");
   restore
       ->add_option("--backup-dir", f->backup_dir, "The service's --backup_dir")
       ->required();
@@ -276,18 +316,26 @@ void AddRestore(CLI::App* admin, Globals& globals) {
                     "Restore although --db-path is not empty: its contents "
                     "are moved aside to DB_PATH.before-restore-TIME, never "
                     "deleted");
+  restore->add_flag("--verify-audit", f->verify_audit,
+                    "Then walk the restored store's whole audit chain, which "
+                    "must pass through the head the backup recorded (a "
+                    "restore drill)");
   restore->callback([&globals, f] {
     RestoreRequest request;
     request.backup_dir = f->backup_dir;
     request.db_path = f->db_path;
     request.backup_id = f->backup_id;
     request.force = f->force;
+    request.verify_audit = f->verify_audit;
     absl::StatusOr<RestoreResult> result = RestoreBackup(request);
     if (!result.ok()) {
       globals.exit_code = ReportRestoreError(result.status());
       return;
     }
     PrintRestore(globals, *result, f->db_path);
+    if (result->audit_check.has_value() && !result->audit_check->intact()) {
+      globals.exit_code = kRejected;
+    }
   });
 }
 

@@ -1,5 +1,6 @@
 #include "common/backup.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <system_error>
@@ -94,57 +95,40 @@ bool IsSameOrInside(const fs::path& inner, const fs::path& outer) {
   return true;
 }
 
-// The last record of the "audit" column family of the database in `path`,
-// opened read-only; sequence 0 when it has none.
-absl::StatusOr<AuditLog::Head> ReadAuditHead(const std::string& path) {
-  rocksdb::DBOptions options;
+// A restored store, opened read-only with every column family, and its
+// audit log (null when the store has no audit column family).
+struct RestoredStore {
+  std::unique_ptr<RocksDb> db;
+  std::unique_ptr<AuditLog> audit;
+};
+
+absl::StatusOr<RestoredStore> OpenRestored(const std::string& path) {
   std::vector<std::string> names;
   if (rocksdb::Status s =
-          rocksdb::DB::ListColumnFamilies(options, path, &names);
+          rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names);
       !s.ok()) {
     return Failed("the restored store cannot be read", s);
   }
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  int audit = -1;
-  for (const std::string& name : names) {
-    if (name == kAuditColumnFamily)
-      audit = static_cast<int>(descriptors.size());
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  RestoredStore store;
+  absl::StatusOr<std::unique_ptr<RocksDb>> db =
+      RocksDb::OpenForReadOnly(path, names);
+  if (!db.ok()) {
+    return absl::Status(db.status().code(),
+                        absl::StrCat("the restored store does not open: ",
+                                     db.status().message()));
   }
-  AuditLog::Head head{0, std::string(64, '0')};
-  if (audit < 0) return head;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  if (rocksdb::Status s = rocksdb::DB::OpenForReadOnly(
-          options, path, descriptors, &handles, &raw);
-      !s.ok()) {
-    return Failed("the restored store does not open", s);
+  store.db = *std::move(db);
+  const auto audit = std::find(names.begin(), names.end(), kAuditColumnFamily);
+  if (audit == names.end()) return store;
+  absl::StatusOr<std::unique_ptr<AuditLog>> log =
+      AuditLog::Open(store.db.get(), static_cast<int>(audit - names.begin()));
+  if (!log.ok()) {
+    return absl::Status(log.status().code(),
+                        absl::StrCat("the restored store's audit log: ",
+                                     log.status().message()));
   }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  absl::Status status;
-  {
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions(), handles[audit]));
-    it->SeekToLast();
-    if (it->Valid()) {
-      audit::v1::AuditRecord record;
-      if (record.ParseFromArray(it->value().data(),
-                                static_cast<int>(it->value().size()))) {
-        head = {record.sequence(), record.hash()};
-      } else {
-        status = absl::DataLossError(
-            "the restored store's last audit record cannot be parsed");
-      }
-    } else if (!it->status().ok()) {
-      status =
-          Failed("the restored store's audit log cannot be read", it->status());
-    }
-  }
-  for (rocksdb::ColumnFamilyHandle* handle : handles) {
-    (void)db->DestroyColumnFamilyHandle(handle);
-  }
-  if (!status.ok()) return status;
-  return head;
+  store.audit = *std::move(log);
+  return store;
 }
 
 // Holds RocksDB's LOCK file of a database directory (the lock a running
@@ -214,8 +198,52 @@ absl::StatusOr<std::unique_ptr<Backups>> Backups::Open(
       !s.ok()) {
     return Failed(absl::StrCat("--backup_dir ", backup_dir), s);
   }
-  return std::unique_ptr<Backups>(new Backups(
+  std::unique_ptr<Backups> backups(new Backups(
       backup_dir, db, audit, std::unique_ptr<rocksdb::BackupEngine>(raw)));
+  {
+    absl::ReaderMutexLock lock(&backups->mu_);
+    backups->NoteNewestLocked();
+  }
+  return backups;
+}
+
+void Backups::NoteNewestLocked() {
+  std::vector<rocksdb::BackupInfo> infos;
+  engine_->GetBackupInfo(&infos);
+  const rocksdb::BackupInfo* newest = nullptr;
+  for (const rocksdb::BackupInfo& info : infos) {
+    if (newest == nullptr || info.timestamp >= newest->timestamp) {
+      newest = &info;
+    }
+  }
+  newest_time_.store(newest == nullptr ? 0 : newest->timestamp,
+                     std::memory_order_relaxed);
+  newest_bytes_.store(newest == nullptr ? 0 : newest->size,
+                      std::memory_order_relaxed);
+}
+
+GaugeCollector Backups::Gauges() {
+  return [this](std::vector<GaugeSample>* out) {
+    if (engine_ == nullptr) return;
+    out->push_back(
+        {"antt_backup_last_success_timestamp_seconds",
+         "When the newest backup in --backup_dir was taken (unix seconds); 0 "
+         "when there is none.",
+         {},
+         static_cast<double>(newest_time_.load(std::memory_order_relaxed))});
+    out->push_back(
+        {"antt_backup_last_size_bytes",
+         "Bytes of the newest backup in --backup_dir (its files, shared ones "
+         "included); 0 when there is none.",
+         {},
+         static_cast<double>(newest_bytes_.load(std::memory_order_relaxed))});
+    out->push_back(
+        {"antt_backup_failures_total",
+         "Backups asked for (admin backup) that failed since start.",
+         {},
+         static_cast<double>(failures_.load(std::memory_order_relaxed)),
+         "counter"});
+  };
 }
 
 absl::Status Backups::CheckEnabled() const {
@@ -237,6 +265,18 @@ absl::StatusOr<admin::v1::BackupInfo> Backups::InfoLocked(uint32_t id) {
 absl::StatusOr<admin::v1::BackupInfo> Backups::Create(bool verify) {
   if (absl::Status s = CheckEnabled(); !s.ok()) return s;
   absl::WriterMutexLock lock(&mu_);
+  absl::StatusOr<admin::v1::BackupInfo> info = CreateLocked(verify);
+  if (info.ok()) {
+    newest_time_.store(info->create_time().seconds(),
+                       std::memory_order_relaxed);
+    newest_bytes_.store(info->size_bytes(), std::memory_order_relaxed);
+  } else {
+    failures_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return info;
+}
+
+absl::StatusOr<admin::v1::BackupInfo> Backups::CreateLocked(bool verify) {
   // Every record up to this head is committed, so the backup, which starts
   // after, holds it.
   const AuditLog::Head head = audit_->LastRecord();
@@ -290,6 +330,7 @@ absl::Status Backups::Delete(uint32_t id) {
   if (rocksdb::IOStatus s = engine_->DeleteBackup(id); !s.ok()) {
     return Failed(absl::StrCat("deleting backup ", id), s);
   }
+  NoteNewestLocked();
   // A deletion cannot be undone: the record follows it. (A crash in between
   // leaves the deletion unrecorded, never a record without the deletion.)
   rocksdb::WriteBatch batch;
@@ -430,9 +471,25 @@ absl::StatusOr<RestoreResult> RestoreBackup(const RestoreRequest& request) {
                     s);
     }
   }
-  absl::StatusOr<AuditLog::Head> head = ReadAuditHead(request.db_path);
-  if (!head.ok()) return head.status();
-  result.restored_audit = *std::move(head);
+  absl::StatusOr<RestoredStore> restored = OpenRestored(request.db_path);
+  if (!restored.ok()) return restored.status();
+  if (restored->audit == nullptr) {
+    result.restored_audit = {0, std::string(64, '0')};
+  } else {
+    result.restored_audit = restored->audit->LastRecord();
+  }
+  if (request.verify_audit) {
+    if (restored->audit == nullptr) {
+      return absl::DataLossError(
+          "the restored store has no audit log to verify");
+    }
+    // Anchored at the head the backup recorded: the chain must reach it.
+    absl::StatusOr<audit::v1::VerifyAuditChainResponse> check =
+        restored->audit->Verify(result.backup.last_audit_sequence(),
+                                result.backup.last_audit_hash());
+    if (!check.ok()) return check.status();
+    result.audit_check = *std::move(check);
+  }
   return result;
 }
 

@@ -12,6 +12,7 @@
 // records the audit chain head when it began (JSON: last_audit_sequence,
 // last_audit_hash).
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "antt/admin/v1/admin.pb.h"
 #include "common/audit.h"
+#include "common/metrics.h"
 #include "common/rocksdb_db.h"
 #include "rocksdb/utilities/backup_engine.h"
 
@@ -68,6 +70,14 @@ class Backups final {
   // The name an audit record gives backup `id`: "backup-7".
   [[nodiscard]] static std::string TargetId(uint32_t id);
 
+  // antt_backup_last_success_timestamp_seconds and
+  // antt_backup_last_size_bytes (the newest backup in the directory, as
+  // opened and as taken since; 0 when there is none) and
+  // antt_backup_failures_total (Create calls that failed since start).
+  // Read from atomics: a scrape never waits for a backup being taken.
+  // Nothing without --backup_dir. Valid while this object lives.
+  [[nodiscard]] GaugeCollector Gauges();
+
  private:
   Backups(std::string dir, RocksDb* db, AuditLog* audit,
           std::unique_ptr<rocksdb::BackupEngine> engine)
@@ -81,6 +91,11 @@ class Backups final {
   // The info of backup `id`; NotFound (field backup_id) when absent.
   [[nodiscard]] absl::StatusOr<admin::v1::BackupInfo> InfoLocked(uint32_t id)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Sets the newest backup's time and size from the directory.
+  void NoteNewestLocked() ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Wraps Create, counting failures.
+  [[nodiscard]] absl::StatusOr<admin::v1::BackupInfo> CreateLocked(bool verify)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string dir_;
   RocksDb* const db_;
@@ -88,6 +103,9 @@ class Backups final {
   absl::Mutex mu_;
   // nullptr without --backup_dir.
   const std::unique_ptr<rocksdb::BackupEngine> engine_ ABSL_PT_GUARDED_BY(mu_);
+  std::atomic<int64_t> newest_time_{0};  // unix seconds; 0: no backup
+  std::atomic<uint64_t> newest_bytes_{0};
+  std::atomic<uint64_t> failures_{0};
 };
 
 // An offline restore: `backup_id` (the latest when unset) from `backup_dir`
@@ -99,6 +117,10 @@ struct RestoreRequest {
   // Restore although `db_path` is not empty: its old contents are moved
   // aside to a sibling directory, never deleted.
   bool force = false;
+  // Then walk the restored store's whole audit chain, which must also pass
+  // through the head the backup recorded (a restore drill's proof that the
+  // copy is the store it claims to be).
+  bool verify_audit = false;
 };
 
 struct RestoreResult {
@@ -108,6 +130,9 @@ struct RestoreResult {
   // The last audit record of the restored store, read back from it after the
   // restore: at least backup.last_audit_sequence.
   AuditLog::Head restored_audit;
+  // With verify_audit: the chain's verification, anchored at the backup's
+  // recorded head (intact false, and the first broken record, when not).
+  std::optional<audit::v1::VerifyAuditChainResponse> audit_check;
 };
 
 // Checks, in this order, and changes nothing when any fails:
@@ -118,6 +143,8 @@ struct RestoreResult {
 //                    or is not empty and `force` is off;
 //   DataLoss         the backup fails verification (every file's size and
 //                    checksum is read back first).
+// A broken audit chain (verify_audit) is an answer in audit_check, not an
+// error: the restored files stay for the operator to look at.
 // Then restores into the empty (or absent, or moved-aside) db_path while
 // holding its LOCK, so a server cannot open it half-restored. A restore that
 // fails midway empties db_path again.

@@ -45,6 +45,7 @@ CallRecord::CallRecord(const ServingEnvironment* env, std::string path,
       context_(context),
       start_(absl::Now()) {
   if (env_->metrics != nullptr) env_->metrics->CallStarted();
+  if (stats_ != nullptr) stats_->Started();
   const auto& metadata = context_->client_metadata();
   if (auto it = metadata.find("x-request-id"); it != metadata.end()) {
     request_id_ = std::string(View(it->second));

@@ -1,10 +1,55 @@
 #include "common/dependency.h"
 
+#include <grpcpp/support/client_interceptor.h>
+
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
+#include "common/metrics.h"
 
 namespace antt {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+// Counts every call on a dependency channel in ClientCalls(): started when
+// its initial metadata goes out, finished with the status its caller gets.
+class ClientCallInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit ClientCallInterceptor(grpc::experimental::ClientRpcInfo* info)
+      : stats_(ClientCalls().ForMethod(info->method())), start_(absl::Now()) {}
+
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      stats_->Started();
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_STATUS)) {
+      stats_->Record(methods->GetRecvStatus()->error_code(),
+                     absl::Now() - start_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  CallCounters::MethodStats* const stats_;
+  const absl::Time start_;
+};
+
+class ClientCallInterceptorFactory final
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo* info) override {
+    return new ClientCallInterceptor(info);
+  }
+};
+
+}  // namespace
 
 std::shared_ptr<grpc::Channel> DependencyChannel(
     const std::string& address,
@@ -13,7 +58,12 @@ std::shared_ptr<grpc::Channel> DependencyChannel(
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  return grpc::CreateCustomChannel(address, std::move(credentials), args);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<ClientCallInterceptorFactory>());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      address, std::move(credentials), args, std::move(interceptors));
 }
 
 absl::Status DependencyError(const grpc::Status& status,

@@ -28,7 +28,8 @@ namespace antt {
 // credentials: mutual TLS and the service's token, or plaintext in insecure
 // mode) whose reconnect backoff stays short (at most two seconds, not
 // gRPC's two minutes), so calls work again soon after the dependency comes
-// back, without a restart.
+// back, without a restart. Every call on it is counted in the process's
+// grpc_client_* metrics (ClientCalls(), common/metrics.h).
 [[nodiscard]] std::shared_ptr<grpc::Channel> DependencyChannel(
     const std::string& address,
     std::shared_ptr<grpc::ChannelCredentials> credentials);

@@ -1,13 +1,33 @@
 #include "common/rocksdb_db.h"
 
+#include <atomic>
+
 #include "common/keys.h"
 #include "google/protobuf/message.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 
 namespace antt {
+
+// Counts the transitions of any column family into a write stall: RocksDB
+// slows writes down (delayed) or stops them while compaction falls behind.
+class RocksDb::StallCounter final : public rocksdb::EventListener {
+ public:
+  void OnStallConditionsChanged(const rocksdb::WriteStallInfo& info) override {
+    if (info.condition.cur == info.condition.prev) return;
+    if (info.condition.cur == rocksdb::WriteStallCondition::kDelayed) {
+      delayed.fetch_add(1, std::memory_order_relaxed);
+    } else if (info.condition.cur == rocksdb::WriteStallCondition::kStopped) {
+      stopped.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  std::atomic<uint64_t> delayed{0};
+  std::atomic<uint64_t> stopped{0};
+};
 
 absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(
     const std::string& path, const std::vector<std::string>& cf_names,
@@ -32,6 +52,8 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(
     descriptors.emplace_back(name, cf_options);
   }
   std::unique_ptr<RocksDb> store(new RocksDb());
+  store->stalls_ = std::make_shared<StallCounter>();
+  db_options.listeners.push_back(store->stalls_);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(db_options), path,
                                         descriptors, &store->cf_, &raw);
@@ -40,8 +62,31 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(
   return store;
 }
 
+absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::OpenForReadOnly(
+    const std::string& path, const std::vector<std::string>& cf_names) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : cf_names) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  std::unique_ptr<RocksDb> store(new RocksDb());
+  store->stalls_ = std::make_shared<StallCounter>();
+  store->read_only_ = true;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(
+      rocksdb::DBOptions(), path, descriptors, &store->cf_, &raw);
+  if (!s.ok()) return FromRocksDb(s);
+  store->db_.reset(raw);
+  return store;
+}
+
 RocksDb::~RocksDb() {
   if (db_ == nullptr) return;
+  if (read_only_) {
+    for (rocksdb::ColumnFamilyHandle* handle : cf_) {
+      (void)db_->DestroyColumnFamilyHandle(handle);
+    }
+    return;
+  }
   (void)db_->Flush(rocksdb::FlushOptions(), cf_);
   (void)db_->SyncWAL();
   for (rocksdb::ColumnFamilyHandle* handle : cf_) {
@@ -119,6 +164,25 @@ std::vector<std::pair<std::string, uint64_t>> RocksDb::EstimatedKeys() {
     }
   }
   return keys;
+}
+
+RocksDb::WriteHealth RocksDb::write_health() {
+  WriteHealth health;
+  for (rocksdb::ColumnFamilyHandle* handle : cf_) {
+    uint64_t bytes = 0;
+    if (db_->GetIntProperty(
+            handle, rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+            &bytes)) {
+      health.pending_compaction_bytes += bytes;
+    }
+  }
+  uint64_t stopped = 0;
+  health.write_stopped =
+      db_->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &stopped) &&
+      stopped != 0;
+  health.stalls_delayed = stalls_->delayed.load(std::memory_order_relaxed);
+  health.stalls_stopped = stalls_->stopped.load(std::memory_order_relaxed);
+  return health;
 }
 
 }  // namespace antt

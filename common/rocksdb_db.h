@@ -47,6 +47,13 @@ class RocksDb final {
       const std::string& path, const std::vector<std::string>& cf_names,
       const RocksDbOptions& options = {});
 
+  // Opens the existing database in `path` read-only, with its column
+  // families `cf_names` (all of them, "default" first, as
+  // rocksdb::DB::ListColumnFamilies gives them): for checking a store no
+  // server runs on. Writes to it fail.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<RocksDb>> OpenForReadOnly(
+      const std::string& path, const std::vector<std::string>& cf_names);
+
   ~RocksDb();
   RocksDb(const RocksDb&) = delete;
   RocksDb& operator=(const RocksDb&) = delete;
@@ -107,9 +114,30 @@ class RocksDb final {
   // Thread-safe.
   [[nodiscard]] std::vector<std::pair<std::string, uint64_t>> EstimatedKeys();
 
+  // How the write path is doing, for metrics. Thread-safe.
+  struct WriteHealth {
+    // Bytes compaction would have to rewrite to bring every level within
+    // its target, over every column family
+    // ("rocksdb.estimate-pending-compaction-bytes").
+    uint64_t pending_compaction_bytes = 0;
+    // Whether writes are stopped right now ("rocksdb.is-write-stopped").
+    bool write_stopped = false;
+    // Times a column family entered the delayed or the stopped condition
+    // since the store was opened (RocksDB's OnStallConditionsChanged).
+    uint64_t stalls_delayed = 0;
+    uint64_t stalls_stopped = 0;
+  };
+  [[nodiscard]] WriteHealth write_health();
+
  private:
+  class StallCounter;
+
   RocksDb() = default;
 
+  // Registered as an event listener before the database opens; shared with
+  // RocksDB, which may call it until Close.
+  std::shared_ptr<StallCounter> stalls_;
+  bool read_only_ = false;  // nothing to flush or sync on close
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cf_;
 };

@@ -168,10 +168,11 @@ int ServeWithStore(ServerOptions options, grpc::Service* service,
     return StartupFailure("cannot open backups", backups.status());
   }
   AdminServiceImpl admin_service(backups->get(), authenticator);
-  // The store's gauges, and any the service adds.
-  options.gauges = [store = RocksDbGauges(db),
+  // The store's and the backups' gauges, and any the service adds.
+  options.gauges = [store = RocksDbGauges(db), backup = (*backups)->Gauges(),
                     own = options.gauges](std::vector<GaugeSample>* out) {
     store(out);
+    backup(out);
     if (own) own(out);
   };
   return ServeUntilSignal(options, {service, &audit_service, &admin_service},

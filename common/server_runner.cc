@@ -58,6 +58,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
         metrics_(metrics),
         start_(absl::Now()) {
     metrics_->CallStarted();
+    metrics_->ForMethod(method_)->Started();
   }
 
   // gRPC destroys the interceptors with the call, however it ended; a call

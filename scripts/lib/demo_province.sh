@@ -16,7 +16,9 @@
 # two award campaigns — only through anttctl; checks
 # every figure the services report against what the generator planned
 # (every year above 95 %, 94 / 58 / 41 awards); prints the five-year summary;
-# writes the HTML report to OUT_DIR; stops every process it started. Exits
+# writes the HTML report to OUT_DIR; takes and verifies a backup of each
+# service, stops every process it started, and runs a restore drill
+# (deploy/scripts/restore-drill.sh) on those backups. Exits
 # non-zero on the first failed step or figure.
 #
 # scripts/demo runs it on the full province; the demo_province_e2e test on a
@@ -107,7 +109,8 @@ start_server() {
   shift
   # shellcheck disable=SC2046 # one flag per word
   "$bin/$name" --listen=127.0.0.1:0 --metrics_listen= --health_listen= \
-    $(security_flags "$name") "$@" 2>"$work/$name.log" &
+    --backup_dir="$work/backups/${name#antt-}" $(security_flags "$name") "$@" \
+    2>"$work/$name.log" &
   server_pid=$!
   pids+=("$server_pid")
   server_port=""
@@ -303,9 +306,21 @@ if [ -n "$secure" ]; then
   fi
 fi
 
+step "backups: each service's store, callers first (awards, scoring, registry), each verified"
+for service in awards scoring registry; do
+  ctl_admin admin backup --service "$service"
+  ctl_admin admin verify-backup --service "$service"
+done
+
 step "stopping the services"
 for pid in "${pids[@]}"; do
   kill -TERM "$pid"
   wait "$pid" || fail "a service did not stop cleanly"
 done
 pids=()
+
+step "restore drill: the newest backups restored into scratch directories, audit chains walked"
+"$(dirname "${BASH_SOURCE[0]}")/../../deploy/scripts/restore-drill.sh" --anttctl "$bin/anttctl" \
+  --scratch "$work/restore-drill" registry="$work/backups/registry" \
+  scoring="$work/backups/scoring" awards="$work/backups/awards" ||
+  fail "the restore drill failed"

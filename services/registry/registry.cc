@@ -342,7 +342,11 @@ absl::StatusOr<v1::ListChangesResponse> Registry::ListChanges(
   absl::StatusOr<std::vector<v1::Change>> changes =
       store_->ListChanges(request.after_sequence(), *page_size);
   if (!changes.ok()) return changes.status();
+  // Read after the page, so it is never behind the page's last change.
+  absl::StatusOr<uint64_t> head = store_->LastChangeSequence();
+  if (!head.ok()) return head.status();
   v1::ListChangesResponse response;
+  response.set_head_sequence(*head);
   response.set_last_sequence(request.after_sequence());
   size_t unit_bytes = 0;
   absl::flat_hash_set<std::string> included;

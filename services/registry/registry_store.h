@@ -101,6 +101,8 @@ class RegistryStore {
   // Changes with sequence > after_sequence, oldest first, at most page_size.
   [[nodiscard]] virtual absl::StatusOr<std::vector<v1::Change>> ListChanges(
       uint64_t after_sequence, int page_size) = 0;
+  // The sequence of the newest change committed; 0 when there is none.
+  [[nodiscard]] virtual absl::StatusOr<uint64_t> LastChangeSequence() = 0;
 
   [[nodiscard]] virtual absl::StatusOr<v1::Person> GetPerson(
       absl::string_view id) = 0;

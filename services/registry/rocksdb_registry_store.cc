@@ -473,6 +473,20 @@ absl::StatusOr<std::vector<v1::Change>> RocksDbRegistryStore::ListChanges(
   return changes;
 }
 
+absl::StatusOr<uint64_t> RocksDbRegistryStore::LastChangeSequence() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(kChanges)));
+  it->SeekToLast();
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  if (!it->Valid()) return uint64_t{0};
+  absl::string_view key = View(it->key());
+  const std::optional<uint64_t> sequence = ConsumeUint64(&key);
+  if (!sequence.has_value() || !key.empty()) {
+    return absl::DataLossError("a change-feed key is not 8 bytes");
+  }
+  return *sequence;
+}
+
 absl::StatusOr<v1::Person> RocksDbRegistryStore::GetPerson(
     absl::string_view id) {
   absl::StatusOr<std::optional<v1::Person>> person =

@@ -53,6 +53,7 @@ class RocksDbRegistryStore final : public RegistryStore {
   absl::StatusOr<UnitPage> ListUnits(const UnitQuery& query) override;
   absl::StatusOr<std::vector<v1::Change>> ListChanges(uint64_t after_sequence,
                                                       int page_size) override;
+  absl::StatusOr<uint64_t> LastChangeSequence() override;
   absl::StatusOr<v1::Person> GetPerson(absl::string_view id) override;
   absl::StatusOr<v1::Person> CreatePerson(
       v1::Person person, absl::string_view request_id) override;

@@ -141,6 +141,17 @@ int main(int argc, char** argv) {
                     "above 0, statistics miss them.",
                     {},
                     static_cast<double>(follower.unreadable())});
+    out->push_back({"antt_registry_follower_lag",
+                    "Changes of the registry's change feed not yet applied "
+                    "to scoring's mirror, as of the follower's last page.",
+                    {},
+                    static_cast<double>(follower.lag())});
+    out->push_back({"antt_registry_follower_last_success_timestamp_seconds",
+                    "When the follower last applied a page of the registry's "
+                    "change feed or found it read to its end (unix seconds; "
+                    "0: not since start).",
+                    {},
+                    static_cast<double>(follower.last_success())});
   };
   const int code = antt::ServeWithStore(
       options, &service, *security, (*store)->rocksdb(), (*store)->audit_log(),

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
 
 namespace antt::scoring {
@@ -26,7 +27,16 @@ absl::Status RegistryFollower::SyncOnce() {
     absl::StatusOr<registry::v1::ListChangesResponse> page =
         registry_->ListChanges(after, kPageSize);
     if (!page.ok()) return page.status();
-    if (page->changes().empty()) return absl::OkStatus();
+    // A registry older than head_sequence sends 0: no lag known, none shown.
+    lag_.store(page->head_sequence() > after
+                   ? static_cast<int64_t>(page->head_sequence() - after)
+                   : 0,
+               std::memory_order_relaxed);
+    if (page->changes().empty()) {
+      last_success_.store(absl::ToUnixSeconds(absl::Now()),
+                          std::memory_order_relaxed);
+      return absl::OkStatus();
+    }
     absl::flat_hash_map<std::string, const registry::v1::Unit*> units;
     for (const registry::v1::Unit& unit : page->units()) {
       units[unit.id()] = &unit;
@@ -50,6 +60,8 @@ absl::Status RegistryFollower::SyncOnce() {
         !s.ok()) {
       return s;
     }
+    last_success_.store(absl::ToUnixSeconds(absl::Now()),
+                        std::memory_order_relaxed);
   }
 }
 

@@ -50,6 +50,18 @@ class RegistryFollower final {
   [[nodiscard]] int64_t unreadable() const {
     return unreadable_.load(std::memory_order_relaxed);
   }
+  // Changes of the feed not yet applied when the last page was read (the
+  // feed's head then, less what the mirror had applied;
+  // antt_registry_follower_lag), and when the follower last applied a page
+  // or found nothing new (unix seconds, 0: not yet;
+  // antt_registry_follower_last_success_timestamp_seconds): old while the
+  // registry is unreachable or a page keeps failing, however busy the feed.
+  [[nodiscard]] int64_t lag() const {
+    return lag_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] int64_t last_success() const {
+    return last_success_.load(std::memory_order_relaxed);
+  }
 
  private:
   void Run();
@@ -65,6 +77,8 @@ class RegistryFollower final {
   absl::Duration poll_;
   std::atomic<int64_t> skips_{0};
   std::atomic<int64_t> unreadable_{0};
+  std::atomic<int64_t> lag_{0};
+  std::atomic<int64_t> last_success_{0};
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "absl/strings/str_split.h"
 #include "antt/registry/v1/registry.grpc.pb.h"
 #include "tests/cli/anttctl_runner.h"
+#include "tests/testing/audit_tamper.h"
 #include "tests/testing/credentials.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
@@ -312,6 +314,74 @@ TEST_F(AnttctlAdminTest, BackupsAreListedVerifiedAndDeletedWithAuditRecords) {
                          {admin + "CreateBackup", "backup-1"},
                          {admin + "CreateBackup", "backup-2"},
                          {admin + "DeleteBackup", "backup-1"}}));
+}
+
+// Without an id, verify-backup checks the newest backup (what the backup
+// jobs run after each backup); with none at all, exit 3.
+TEST_F(AnttctlAdminTest, VerifyBackupWithoutAnIdChecksTheNewest) {
+  ASSERT_NO_FATAL_FAILURE(StartPlaintextRegistry());
+  const Outcome none = Run({"admin", "verify-backup", "--service", "registry"});
+  EXPECT_EQ(none.exit_code, 3) << none;
+  EXPECT_TRUE(absl::StrContains(none.err, "registry has no backup to verify"))
+      << none;
+  ASSERT_EQ(Backup().value("backup_id", 0), 1);
+  ASSERT_EQ(Backup().value("backup_id", 0), 2);
+  const Outcome newest =
+      Run({"admin", "verify-backup", "--service", "registry"});
+  EXPECT_EQ(newest.exit_code, 0) << newest;
+  EXPECT_EQ(newest.out, "registry backup 2: intact\n") << newest;
+}
+
+// The restore drill: a restored store's whole audit chain is walked and
+// must pass through the head the backup recorded; a chain altered before
+// the backup was taken restores, but is reported broken (exit 4), by
+// anttctl and by deploy/scripts/restore-drill.sh.
+TEST_F(AnttctlAdminTest, RestoreVerifyAuditWalksTheChainOfTheRestoredStore) {
+  ASSERT_NO_FATAL_FAILURE(StartPlaintextRegistry());
+  ASSERT_EQ(Backup().value("backup_id", 0), 1);
+  ASSERT_EQ(Backup().value("backup_id", 0), 2);  // record 1 is backup-1's
+  ASSERT_NO_FATAL_FAILURE(StopRegistry());
+
+  const Outcome intact = Run({"admin", "restore", "--backup-dir", BackupDir(),
+                              "--db-path", Path("drill"), "--verify-audit"});
+  EXPECT_EQ(intact.exit_code, 0) << intact;
+  EXPECT_TRUE(absl::StrContains(
+      intact.out,
+      "audit chain of the restored store: intact through the backup's head "
+      "(1 records checked)"))
+      << intact;
+
+  const std::string drill = absl::StrCat(
+      ANTT_SOURCE_DIR, "/deploy/scripts/restore-drill.sh --anttctl ", BinDir(),
+      "/anttctl --scratch ", Path("scratch"), " registry=", BackupDir(), " >",
+      Path("drill.out"), " 2>&1");
+  EXPECT_EQ(std::system(drill.c_str()), 0) << ReadFile(Path("drill.out"));
+  EXPECT_TRUE(absl::StrContains(ReadFile(Path("drill.out")),
+                                "registry: restored and intact: backup 2"))
+      << ReadFile(Path("drill.out"));
+  EXPECT_FALSE(fs::exists(Path("scratch")));  // not kept without --keep
+
+  // Record 1 altered on disk, then a new backup of the altered store.
+  ASSERT_NO_FATAL_FAILURE(
+      antt::testing::AlterAuditCaller(DbPath(), 1, "someone-else"));
+  ASSERT_NO_FATAL_FAILURE(StartPlaintextRegistry());
+  ASSERT_EQ(Backup().value("backup_id", 0), 3);
+  ASSERT_NO_FATAL_FAILURE(StopRegistry());
+
+  const Outcome broken =
+      Run({"-o", "json", "admin", "restore", "--backup-dir", BackupDir(),
+           "--db-path", Path("drill2"), "--verify-audit"});
+  EXPECT_EQ(broken.exit_code, 4) << broken;
+  const nlohmann::json result = nlohmann::json::parse(broken.out);
+  EXPECT_EQ(result["backup"].value("backup_id", 0), 3) << result;
+  EXPECT_EQ(result["audit_check"].value("intact", true), false) << result;
+  EXPECT_EQ(result["audit_check"].value("first_broken_sequence", ""), "1")
+      << result;
+  EXPECT_EQ(std::system(drill.c_str()) == 0, false)
+      << ReadFile(Path("drill.out"));
+  EXPECT_TRUE(absl::StrContains(ReadFile(Path("drill.out")),
+                                "registry: AUDIT CHAIN BROKEN at sequence 1"))
+      << ReadFile(Path("drill.out"));
 }
 
 // ---- refusals and their exit codes

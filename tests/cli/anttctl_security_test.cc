@@ -20,6 +20,7 @@
 #include "antt/audit/v1/audit.pb.h"
 #include "common/rocksdb_db.h"
 #include "tests/cli/anttctl_runner.h"
+#include "tests/testing/audit_tamper.h"
 #include "tests/testing/credentials.h"
 #include "tests/testing/grpc_test_util.h"
 #include "tests/testing/process.h"
@@ -44,15 +45,13 @@ std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }
 
-// The column families of the registry's store, in its order; the audit
-// records are in "audit", keyed by 8-byte big-endian sequence numbers.
+// The column families of the registry's store, in its order.
 const std::vector<std::string>& RegistryColumnFamilies() {
   static const auto* const names = new std::vector<std::string>{
       "default", "units", "persons", "changes", "requests", "index", "audit"};
   return *names;
 }
 constexpr int kUnitsCf = 1;
-constexpr int kAuditCf = 6;
 
 class AnttctlSecurityTest : public ::testing::Test {
  protected:
@@ -136,21 +135,7 @@ class AnttctlSecurityTest : public ::testing::Test {
   // Replaces the caller of audit record `sequence` in the stopped
   // registry's store, leaving its hash as it was.
   void AlterCallerOfRecord(uint64_t sequence, const std::string& caller) {
-    absl::StatusOr<std::unique_ptr<RocksDb>> db =
-        RocksDb::Open(DbPath(), RegistryColumnFamilies());
-    ASSERT_OK(db);
-    const std::string key = RocksDb::EncodeUint64(sequence);
-    absl::StatusOr<std::optional<audit::v1::AuditRecord>> record =
-        (*db)->GetMessage<audit::v1::AuditRecord>(kAuditCf, key);
-    ASSERT_OK(record);
-    ASSERT_TRUE(record->has_value()) << "no audit record " << sequence;
-    audit::v1::AuditRecord altered = **record;
-    ASSERT_NE(altered.caller(), caller);
-    altered.set_caller(caller);
-    rocksdb::WriteBatch batch;
-    ASSERT_TRUE(
-        batch.Put((*db)->cf(kAuditCf), key, altered.SerializeAsString()).ok());
-    ASSERT_OK((*db)->Write(&batch, /*sync=*/true));
+    antt::testing::AlterAuditCaller(DbPath(), sequence, caller);
   }
 
   std::string Path(const std::string& name) const { return dir_ + "/" + name; }

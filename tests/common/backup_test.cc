@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -185,6 +186,61 @@ TEST_F(BackupTest, ABackupRecordsTheAuditHeadAndLeavesItsOwnRecord) {
   ASSERT_OK(list);
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].SerializeAsString(), info->SerializeAsString());
+}
+
+// The gauges an operator alerts on: when the newest backup was taken, its
+// size, and the backups that failed.
+TEST_F(BackupTest, GaugesFollowTheNewestBackupAndCountFailures) {
+  auto gauges = [](Backups& backups) {
+    std::vector<GaugeSample> samples;
+    backups.Gauges()(&samples);
+    std::map<std::string, double> values;
+    for (const GaugeSample& sample : samples) {
+      values[sample.name] = sample.value;
+    }
+    return values;
+  };
+  const std::string kTime = "antt_backup_last_success_timestamp_seconds";
+  const std::string kSize = "antt_backup_last_size_bytes";
+  const std::string kFailures = "antt_backup_failures_total";
+  EXPECT_EQ(gauges(*backups_), (std::map<std::string, double>{
+                                   {kTime, 0}, {kSize, 0}, {kFailures, 0}}));
+
+  ASSERT_OK(Change("a"));
+  absl::StatusOr<admin::v1::BackupInfo> first = CreateAsAdmin(false);
+  ASSERT_OK(first);
+  ASSERT_OK(Change("b"));
+  absl::StatusOr<admin::v1::BackupInfo> second = CreateAsAdmin(false);
+  ASSERT_OK(second);
+  EXPECT_EQ(gauges(*backups_)[kTime], second->create_time().seconds());
+  EXPECT_EQ(gauges(*backups_)[kSize], second->size_bytes());
+  EXPECT_GT(second->size_bytes(), 0u);
+
+  // Deleting the newest: the one before is the newest now.
+  ASSERT_OK(backups_->Delete(second->backup_id()));
+  EXPECT_EQ(gauges(*backups_)[kSize], first->size_bytes());
+  EXPECT_EQ(gauges(*backups_)[kTime], first->create_time().seconds());
+
+  // A server started again reads them from the directory.
+  absl::StatusOr<std::unique_ptr<Backups>> reopened =
+      Backups::Open(BackupDir(), db_.get(), log_.get());
+  ASSERT_OK(reopened);
+  EXPECT_EQ(gauges(**reopened)[kTime], first->create_time().seconds());
+  EXPECT_EQ(gauges(**reopened)[kSize], first->size_bytes());
+
+  // A backup that fails (its directory gone, a file in its place) is
+  // counted; the last success stays.
+  std::filesystem::remove_all(BackupDir());
+  std::ofstream(BackupDir()) << "not a directory";
+  EXPECT_FALSE(CreateAsAdmin(false).ok());
+  EXPECT_EQ(gauges(*backups_)[kFailures], 1);
+  EXPECT_EQ(gauges(*backups_)[kTime], first->create_time().seconds());
+
+  // Without --backup_dir: no gauges at all, rather than "never backed up".
+  absl::StatusOr<std::unique_ptr<Backups>> off =
+      Backups::Open("", db_.get(), log_.get());
+  ASSERT_OK(off);
+  EXPECT_TRUE(gauges(**off).empty());
 }
 
 TEST_F(BackupTest, BackupsAreListedOldestFirstAndSurviveAReopen) {

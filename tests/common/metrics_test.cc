@@ -12,6 +12,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <map>
 #include <thread>
 #include <variant>
 
@@ -23,6 +25,7 @@
 #include "common/audit.h"
 #include "common/audit_service.h"
 #include "common/auth.h"
+#include "common/dependency.h"
 #include "common/rocksdb_db.h"
 #include "common/server_runner.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -73,6 +76,44 @@ TEST(StatusCodeNameTest, IsGrpcsNameForTheCode) {
   EXPECT_EQ(StatusCodeName(static_cast<grpc::StatusCode>(99)), "UNKNOWN");
 }
 
+TEST(GrpcCodeLabelTest, IsGoGrpcPrometheusNameForTheCode) {
+  EXPECT_EQ(GrpcCodeLabel(grpc::StatusCode::OK), "OK");
+  EXPECT_EQ(GrpcCodeLabel(grpc::StatusCode::CANCELLED), "Canceled");
+  EXPECT_EQ(GrpcCodeLabel(grpc::StatusCode::NOT_FOUND), "NotFound");
+  EXPECT_EQ(GrpcCodeLabel(grpc::StatusCode::FAILED_PRECONDITION),
+            "FailedPrecondition");
+  EXPECT_EQ(GrpcCodeLabel(grpc::StatusCode::DATA_LOSS), "DataLoss");
+  EXPECT_EQ(GrpcCodeLabel(grpc::StatusCode::UNAUTHENTICATED),
+            "Unauthenticated");
+  EXPECT_EQ(GrpcCodeLabel(static_cast<grpc::StatusCode>(99)), "Unknown");
+}
+
+TEST(MethodLabelsOfTest, SplitsThePathAndKnowsTheStreamingType) {
+  const MethodLabels unary =
+      MethodLabelsOf("/antt.audit.v1.AuditService/ListAuditRecords");
+  EXPECT_EQ(unary.type, "unary");
+  EXPECT_EQ(unary.service, "antt.audit.v1.AuditService");
+  EXPECT_EQ(unary.method, "ListAuditRecords");
+  EXPECT_EQ(MethodLabelsOf("/grpc.health.v1.Health/Watch").type,
+            "server_stream");
+  // Not in this binary's protos (tests/registry/registry_ops_test.cc sees
+  // ImportUnits as client_stream in the real server): counted as unary.
+  EXPECT_EQ(MethodLabelsOf("/no.such.Service/Method").type, "unary");
+  EXPECT_EQ(MethodLabelsOf("/no.such.Service/Method").method, "Method");
+  const MethodLabels unknown = MethodLabelsOf("unknown");
+  EXPECT_EQ(unknown.type, "unknown");
+  EXPECT_EQ(unknown.service, "unknown");
+  EXPECT_EQ(unknown.method, "unknown");
+}
+
+// `grpc_type="unary",grpc_service="p.S",grpc_method="M"` and more.
+std::string MethodSeries(const std::string& name, const std::string& method,
+                         const std::string& more = "") {
+  return Series(
+      name, "grpc_type=\"unary\",grpc_service=\"p.S\",grpc_method=\"" + method +
+                "\"" + more);
+}
+
 TEST(CallMetricsTest, CountsCallsByMethodAndCode) {
   CallMetrics metrics(BuildInfo{"1.2.3", "abc1234", "svc"}, AnyMethod);
   for (int i = 0; i < 3; ++i) {
@@ -82,20 +123,24 @@ TEST(CallMetricsTest, CountsCallsByMethodAndCode) {
                  absl::Milliseconds(1));
   metrics.Record("/p.S/Put", grpc::StatusCode::PERMISSION_DENIED,
                  absl::Milliseconds(1));
+  metrics.ForMethod("/p.S/Get")->Started();
   const Exposition e = ParseExposition(metrics.Render());
-  EXPECT_EQ(e.types.at("antt_grpc_calls_total"), "counter");
-  EXPECT_EQ(e.Value(Series("antt_grpc_calls_total",
-                           R"(method="/p.S/Get",code="OK")")),
+  EXPECT_EQ(e.types.at("grpc_server_handled_total"), "counter");
+  EXPECT_EQ(e.types.at("grpc_server_started_total"), "counter");
+  EXPECT_EQ(e.Value(MethodSeries("grpc_server_handled_total", "Get",
+                                 R"(,grpc_code="OK")")),
             3);
-  EXPECT_EQ(e.Value(Series("antt_grpc_calls_total",
-                           R"(method="/p.S/Get",code="NOT_FOUND")")),
+  EXPECT_EQ(e.Value(MethodSeries("grpc_server_handled_total", "Get",
+                                 R"(,grpc_code="NotFound")")),
             1);
-  EXPECT_EQ(e.Value(Series("antt_grpc_calls_total",
-                           R"(method="/p.S/Put",code="PERMISSION_DENIED")")),
+  EXPECT_EQ(e.Value(MethodSeries("grpc_server_handled_total", "Put",
+                                 R"(,grpc_code="PermissionDenied")")),
             1);
-  // Codes never seen have no series.
-  EXPECT_FALSE(
-      e.Has(Series("antt_grpc_calls_total", R"(method="/p.S/Put",code="OK")")));
+  // Codes never seen have no series; every method has its started count.
+  EXPECT_FALSE(e.Has(
+      MethodSeries("grpc_server_handled_total", "Put", R"(,grpc_code="OK")")));
+  EXPECT_EQ(e.Value(MethodSeries("grpc_server_started_total", "Get")), 1);
+  EXPECT_EQ(e.Value(MethodSeries("grpc_server_started_total", "Put")), 0);
 }
 
 TEST(CallMetricsTest, HistogramBucketsAreCumulative) {
@@ -107,36 +152,35 @@ TEST(CallMetricsTest, HistogramBucketsAreCumulative) {
   metrics.Record(m, grpc::StatusCode::NOT_FOUND, absl::Milliseconds(20));
   metrics.Record(m, grpc::StatusCode::OK, absl::Seconds(20));  // past 10 s
   const Exposition e = ParseExposition(metrics.Render());
-  EXPECT_EQ(e.types.at("antt_grpc_call_duration_seconds"), "histogram");
+  EXPECT_EQ(e.types.at("grpc_server_handling_seconds"), "histogram");
   const std::map<std::string, double> expected = {
       {"0.001", 1}, {"0.0025", 1}, {"0.005", 2}, {"0.01", 2}, {"0.025", 3},
       {"0.05", 3},  {"0.1", 3},    {"0.25", 3},  {"0.5", 3},  {"1", 3},
       {"2.5", 3},   {"5", 3},      {"10", 3},    {"+Inf", 4}};
   ASSERT_EQ(expected.size(), kCallDurationBuckets.size() + 1);
   for (const auto& [le, count] : expected) {
-    EXPECT_EQ(e.Value(Series("antt_grpc_call_duration_seconds_bucket",
-                             R"(method="/p.S/Get",le=")" + le + "\"")),
+    EXPECT_EQ(e.Value(MethodSeries("grpc_server_handling_seconds_bucket", "Get",
+                                   R"(,le=")" + le + "\"")),
               count)
         << "le=" << le;
   }
-  EXPECT_EQ(e.Value(Series("antt_grpc_call_duration_seconds_count",
-                           R"(method="/p.S/Get")")),
+  EXPECT_EQ(e.Value(MethodSeries("grpc_server_handling_seconds_count", "Get")),
             4);
-  EXPECT_NEAR(e.Value(Series("antt_grpc_call_duration_seconds_sum",
-                             R"(method="/p.S/Get")")),
+  EXPECT_NEAR(e.Value(MethodSeries("grpc_server_handling_seconds_sum", "Get")),
               20.0255, 1e-9);
 }
 
 TEST(CallMetricsTest, InFlightFollowsCallsStartedAndEnded) {
   CallMetrics metrics(BuildInfo{"1.2.3", "abc1234", "svc"}, AnyMethod);
-  EXPECT_EQ(
-      ParseExposition(metrics.Render()).Value("antt_grpc_calls_in_flight"), 0);
+  EXPECT_EQ(ParseExposition(metrics.Render())
+                .Value("antt_grpc_server_calls_in_flight"),
+            0);
   metrics.CallStarted();
   metrics.CallStarted();
   metrics.CallEnded();
   const Exposition e = ParseExposition(metrics.Render());
-  EXPECT_EQ(e.types.at("antt_grpc_calls_in_flight"), "gauge");
-  EXPECT_EQ(e.Value("antt_grpc_calls_in_flight"), 1);
+  EXPECT_EQ(e.types.at("antt_grpc_server_calls_in_flight"), "gauge");
+  EXPECT_EQ(e.Value("antt_grpc_server_calls_in_flight"), 1);
 }
 
 TEST(CallMetricsTest, LabelValuesAreEscaped) {
@@ -146,9 +190,11 @@ TEST(CallMetricsTest, LabelValuesAreEscaped) {
   const std::string text = metrics.Render();
   // The parser accepts only well-escaped values: one series per line.
   const Exposition e = ParseExposition(text);
-  EXPECT_EQ(e.Value(Series("antt_grpc_calls_total",
-                           R"(method="/odd\\name\"with\nnewline",code="OK")")),
-            1)
+  EXPECT_EQ(
+      e.Value(Series(
+          "grpc_server_handled_total",
+          R"(grpc_type="unary",grpc_service="odd\\name\"with\nnewline",grpc_method="",grpc_code="OK")")),
+      1)
       << text;
   EXPECT_TRUE(e.Has(
       Series("antt_build_info",
@@ -219,6 +265,66 @@ TEST(RocksDbGaugesTest, ReportKeysPerColumnFamilyAndLiveBytes) {
   e = ParseExposition(metrics.Render(gauges));
   EXPECT_GT(e.Value("antt_rocksdb_live_data_bytes"), 0);
   EXPECT_EQ(e.Value(R"(antt_rocksdb_estimated_keys{column_family="data"})"), 3);
+  EXPECT_EQ(e.types.at("antt_rocksdb_write_stalls_total"), "counter");
+  EXPECT_EQ(e.Value("antt_rocksdb_write_stopped"), 0);
+  EXPECT_EQ(e.Value(R"(antt_rocksdb_write_stalls_total{condition="delayed"})"),
+            0);
+  EXPECT_EQ(e.Value(R"(antt_rocksdb_write_stalls_total{condition="stopped"})"),
+            0);
+  EXPECT_GE(e.Value("antt_rocksdb_pending_compaction_bytes"), 0);
+}
+
+// Level-0 files past the slowdown, then the stop trigger (lowered for the
+// test, with background work paused so that no compaction clears them)
+// stall writes the way a store whose compaction falls behind does; the
+// gauges see each transition.
+TEST(RocksDbGaugesTest, CountWriteStallsAndSeeWritesStopped) {
+  absl::StatusOr<std::unique_ptr<RocksDb>> db =
+      RocksDb::Open(antt::testing::FreshTestDir(), {"default", "data"});
+  ASSERT_OK(db);
+  rocksdb::DB* raw = (*db)->db();
+  rocksdb::ColumnFamilyHandle* data = (*db)->cf(1);
+  for (const char* key : {"a", "b"}) {  // two level-0 files
+    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), data, key, "v").ok());
+    ASSERT_TRUE(raw->Flush(rocksdb::FlushOptions(), data).ok());
+  }
+  ASSERT_TRUE(raw->PauseBackgroundWork().ok());
+  const GaugeCollector gauges = RocksDbGauges(db->get());
+  CallMetrics metrics(BuildInfo{"1.2.3", "abc1234", "svc"}, AnyMethod);
+  const std::string delayed =
+      R"(antt_rocksdb_write_stalls_total{condition="delayed"})";
+  const std::string stopped =
+      R"(antt_rocksdb_write_stalls_total{condition="stopped"})";
+  Exposition e = ParseExposition(metrics.Render(gauges));
+  EXPECT_EQ(e.Value(delayed), 0);
+
+  ASSERT_TRUE(
+      raw->SetOptions(data, {{"level0_file_num_compaction_trigger", "2"},
+                             {"level0_slowdown_writes_trigger", "2"},
+                             {"level0_stop_writes_trigger", "100"}})
+          .ok());
+  e = ParseExposition(metrics.Render(gauges));
+  EXPECT_EQ(e.Value(delayed), 1);
+  EXPECT_EQ(e.Value(stopped), 0);
+  EXPECT_EQ(e.Value("antt_rocksdb_write_stopped"), 0);
+
+  ASSERT_TRUE(
+      raw->SetOptions(data, {{"level0_stop_writes_trigger", "2"}}).ok());
+  e = ParseExposition(metrics.Render(gauges));
+  EXPECT_EQ(e.Value(stopped), 1);
+  EXPECT_EQ(e.Value("antt_rocksdb_write_stopped"), 1);
+
+  // Back to normal: no longer stopped; the counts stay.
+  ASSERT_TRUE(
+      raw->SetOptions(data, {{"level0_file_num_compaction_trigger", "4"},
+                             {"level0_slowdown_writes_trigger", "20"},
+                             {"level0_stop_writes_trigger", "36"}})
+          .ok());
+  e = ParseExposition(metrics.Render(gauges));
+  EXPECT_EQ(e.Value("antt_rocksdb_write_stopped"), 0);
+  EXPECT_EQ(e.Value(delayed), 1);
+  EXPECT_EQ(e.Value(stopped), 1);
+  ASSERT_TRUE(raw->ContinueBackgroundWork().ok());
 }
 
 // ----------------------------------------------------------- HTTP port
@@ -414,25 +520,26 @@ TEST_F(GrpcServerOperationsTest, CountsRealCallsAndServesThemOverHttp) {
             grpc::StatusCode::NOT_FOUND);
 
   const Exposition e = Scrape();
-  const std::string list = "/antt.audit.v1.AuditService/ListAuditRecords";
-  EXPECT_EQ(e.Value(Series("antt_grpc_calls_total",
-                           "method=\"" + list + "\",code=\"OK\"")),
-            2);
+  const std::string list =
+      R"(grpc_type="unary",grpc_service="antt.audit.v1.AuditService",)"
+      R"(grpc_method="ListAuditRecords")";
+  EXPECT_EQ(e.Value(Series("grpc_server_started_total", list)), 3);
   EXPECT_EQ(
-      e.Value(Series("antt_grpc_calls_total",
-                     "method=\"" + list + "\",code=\"INVALID_ARGUMENT\"")),
-      1);
-  EXPECT_EQ(e.Value(Series("antt_grpc_calls_total",
-                           "method=\"/grpc.health.v1.Health/Check\","
-                           "code=\"NOT_FOUND\"")),
+      e.Value(Series("grpc_server_handled_total", list + R"(,grpc_code="OK")")),
+      2);
+  EXPECT_EQ(e.Value(Series("grpc_server_handled_total",
+                           list + R"(,grpc_code="InvalidArgument")")),
             1);
-  EXPECT_EQ(e.Value(Series("antt_grpc_call_duration_seconds_count",
-                           "method=\"" + list + "\"")),
+  EXPECT_EQ(
+      e.Value(Series("grpc_server_handled_total",
+                     R"(grpc_type="unary",grpc_service="grpc.health.v1.)"
+                     R"(Health",grpc_method="Check",grpc_code="NotFound")")),
+      1);
+  EXPECT_EQ(e.Value(Series("grpc_server_handling_seconds_count", list)), 3);
+  EXPECT_EQ(e.Value(Series("grpc_server_handling_seconds_bucket",
+                           list + R"(,le="+Inf")")),
             3);
-  EXPECT_EQ(e.Value(Series("antt_grpc_call_duration_seconds_bucket",
-                           "method=\"" + list + "\",le=\"+Inf\"")),
-            3);
-  EXPECT_EQ(e.Value("antt_grpc_calls_in_flight"), 0);
+  EXPECT_EQ(e.Value("antt_grpc_server_calls_in_flight"), 0);
   EXPECT_TRUE(e.Has(R"(antt_rocksdb_estimated_keys{column_family="audit"})"));
   EXPECT_TRUE(e.Has("antt_rocksdb_live_data_bytes"));
   const BuildInfo build = BuildInfo::Current(kService);
@@ -455,11 +562,89 @@ TEST_F(GrpcServerOperationsTest, UnknownMethodsShareOneLabel) {
   const std::string text = server_->metrics().Render();
   EXPECT_EQ(text.find("no.such.Service"), std::string::npos) << text;
   EXPECT_EQ(text.find("another"), std::string::npos) << text;
-  EXPECT_EQ(
-      ParseExposition(text).Value(Series(
-          "antt_grpc_calls_total", R"(method="unknown",code="UNIMPLEMENTED")")),
-      3)
+  EXPECT_EQ(ParseExposition(text).Value(
+                Series("grpc_server_handled_total",
+                       R"(grpc_type="unknown",grpc_service="unknown",)"
+                       R"(grpc_method="unknown",grpc_code="Unimplemented")")),
+            3)
       << text;
+}
+
+// Calls through a DependencyChannel are the process's client calls, by
+// method and code, in every server's exposition; a dependency that is down
+// is counted as Unavailable.
+TEST_F(GrpcServerOperationsTest, CountsCallsToOtherServicesAsClientCalls) {
+  Start(Options());
+  const std::string list =
+      R"(grpc_type="unary",grpc_service="antt.audit.v1.AuditService",)"
+      R"(grpc_method="ListAuditRecords")";
+  const std::string ok =
+      Series("grpc_client_handled_total", list + R"(,grpc_code="OK")");
+  const std::string unavailable =
+      Series("grpc_client_handled_total", list + R"(,grpc_code="Unavailable")");
+  // Counters of the whole process: other tests may have counted before.
+  auto value = [](const Exposition& e, const std::string& series) {
+    return std::max(0.0, e.Value(series));
+  };
+  const Exposition before = Scrape();
+
+  EXPECT_EQ(ListAudit(DependencyChannel(Address(server_->port()),
+                                        grpc::InsecureChannelCredentials())),
+            grpc::StatusCode::OK);
+  int closed = 0;  // a port nothing listens on any more: refused at once
+  {
+    HeldPort port;
+    closed = port.port();
+  }
+  EXPECT_EQ(ListAudit(DependencyChannel(Address(closed),
+                                        grpc::InsecureChannelCredentials())),
+            grpc::StatusCode::UNAVAILABLE);
+
+  const Exposition after = Scrape();
+  EXPECT_EQ(after.types.at("grpc_client_handled_total"), "counter");
+  EXPECT_EQ(after.types.at("grpc_client_handling_seconds"), "histogram");
+  EXPECT_EQ(value(after, ok) - value(before, ok), 1);
+  EXPECT_EQ(value(after, unavailable) - value(before, unavailable), 1);
+  const std::string started = Series("grpc_client_started_total", list);
+  EXPECT_EQ(value(after, started) - value(before, started), 2);
+  const std::string count = Series("grpc_client_handling_seconds_count", list);
+  EXPECT_EQ(value(after, count) - value(before, count), 2);
+}
+
+TEST(ProcessGaugesTest, DescribeThisProcess) {
+  std::vector<GaugeSample> samples;
+  AppendProcessGauges(&samples);
+  std::map<std::string, const GaugeSample*> by_name;
+  for (const GaugeSample& sample : samples) by_name[sample.name] = &sample;
+  for (const char* name :
+       {"process_cpu_seconds_total", "process_resident_memory_bytes",
+        "process_virtual_memory_bytes", "process_start_time_seconds",
+        "process_open_fds", "process_max_fds"}) {
+    ASSERT_TRUE(by_name.count(name)) << name;
+  }
+  EXPECT_EQ(by_name["process_cpu_seconds_total"]->type, "counter");
+  EXPECT_GT(by_name["process_cpu_seconds_total"]->value, 0);
+  EXPECT_GT(by_name["process_resident_memory_bytes"]->value, 1 << 20);
+  EXPECT_GT(by_name["process_virtual_memory_bytes"]->value,
+            by_name["process_resident_memory_bytes"]->value);
+  const double now = absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch());
+  EXPECT_LE(by_name["process_start_time_seconds"]->value, now + 1);
+  EXPECT_GT(by_name["process_start_time_seconds"]->value, now - 3600);
+  // stdin, stdout, stderr at least; one more while a file is open.
+  const double open = by_name["process_open_fds"]->value;
+  EXPECT_GE(open, 3);
+  {
+    std::ifstream file("/proc/self/stat");
+    ASSERT_TRUE(file.is_open());
+    samples.clear();
+    AppendProcessGauges(&samples);
+    for (const GaugeSample& sample : samples) {
+      if (sample.name == "process_open_fds") {
+        EXPECT_EQ(sample.value, open + 1);
+      }
+    }
+  }
+  EXPECT_GE(by_name["process_max_fds"]->value, open);
 }
 
 TEST(IsCompiledInMethodTest, KnowsTheMethodsOfGeneratedServices) {
@@ -483,19 +668,20 @@ TEST_F(GrpcServerOperationsTest, InFlightCountsACallStillOpen) {
   auto stream = Health::NewStub(channel_)->Watch(context.get(), request);
   HealthCheckResponse response;
   ASSERT_TRUE(stream->Read(&response));
-  EXPECT_EQ(Scrape().Value("antt_grpc_calls_in_flight"), 1);
+  EXPECT_EQ(Scrape().Value("antt_grpc_server_calls_in_flight"), 1);
   context->TryCancel();
   while (stream->Read(&response)) {
   }
   (void)stream->Finish();
   EXPECT_TRUE(PollUntil(std::chrono::seconds(5), [&] {
-    return Scrape().Value("antt_grpc_calls_in_flight") == 0;
+    return Scrape().Value("antt_grpc_server_calls_in_flight") == 0;
   }));
   // Counted as cancelled (gRPC's health service itself ends a cancelled
   // Watch with UNKNOWN "OnCancel()", which its caller never sees).
-  EXPECT_EQ(Scrape().Value(Series("antt_grpc_calls_total",
-                                  "method=\"/grpc.health.v1.Health/Watch\","
-                                  "code=\"CANCELLED\"")),
+  EXPECT_EQ(Scrape().Value(Series(
+                "grpc_server_handled_total",
+                R"(grpc_type="server_stream",grpc_service="grpc.health.v1.)"
+                R"(Health",grpc_method="Watch",grpc_code="Canceled")")),
             1);
 }
 
@@ -605,9 +791,10 @@ TEST_F(GrpcServerOperationsTest, PortsNotAskedForAreNotOpened) {
   EXPECT_EQ(ListAudit(channel_), grpc::StatusCode::OK);
   // Calls are counted all the same.
   EXPECT_EQ(ParseExposition(server_->metrics().Render())
-                .Value(Series("antt_grpc_calls_total",
-                              "method=\"/antt.audit.v1.AuditService/"
-                              "ListAuditRecords\",code=\"OK\"")),
+                .Value(Series("grpc_server_handled_total",
+                              R"(grpc_type="unary",grpc_service="antt.audit.)"
+                              R"(v1.AuditService",grpc_method=)"
+                              R"("ListAuditRecords",grpc_code="OK")")),
             1);
 }
 

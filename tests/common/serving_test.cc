@@ -370,12 +370,12 @@ TEST(ServingTest, TheCallersDeadlineEndsAFetchSoonerThanItsOwn) {
   const absl::Time give_up = absl::Now() + absl::Seconds(10);
   while (absl::Now() < give_up &&
          calling.a.server->metrics().Render().find(
-             "antt_grpc_calls_in_flight 0") == std::string::npos) {
+             "antt_grpc_server_calls_in_flight 0") == std::string::npos) {
     absl::SleepFor(absl::Milliseconds(20));
   }
-  EXPECT_NE(
-      calling.a.server->metrics().Render().find("antt_grpc_calls_in_flight 0"),
-      std::string::npos);
+  EXPECT_NE(calling.a.server->metrics().Render().find(
+                "antt_grpc_server_calls_in_flight 0"),
+            std::string::npos);
 }
 
 TEST(ServingTest, ACallerThatHangsUpCancelsTheFetchesOfItsCall) {
@@ -407,7 +407,7 @@ TEST(ServingTest, ACallerThatHangsUpCancelsTheFetchesOfItsCall) {
   bool drained = false;
   while (!drained && absl::Now() < until) {
     drained = calling.a.server->metrics().Render().find(
-                  "antt_grpc_calls_in_flight 0") != std::string::npos;
+                  "antt_grpc_server_calls_in_flight 0") != std::string::npos;
     if (!drained) absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_TRUE(drained) << calling.a.server->metrics().Render();

@@ -45,6 +45,16 @@ constexpr char kService[] = "antt.registry.v1.RegistryService";
 constexpr char kGetUnit[] = "/antt.registry.v1.RegistryService/GetUnit";
 constexpr char kCreateUnit[] = "/antt.registry.v1.RegistryService/CreateUnit";
 constexpr char kImportUnits[] = "/antt.registry.v1.RegistryService/ImportUnits";
+// The labels of those methods' series.
+constexpr char kGetUnitLabels[] =
+    R"(grpc_type="unary",grpc_service="antt.registry.v1.RegistryService",)"
+    R"(grpc_method="GetUnit")";
+constexpr char kCreateUnitLabels[] =
+    R"(grpc_type="unary",grpc_service="antt.registry.v1.RegistryService",)"
+    R"(grpc_method="CreateUnit")";
+constexpr char kImportUnitsLabels[] =
+    R"(grpc_type="client_stream",grpc_service="antt.registry.v1.)"
+    R"(RegistryService",grpc_method="ImportUnits")";
 
 // The JSON objects of a log, one per line; fails the test on a line that is
 // not one.
@@ -182,7 +192,7 @@ class RegistryOpsTest : public ::testing::Test {
 };
 
 std::string Calls(const std::string& method, const std::string& code) {
-  return absl::StrCat("antt_grpc_calls_total{method=\"", method, "\",code=\"",
+  return absl::StrCat("grpc_server_handled_total{", method, ",grpc_code=\"",
                       code, "\"}");
 }
 
@@ -194,16 +204,26 @@ TEST_F(RegistryOpsTest, MetricsCountRealCallsScrapedOverHttp) {
   EXPECT_EQ(GetUnit("U9999999999"), grpc::StatusCode::NOT_FOUND);
 
   const Exposition e = Scrape();
-  EXPECT_EQ(e.Value(Calls(kGetUnit, "OK")), 2);
-  EXPECT_EQ(e.Value(Calls(kGetUnit, "NOT_FOUND")), 1);
-  EXPECT_EQ(e.Value(Calls(kCreateUnit, "OK")), 1);
-  EXPECT_EQ(e.Value(absl::StrCat("antt_grpc_call_duration_seconds_count{"
-                                 "method=\"",
-                                 kGetUnit, "\"}")),
+  EXPECT_EQ(e.Value(Calls(kGetUnitLabels, "OK")), 2);
+  EXPECT_EQ(e.Value(Calls(kGetUnitLabels, "NotFound")), 1);
+  EXPECT_EQ(e.Value(Calls(kCreateUnitLabels, "OK")), 1);
+  EXPECT_EQ(
+      e.Value(absl::StrCat("grpc_server_started_total{", kGetUnitLabels, "}")),
+      3);
+  EXPECT_EQ(e.Value(absl::StrCat("grpc_server_handling_seconds_count{",
+                                 kGetUnitLabels, "}")),
             3);
-  EXPECT_EQ(e.types.at("antt_grpc_call_duration_seconds"), "histogram");
-  EXPECT_EQ(e.Value("antt_grpc_calls_in_flight"), 0);
-  EXPECT_EQ(e.types.at("antt_grpc_calls_in_flight"), "gauge");
+  EXPECT_EQ(e.types.at("grpc_server_handling_seconds"), "histogram");
+  EXPECT_EQ(e.Value("antt_grpc_server_calls_in_flight"), 0);
+  EXPECT_EQ(e.types.at("antt_grpc_server_calls_in_flight"), "gauge");
+  // The process and its store's write path.
+  EXPECT_GT(e.Value("process_resident_memory_bytes"), 0);
+  EXPECT_GT(e.Value("process_open_fds"), 0);
+  EXPECT_EQ(e.Value("antt_rocksdb_write_stopped"), 0);
+  EXPECT_TRUE(e.Has("antt_rocksdb_pending_compaction_bytes"));
+  // Started without --backup_dir: no backup metrics that could look like
+  // "never backed up" (tests/common/backup_test.cc checks them).
+  EXPECT_FALSE(e.Has("antt_backup_last_success_timestamp_seconds"));
   // The unit, its index entries, its change-feed entry: keys in the store.
   EXPECT_GE(e.Value("antt_rocksdb_estimated_keys{column_family=\"units\"}"), 1);
   EXPECT_GE(e.Value("antt_rocksdb_estimated_keys{column_family=\"changes\"}"),
@@ -235,13 +255,13 @@ TEST_F(RegistryOpsTest, InFlightGaugeCountsAnOpenStream) {
   v1::ImportUnitsRequest row;
   *row.mutable_unit() = testing::Agency("Sở Xây dựng", "X1");
   ASSERT_TRUE(stream->Write(row));
-  EXPECT_EQ(Scrape().Value("antt_grpc_calls_in_flight"), 1);
+  EXPECT_EQ(Scrape().Value("antt_grpc_server_calls_in_flight"), 1);
   ASSERT_TRUE(stream->WritesDone());
   ASSERT_TRUE(stream->Finish().ok());
   EXPECT_EQ(response.created(), 1);
   const Exposition e = Scrape();
-  EXPECT_EQ(e.Value("antt_grpc_calls_in_flight"), 0);
-  EXPECT_EQ(e.Value(Calls(kImportUnits, "OK")), 1);
+  EXPECT_EQ(e.Value("antt_grpc_server_calls_in_flight"), 0);
+  EXPECT_EQ(e.Value(Calls(kImportUnitsLabels, "OK")), 1);
   HangUp();
   EXPECT_EQ(server->Stop(SIGTERM), 0) << Log();
 }
@@ -278,7 +298,7 @@ TEST_F(RegistryOpsTest, HealthPortIsPlaintextWhileTheMainPortIsTlsOnly) {
             grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_EQ(GetUnit("U0000000001"), grpc::StatusCode::NOT_FOUND);
   // Metrics are plain HTTP next to a TLS-only main port.
-  EXPECT_EQ(Scrape().Value(Calls(kGetUnit, "NOT_FOUND")), 1);
+  EXPECT_EQ(Scrape().Value(Calls(kGetUnitLabels, "NotFound")), 1);
 
   ASSERT_EQ(kill(server->pid(), SIGTERM), 0);
   EXPECT_TRUE(PollUntil(std::chrono::seconds(1), [&] {

@@ -72,6 +72,9 @@ class FakeRegistryClient final : public RegistryClient {
       return absl::UnavailableError("registry unreachable (fake)");
     registry::v1::ListChangesResponse response;
     response.set_last_sequence(after_sequence);
+    if (!changes_.empty()) {
+      response.set_head_sequence(changes_.back().sequence());
+    }
     for (const auto& change : changes_) {
       if (change.sequence() <= after_sequence) continue;
       if (response.changes_size() == page_size) break;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "common/date.h"
 #include "common/field_violations.h"
 #include "services/scoring/registry_follower.h"
@@ -625,6 +626,23 @@ TEST_F(ScoringTest, TheFollowerDoesNotSkipAUnitWhenTheRegistryIsAway) {
   registry_.FailUnit("U5", absl::OkStatus());
   ASSERT_OK(follower_->SyncOnce());
   EXPECT_EQ(store_->RegistrySequence(), 4u);
+}
+
+// The follower's lag is the feed's head less what the mirror applied, as of
+// its last page; its last success is the last time it reached the end.
+TEST_F(ScoringTest, TheFollowerReportsItsLagAndLastSuccess) {
+  registry_.Put(MakeUnit("U5", rv1::UNIT_KIND_AGENCY, "462"));
+  registry_.FailUnit("U5", absl::UnavailableError("connection reset"));
+  EXPECT_CODE(follower_->SyncOnce(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(follower_->lag(), 4);  // nothing applied of the 4 changes
+  EXPECT_EQ(follower_->last_success(), 0);
+
+  registry_.FailUnit("U5", absl::OkStatus());
+  const int64_t before = absl::ToUnixSeconds(absl::Now());
+  ASSERT_OK(follower_->SyncOnce());
+  EXPECT_EQ(follower_->lag(), 0);
+  EXPECT_GE(follower_->last_success(), before);
+  EXPECT_LE(follower_->last_success(), absl::ToUnixSeconds(absl::Now()));
 }
 
 TEST_F(ScoringTest, StatsRejectBadArguments) {
