@@ -3,14 +3,21 @@
 // what is wrong"; deploy/test/bad/ holds one broken overlay per rule, and
 // scripts/lib/check_manifests.sh asserts that each is refused by its rule.
 //
-//   node policy.mjs --data=DIR --secrets=NAME,... [--expect=pdb,backup] FILE
+//   node policy.mjs --data=DIR --secrets=NAME,... [--runbook=FILE]
+//                   [--expect=pdb,backup,monitoring,gateway] FILE
 //
 // --data      the repository's data/ directory: the reference-data ConfigMaps
 //             must hold exactly its files
 // --secrets   the Secrets deploy/scripts/make-secrets.sh makes: the only ones
 //             the manifests may refer to (none may be in them)
+// --runbook   docs/runbook.md: every alert's runbook_url must name one of its
+//             headings
 // --expect    parts an overlay must have: "pdb" (a PodDisruptionBudget per
-//             service), "backup" (a backup CronJob per service)
+//             service), "backup" (a verified backup CronJob per service and
+//             the backups on volumes of their own), "monitoring" (a
+//             ServiceMonitor per service, the PrometheusRule, the Grafana
+//             dashboard), "gateway" (scoring exposed outside the cluster
+//             through a Gateway)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, readDocuments } from './lib.mjs';
@@ -25,6 +32,12 @@ const SERVICES = {
 };
 const CLIENT_LABEL = 'antt.gov.vn/client';
 const MONITORING_NAMESPACE = 'monitoring';
+// The label of the namespace whose pods carry a Gateway's traffic to scoring
+// (deploy/overlays/gateway): only scoring's gRPC port admits it.
+const GATEWAY_LABEL = 'antt.gov.vn/gateway';
+const EXPOSED = { service: 'scoring', port: 7002 };  // all a Gateway may reach
+const BACKUP_DIR = '/var/lib/antt/backups';
+const RUNBOOK_URL = 'https://github.com/antt-gov/antt/blob/main/docs/runbook.md';
 const DEFAULT_DRAIN_SECONDS = 20;  // the servers' --drain_seconds default
 const DEFAULT_DRAIN_DELAY_SECONDS = 0;
 
@@ -57,14 +70,17 @@ function requiredFlags(service) {
 }
 
 // ---------------------------------------------------------------- arguments
-const options = { data: null, secrets: null, expect: new Set() };
+const options = { data: null, secrets: null, runbook: null, expect: new Set() };
+const PARTS = ['pdb', 'backup', 'monitoring', 'gateway'];
 const files = [];
 for (const arg of process.argv.slice(2)) {
-  const match = /^--(data|secrets|expect)=(.*)$/.exec(arg);
+  const match = /^--(data|secrets|runbook|expect)=(.*)$/.exec(arg);
   if (!match) {
     files.push(arg);
   } else if (match[1] === 'data') {
     options.data = match[2];
+  } else if (match[1] === 'runbook') {
+    options.runbook = match[2];
   } else if (match[1] === 'secrets') {
     options.secrets = new Set(match[2].split(',').filter(Boolean));
   } else {
@@ -72,12 +88,13 @@ for (const arg of process.argv.slice(2)) {
   }
 }
 if (files.length !== 1 || !options.data || !options.secrets) {
-  console.error('usage: node policy.mjs --data=DIR --secrets=NAME,... [--expect=pdb,backup] FILE');
+  console.error('usage: node policy.mjs --data=DIR --secrets=NAME,... [--runbook=FILE] ' +
+                `[--expect=${PARTS.join(',')}] FILE`);
   process.exit(2);
 }
 for (const part of options.expect) {
-  if (part !== 'pdb' && part !== 'backup') {
-    console.error(`unknown --expect part ${part} (pdb, backup)`);
+  if (!PARTS.includes(part)) {
+    console.error(`unknown --expect part ${part} (${PARTS.join(', ')})`);
     process.exit(2);
   }
 }
@@ -378,8 +395,10 @@ function checkNetwork() {
     if (own.length !== 1) {
       violation('network', set, `needs exactly one NetworkPolicy of its own, has ${own.length}`);
     }
+    const callers = [...ports.callers.map((c) => `pod:app.kubernetes.io/name=antt-${c}`), ...clientPeers];
+    if (options.expect.has('gateway') && service === EXPOSED.service) callers.push(`ns:${GATEWAY_LABEL}=true`);
     const expected = new Map([
-      [ports.listen, new Set([...ports.callers.map((c) => `pod:app.kubernetes.io/name=antt-${c}`), ...clientPeers])],
+      [ports.listen, new Set(callers)],
       [ports.metrics, new Set([`ns:kubernetes.io/metadata.name=${MONITORING_NAMESPACE}`])],
     ]);
     const admitted = new Map();
@@ -522,33 +541,201 @@ function checkDisruptionBudgets() {
   }
 }
 
+// anttctl's global --timeout may come first: a backup outlasts the default
+// 30 s per call.
+const anttctl = (service, command) => new RegExp(
+    `^/opt/antt/bin/anttctl (--timeout \\d+ )?admin ${command} --service ${service}$`);
+const commandLine = (container) => [...(container.command ?? []), ...(container.args ?? [])].join(' ');
+
 function checkBackups() {
   const jobs = ofKind('CronJob');
   for (const [service, ports] of Object.entries(SERVICES)) {
-    // anttctl's global --timeout may come first: a backup outlasts the
-    // default 30 s per call.
-    const backupCommand = new RegExp(
-        `^/opt/antt/bin/anttctl (--timeout \\d+ )?admin backup --service ${service}$`);
-    const job = jobs.find((j) => (podSpecOf(j).containers ?? []).some((c) =>
-      backupCommand.test([...(c.command ?? []), ...(c.args ?? [])].join(' '))));
+    const backupCommand = anttctl(service, 'backup');
+    const verifyCommand = anttctl(service, 'verify-backup');
+    const job = jobs.find((j) => containersOf(podSpecOf(j)).some((c) => backupCommand.test(commandLine(c))));
     if (!job) {
       if (options.expect.has('backup')) {
         violation('backup', null, `no CronJob runs \`anttctl admin backup --service ${service}\``);
       }
       continue;
     }
-    const container = podSpecOf(job).containers.find((c) => c.command?.[0] === '/opt/antt/bin/anttctl');
-    const env = new Map((container.env ?? []).map((e) => [e.name, e]));
-    const address = `antt-${service}.${NAMESPACE}.svc.cluster.local:${ports.listen}`;
-    if (env.get(`ANTT_${service.toUpperCase()}`)?.value !== address) {
-      violation('backup', job, `ANTT_${service.toUpperCase()} must be ${address}`);
+    // The backup, then its verification, by the pod's own ordering (the image
+    // has no shell): an init container backs up, the container verifies.
+    const spec = podSpecOf(job);
+    const backup = (spec.initContainers ?? []).find((c) => backupCommand.test(commandLine(c)));
+    const verify = (spec.containers ?? []).find((c) => verifyCommand.test(commandLine(c)));
+    if (!backup || !verify) {
+      violation('backup', job, 'the backup is not verified: `anttctl admin backup` must run in an init ' +
+                `container and \`anttctl admin verify-backup --service ${service}\` in the container`);
     }
-    if (!env.get('ANTT_TOKEN')?.valueFrom?.secretKeyRef) {
-      violation('backup', job, 'ANTT_TOKEN must come from a Secret');
+    for (const container of containersOf(spec).filter((c) => c.command?.[0] === '/opt/antt/bin/anttctl')) {
+      const env = new Map((container.env ?? []).map((e) => [e.name, e]));
+      const address = `antt-${service}.${NAMESPACE}.svc.cluster.local:${ports.listen}`;
+      if (env.get(`ANTT_${service.toUpperCase()}`)?.value !== address) {
+        violation('backup', job, `ANTT_${service.toUpperCase()} must be ${address} (container ${container.name})`);
+      }
+      if (!env.get('ANTT_TOKEN')?.valueFrom?.secretKeyRef) {
+        violation('backup', job, `ANTT_TOKEN must come from a Secret (container ${container.name})`);
+      }
     }
     if (job.spec.concurrencyPolicy !== 'Forbid') {
       violation('backup', job, 'concurrencyPolicy must be Forbid: two backups of one store at once');
     }
+  }
+  if (!options.expect.has('backup')) return;
+  // The backups on a volume of their own, so that losing the store's volume
+  // does not lose them too: a claim of the pod's own mounted at the
+  // --backup_dir, not the volumeClaimTemplate of the store.
+  const claimsUsed = new Map();
+  for (const service of Object.keys(SERVICES)) {
+    const { set, spec, container } = serverOf(service);
+    if (!container) continue;
+    const mount = container.volumeMounts?.find((m) => m.mountPath === BACKUP_DIR);
+    const volume = mount && (spec.volumes ?? []).find((v) => v.name === mount.name);
+    const claimName = volume?.persistentVolumeClaim?.claimName;
+    if (!claimName) {
+      violation('backup', set, `${BACKUP_DIR} must be a PersistentVolumeClaim of its own, ` +
+                'not a directory of the data volume');
+      continue;
+    }
+    const claim = named('PersistentVolumeClaim', claimName);
+    if (!claim) {
+      violation('backup', set, `mounts the claim ${claimName}, which is not in the manifests`);
+    } else if (JSON.stringify(claim.spec?.accessModes) !== JSON.stringify(['ReadWriteOnce'])) {
+      violation('backup', claim, 'must be ReadWriteOnce only: one server writes its backups');
+    }
+    if (claimsUsed.has(claimName)) {
+      violation('backup', set, `shares the backup claim ${claimName} with antt-${claimsUsed.get(claimName)}`);
+    }
+    claimsUsed.set(claimName, service);
+  }
+}
+
+// ------------------------------------------------------------- monitoring
+// GitHub's anchor of a Markdown heading.
+const anchorOf = (heading) =>
+  heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+
+function checkMonitoring() {
+  const monitors = ofKind('ServiceMonitor');
+  const services = ofKind('Service');
+  for (const monitor of monitors) {
+    const selector = monitor.spec?.selector ?? {};
+    if (selector.matchExpressions?.length || !Object.keys(selector.matchLabels ?? {}).length) {
+      violation('monitoring', monitor, 'needs a selector of matchLabels only');
+      continue;
+    }
+    const namespaces = monitor.spec?.namespaceSelector;
+    if (namespaces && !namespaces.any && !(namespaces.matchNames ?? []).includes(NAMESPACE)) {
+      violation('monitoring', monitor, `its namespaceSelector leaves out ${NAMESPACE}`);
+    }
+    // A headless Service has no metrics port: selecting it too gives
+    // Prometheus a second, broken set of targets under the same job.
+    for (const service of services) {
+      if (service.spec?.clusterIP === 'None' && labelsMatch(selector.matchLabels, service.metadata?.labels ?? {})) {
+        violation('monitoring', monitor, `selects the headless Service ${service.metadata.name} too, ` +
+                  'which has no metrics port');
+      }
+    }
+  }
+  if (options.expect.has('monitoring')) {
+    for (const [service, ports] of Object.entries(SERVICES)) {
+      const clusterIp = named('Service', `antt-${service}`);
+      if (!clusterIp) continue;  // checkServices says so
+      const metricsPort = clusterIp.spec?.ports?.find((p) => p.port === ports.metrics);
+      const scraping = monitors.filter((m) =>
+        labelsMatch(m.spec?.selector?.matchLabels, clusterIp.metadata?.labels ?? {}) &&
+        (m.spec?.endpoints ?? []).some((e) => metricsPort && e.port === metricsPort.name &&
+                                              (e.path ?? '/metrics') === '/metrics'));
+      if (scraping.length !== 1) {
+        violation('monitoring', null, `${scraping.length} ServiceMonitors scrape /metrics on the metrics ` +
+                  `port of Service antt-${service}; there must be one`);
+      }
+    }
+    if (!ofKind('ConfigMap').some((c) => c.metadata?.labels?.grafana_dashboard === '1')) {
+      violation('monitoring', null, 'no Grafana dashboard ConfigMap (label grafana_dashboard: "1")');
+    }
+  }
+  const alerts = ofKind('PrometheusRule').flatMap((rule) =>
+    (rule.spec?.groups ?? []).flatMap((g) => g.rules ?? []).filter((r) => r.alert).map((r) => [rule, r]));
+  if (options.expect.has('monitoring') && alerts.length === 0) {
+    violation('monitoring', null, 'no PrometheusRule with alerts');
+  }
+  // The headings of the runbook, outside its code blocks (where "#" starts a
+  // shell comment).
+  let inCode = false;
+  const anchors = options.runbook && new Set(readFileSync(options.runbook, 'utf8').split('\n')
+      .filter((line) => {
+        if (/^\s*```/.test(line)) inCode = !inCode;
+        return !inCode && /^#{1,6}\s/.test(line);
+      })
+      .map((line) => anchorOf(line.replace(/^#+/, ''))));
+  for (const [rule, alert] of alerts) {
+    const annotations = alert.annotations ?? {};
+    for (const key of ['summary', 'description', 'runbook_url']) {
+      if (!annotations[key]) violation('monitoring', rule, `alert ${alert.alert} has no ${key} annotation`);
+    }
+    const url = annotations.runbook_url;
+    if (!url) continue;
+    const [page, anchor] = String(url).split('#');
+    if (page !== RUNBOOK_URL || !anchor) {
+      violation('monitoring', rule, `alert ${alert.alert}: runbook_url must be ${RUNBOOK_URL}#HEADING, not ${url}`);
+    } else if (anchors && !anchors.has(anchor)) {
+      violation('monitoring', rule, `alert ${alert.alert}: runbook_url ${url} names no heading of docs/runbook.md`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- gateway
+// What faces the outside: TLS only, and nothing but scoring's gRPC port. The
+// servers check each caller's certificate and token themselves, so a route
+// must keep the TLS session theirs (TLSRoute, passthrough) or end it at the
+// Gateway and speak gRPC on (GRPCRoute, HTTPS).
+const ROUTE_KINDS = ['TLSRoute', 'GRPCRoute'];
+const GATEWAY_KINDS = ['Gateway', 'HTTPRoute', 'TCPRoute', 'UDPRoute', ...ROUTE_KINDS];
+
+function checkGateway() {
+  const gatewayObjects = objects.filter((o) => GATEWAY_KINDS.includes(o.kind) &&
+                                               String(o.apiVersion).startsWith('gateway.networking.k8s.io/'));
+  for (const object of gatewayObjects) {
+    if (object.kind !== 'Gateway' && !ROUTE_KINDS.includes(object.kind)) {
+      violation('gateway', object, `a ${object.kind} would expose a service without ANTT's TLS; ` +
+                `use ${ROUTE_KINDS.join(' or ')}`);
+    }
+  }
+  const gateways = gatewayObjects.filter((o) => o.kind === 'Gateway');
+  for (const gateway of gateways) {
+    for (const listener of gateway.spec?.listeners ?? []) {
+      const mode = listener.tls?.mode ?? 'Terminate';
+      if (listener.protocol === 'TLS' && mode === 'Passthrough') continue;
+      if (listener.protocol === 'HTTPS' && mode === 'Terminate' && listener.tls?.certificateRefs?.length) continue;
+      violation('gateway', gateway, `listener ${listener.name} speaks ${listener.protocol}` +
+                `${listener.tls ? ` (${mode})` : ''}: only TLS passthrough or HTTPS may face the outside`);
+    }
+  }
+  const routes = gatewayObjects.filter((o) => ROUTE_KINDS.includes(o.kind));
+  let exposed = false;
+  for (const route of routes) {
+    for (const rule of route.spec?.rules ?? []) {
+      for (const ref of rule.backendRefs ?? []) {
+        const kind = ref.kind ?? 'Service';
+        if (kind !== 'Service' || ref.name !== `antt-${EXPOSED.service}` || ref.port !== EXPOSED.port) {
+          violation('gateway', route, `routes to ${kind} ${ref.name}:${ref.port}: only ` +
+                    `antt-${EXPOSED.service}:${EXPOSED.port} may be reached from outside`);
+        } else {
+          exposed = true;
+        }
+      }
+    }
+    for (const parent of route.spec?.parentRefs ?? []) {
+      if ((parent.kind ?? 'Gateway') === 'Gateway' &&
+          !gateways.some((g) => g.metadata?.name === parent.name)) {
+        violation('gateway', route, `its parent Gateway ${parent.name} is not in the manifests`);
+      }
+    }
+  }
+  if (options.expect.has('gateway') && (gateways.length === 0 || !exposed)) {
+    violation('gateway', null, `no Gateway route reaches antt-${EXPOSED.service}:${EXPOSED.port}`);
   }
 }
 
@@ -568,6 +755,8 @@ checkReferenceData();
 checkNamespace();
 checkDisruptionBudgets();
 checkBackups();
+checkMonitoring();
+checkGateway();
 
 for (const line of violations) console.error(line);
 console.log(`policy: ${objects.length} objects, ${violations.length} violations in ${files[0]}`);

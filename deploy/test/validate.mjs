@@ -1,12 +1,21 @@
 // Validates every object of the YAML files given against the Kubernetes API
-// schemas of the npm package kubernetes-models (pinned in package-lock.json):
-// types, enumerations, required fields. An apiVersion or kind the package does
-// not know is an error too, so a typo in either cannot pass. The schemas do
-// not reject unknown fields (the API server does, on apply); policy.mjs
-// requires the fields ANTT depends on.
+// schemas of the npm package kubernetes-models, and the custom resources the
+// overlays use against their CRDs' schemas: @kubernetes-models/
+// prometheus-operator (ServiceMonitor, PrometheusRule) and
+// @kubernetes-models/gateway-api (Gateway, TLSRoute), all pinned in
+// package-lock.json: types, enumerations, required fields, patterns. An
+// apiVersion or kind no package knows is an error too, so a typo in either
+// cannot pass. The schemas do not reject unknown fields (the API server does,
+// on apply); policy.mjs requires the fields ANTT depends on.
 //
 //   node validate.mjs FILE...     exit 0 when every object is valid, else 1
 import { describe, readDocuments, require } from './lib.mjs';
+
+// The API groups of custom resources, by the package that has their models.
+const CRD_PACKAGES = {
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+};
 
 function modelClass(apiVersion, kind) {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
@@ -14,8 +23,11 @@ function modelClass(apiVersion, kind) {
   }
   let group;
   try {
-    // "v1" → kubernetes-models/v1, "apps/v1" → kubernetes-models/apps/v1.
-    group = require(`kubernetes-models/${apiVersion}`);
+    // "v1" → kubernetes-models/v1, "apps/v1" → kubernetes-models/apps/v1,
+    // "monitoring.coreos.com/v1" → @kubernetes-models/prometheus-operator/
+    // monitoring.coreos.com/v1.
+    const crds = CRD_PACKAGES[apiVersion.split('/')[0]];
+    group = require(crds ? `${crds}/${apiVersion}` : `kubernetes-models/${apiVersion}`);
   } catch (error) {
     if (error.code === 'MODULE_NOT_FOUND' || error.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
       throw new Error(`unknown apiVersion ${apiVersion}`);

