@@ -7,7 +7,9 @@
 #      proto/releases/api-vX.Y.Z.binpb (FILE rules): nothing a client built
 #      on a released version relies on may change. The image is checked in,
 #      so a clone without tags checks the same;
-#   3. self-test, on copies of proto/ in a temporary directory: a message
+#   3. docs/api.md is what tools/api/api_md.mjs renders from the protos and
+#      their comments (the API reference is never a second text);
+#   4. self-test, on copies of proto/ in a temporary directory: a message
 #      without its comment fails lint, a new file whose rpc returns a
 #      non-standard response fails lint (the exceptions are per file), and a
 #      renumbered field fails breaking.
@@ -73,6 +75,19 @@ if "$buf" breaking proto --against "$against" >"$work/out" 2>&1; then pass; else
     "$(basename "$against" .binpb) (above). Released packages only grow: add fields," \
     "messages and rpcs, never renumber, rename, retype or remove; a change that needs" \
     "one goes into a new major package (antt.<service>.v2) next to v1"
+fi
+
+antt_log "api: docs/api.md rendered from the protos' comments (tools/api/api_md.mjs)"
+if "$buf" build proto -o "$work/image.json" >"$work/out" 2>&1 &&
+  node tools/api/api_md.mjs "$work/image.json" >"$work/api.md" 2>>"$work/out"; then
+  if diff -u docs/api.md "$work/api.md" >"$work/api.diff"; then pass; else
+    head -n 40 "$work/api.diff" >&2
+    fail "docs/api.md is not what the protos say (above): render it again with" \
+      "\`$buf build proto -o image.json && node tools/api/api_md.mjs image.json >docs/api.md\`"
+  fi
+else
+  cat "$work/out" >&2
+  fail "docs/api.md could not be rendered"
 fi
 
 antt_log "api: self-test, a missing comment, an exception outside its files and a renumbered field refused"
