@@ -11,7 +11,10 @@
 // (PERMISSION_DENIED).
 
 #include <CLI/CLI.hpp>
+#include <iostream>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "cli/admin_commands.h"
 #include "cli/audit_commands.h"
 #include "cli/awards_commands.h"
@@ -19,6 +22,7 @@
 #include "cli/registry_commands.h"
 #include "cli/report_command.h"
 #include "cli/scoring_commands.h"
+#include "common/metrics.h"
 
 int main(int argc, char** argv) {
   using antt::cli::EnvOr;
@@ -38,6 +42,13 @@ int main(int argc, char** argv) {
       "found the chain broken; 5 not allowed (UNAUTHENTICATED: no valid "
       "token; PERMISSION_DENIED: the caller's role or area does not allow "
       "it).");
+  // "anttctl 0.1.0 (revision 7e4cb80)": the CMake project version and the
+  // git revision this binary was built from, as the servers' --version and
+  // antt_build_info say theirs.
+  const antt::BuildInfo build = antt::BuildInfo::Current("anttctl");
+  const std::string version = absl::StrCat("anttctl ", build.version,
+                                           " (revision ", build.revision, ")");
+  app.set_version_flag("--version", version);
   app.require_subcommand(1);
   app.fallthrough();  // global flags may follow the subcommand
   app.add_option("--registry", globals.registry,
@@ -82,6 +93,8 @@ int main(int argc, char** argv) {
   antt::cli::AddScoringCommands(app, globals, clients);
   antt::cli::AddAwardsCommands(app, globals, clients);
   antt::cli::AddReportCommand(app, globals, clients);
+  app.add_subcommand("version", "Print anttctl's version and revision")
+      ->callback([&version] { std::cout << version << "\n"; });
 
   try {
     app.parse(argc, argv);

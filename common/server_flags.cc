@@ -3,7 +3,10 @@
 #include <tuple>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/admin_service.h"
@@ -52,6 +55,33 @@ ABSL_FLAG(int, drain_delay_seconds, 0,
           "NOT_SERVING, so load balancers stop sending first");
 
 namespace antt {
+void SetServerUsage(absl::string_view program, absl::string_view usage) {
+  absl::SetProgramUsageMessage(usage);
+  absl::FlagsUsageConfig config;
+  // The server's own flags: those of its main.cc, and the shared ones here.
+  const auto ours = [](absl::string_view file) {
+    return absl::EndsWith(file, "/main.cc") ||
+           absl::EndsWith(file, "common/server_flags.cc");
+  };
+  config.contains_help_flags = ours;
+  config.contains_helpshort_flags = ours;
+  // "services/registry/main.cc", not the build machine's absolute path.
+  config.normalize_filename = [](absl::string_view file) {
+    for (absl::string_view top : {"/services/", "/common/"}) {
+      const size_t at = file.rfind(top);
+      if (at != absl::string_view::npos)
+        return std::string(file.substr(at + 1));
+    }
+    return std::string(file);
+  };
+  config.version_string = [name = std::string(program)] {
+    const BuildInfo build = BuildInfo::Current(name);
+    return absl::StrCat(name, " ", build.version, " (revision ", build.revision,
+                        ")\n");
+  };
+  absl::SetFlagsUsageConfig(config);
+}
+
 absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(
     bool calls_other_services) {
   ServerSecurity security;

@@ -38,6 +38,13 @@ struct ServerSecurity {
   std::shared_ptr<grpc::ChannelCredentials> dependency_credentials;
 };
 
+// Sets what `program --help` and `--version` print; call before
+// absl::ParseCommandLine. --help lists every flag the server reads (its
+// main.cc's and the shared ones of common/server_flags.cc, not those of the
+// libraries it links), under `usage`; --version prints "antt-registry 0.1.0
+// (revision 7e4cb80)", as antt_build_info says it.
+void SetServerUsage(absl::string_view program, absl::string_view usage);
+
 // Reads the security flags. `calls_other_services` makes
 // --service_token_file required (outside insecure mode).
 [[nodiscard]] absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(

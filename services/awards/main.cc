@@ -6,7 +6,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/data_dir.h"
@@ -52,7 +51,8 @@ int main(int argc, char** argv) {
   // Debian builds Abseil with mutex deadlock detection on; it costs every
   // lock (gRPC's too) several per cent of CPU in production. Tests keep it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage(
+  antt::SetServerUsage(
+      "antt-awards",
       "antt-awards --db_path=DIR --registry_addr=HOST:PORT "
       "--scoring_addr=HOST:PORT [--listen=HOST:PORT]\n"
       "  (--tls_cert=PEM --tls_key=PEM [--tls_ca=PEM] --principals_file=JSON "

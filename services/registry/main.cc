@@ -7,7 +7,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/data_dir.h"
@@ -38,7 +37,8 @@ int main(int argc, char** argv) {
   // Debian builds Abseil with mutex deadlock detection on; it costs every
   // lock (gRPC's too) several per cent of CPU in production. Tests keep it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage(
+  antt::SetServerUsage(
+      "antt-registry",
       "antt-registry --db_path=DIR [--listen=HOST:PORT] "
       "(--tls_cert=PEM --tls_key=PEM [--tls_ca=PEM] --principals_file=JSON | "
       "--insecure)");

@@ -5,7 +5,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/data_dir.h"
@@ -58,7 +57,8 @@ int main(int argc, char** argv) {
   // Debian builds Abseil with mutex deadlock detection on; it costs every
   // lock (gRPC's too) several per cent of CPU in production. Tests keep it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage(
+  antt::SetServerUsage(
+      "antt-scoring",
       "antt-scoring --db_path=DIR --registry_addr=HOST:PORT "
       "[--listen=HOST:PORT] "
       "(--tls_cert=PEM --tls_key=PEM [--tls_ca=PEM] --principals_file=JSON "

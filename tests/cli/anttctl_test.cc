@@ -250,6 +250,50 @@ class AnttctlTest : public ::testing::Test {
   std::unique_ptr<ChildProcess> awards_;
 };
 
+// The version and revision of the build, from anttctl and from each
+// server's --version; the servers' --help lists their own flags and the
+// shared ones.
+TEST_F(AnttctlTest, VersionsOfTheClientAndTheServers) {
+  const Outcome flag = RunAnttctl({"--version"}, {}, dir_);
+  EXPECT_EQ(flag.exit_code, 0) << flag;
+  EXPECT_TRUE(absl::StartsWith(flag.out, "anttctl 0.")) << flag;
+  EXPECT_TRUE(absl::StrContains(flag.out, " (revision ")) << flag;
+  const Outcome command = RunAnttctl({"version"}, {}, dir_);
+  EXPECT_EQ(command.exit_code, 0) << command;
+  EXPECT_EQ(command.out, flag.out) << command;
+
+  // What `command` prints on its standard output, and its exit status.
+  auto run = [](const std::string& command, std::string* out) {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return -1;
+    char buffer[4096];
+    out->clear();
+    while (size_t n = fread(buffer, 1, sizeof(buffer), pipe)) {
+      out->append(buffer, n);
+    }
+    return pclose(pipe);
+  };
+  const std::string version = flag.out.substr(flag.out.find(' '));
+  for (const std::string server :
+       {"antt-registry", "antt-scoring", "antt-awards"}) {
+    SCOPED_TRACE(server);
+    std::string out;
+    EXPECT_EQ(run(BinDir() + "/" + server + " --version", &out), 0) << out;
+    EXPECT_EQ(out, server + version) << out;
+    // absl's --help exits 1 after printing the usage.
+    EXPECT_NE(run(BinDir() + "/" + server + " --help 2>&1", &out), 0);
+    EXPECT_TRUE(absl::StartsWith(out, server + ": " + server)) << out;
+    for (const char* name : {"--db_path", "--listen", "--metrics_listen",
+                             "--drain_seconds", "--tls_cert"}) {
+      EXPECT_TRUE(absl::StrContains(out, name)) << name << "\n" << out;
+    }
+    EXPECT_TRUE(absl::StrContains(out, "Flags from common/server_flags.cc:"))
+        << out;
+    // Not the flags of the libraries it links (gRPC's, Abseil's own).
+    EXPECT_FALSE(absl::StrContains(out, "--flagfile")) << out;
+  }
+}
+
 TEST_F(AnttctlTest, UnknownFlagIsAUsageError) {
   const Outcome o = Run({"units", "list", "--colour", "red"});
   EXPECT_EQ(o.exit_code, 2) << o;
