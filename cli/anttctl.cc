@@ -99,6 +99,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if ((dynamic_cast<const CLI::RequiredError*>(&e) != nullptr ||
+         dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) &&
+        antt::cli::ExplainUnknownCommand(app, std::cerr)) {
+      return antt::cli::kUsage;
+    }
     const int code = app.exit(e);
     return code == 0 ? antt::cli::kOk : antt::cli::kUsage;
   }

@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -339,6 +341,74 @@ std::optional<bool> KeyMatchesCert(const std::string& cert_pem,
 }
 
 }  // namespace
+
+namespace {
+
+// The Levenshtein distance of `a` and `b`.
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+bool ExplainUnknownCommand(const CLI::App& app, std::ostream& err) {
+  // The deepest command parsed: `units` of `anttctl units lst`.
+  const CLI::App* at = &app;
+  std::string path = "anttctl";  // not argv[0]'s path
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands().front();
+    path = absl::StrCat(path, " ", at->get_name());
+  }
+  std::vector<std::string> commands;
+  for (const CLI::App* sub : at->get_subcommands({})) {
+    commands.push_back(sub->get_name());
+  }
+  if (commands.empty()) return false;
+  // The first word left over where a command was expected (a word no
+  // command takes falls through to the commands above it).
+  std::string word;
+  for (const std::string& arg : app.remaining(/*recurse=*/true)) {
+    if (!absl::StartsWith(arg, "-")) {
+      word = arg;
+      break;
+    }
+  }
+  if (word.empty()) {
+    err << "error: \"" << path
+        << "\" needs a command: " << absl::StrJoin(commands, ", ") << "\n";
+    return true;
+  }
+  // The closest command, when it is close: at most a third of its letters
+  // wrong (one for short names), or one name the beginning of the other.
+  std::string best;
+  size_t best_distance = std::string::npos;
+  for (const std::string& command : commands) {
+    const size_t distance = EditDistance(word, command);
+    const bool close = distance <= std::max<size_t>(1, command.size() / 3) ||
+                       absl::StartsWith(command, word) ||
+                       absl::StartsWith(word, command);
+    if (close && distance < best_distance) {
+      best = command;
+      best_distance = distance;
+    }
+  }
+  err << "error: unknown command \"" << word << "\" for \"" << path << "\"";
+  if (!best.empty()) err << "; did you mean \"" << best << "\"?";
+  err << "\nvalid commands: " << absl::StrJoin(commands, ", ") << "\n";
+  return true;
+}
 
 void CheckConnectionFlags(const Globals& globals) {
   if (globals.insecure) {

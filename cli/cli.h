@@ -271,6 +271,13 @@ struct BulkInput {
 void Print(const Globals& globals, const Table& table,
            const google::protobuf::Message& whole);
 
+// After `app` failed to parse: when the command given names a command group
+// (`anttctl units`) without one of its commands, or with a word none of them
+// is (`anttctl units lst`, `anttctl unitz list`), writes to `err` what is
+// wrong, the closest command ("did you mean \"list\"?") and the valid ones,
+// and returns true; false for any other error (CLI11's own message fits).
+bool ExplainUnknownCommand(const CLI::App& app, std::ostream& err);
+
 // Checks the connection flags: --insecure excludes --ca, --cert and --key;
 // --cert and --key go together; each file given can be read and holds what
 // its flag needs (a certificate, a private key); the token can travel in a

@@ -308,6 +308,38 @@ TEST_F(AnttctlTest, BadEnumIsAUsageErrorNamingTheFlagAndTheChoices) {
   EXPECT_TRUE(absl::StrContains(o.err, "agency | enterprise | education")) << o;
 }
 
+// A mistyped command is a usage error naming the closest command and the
+// valid ones; a group without its command names the valid ones.
+TEST_F(AnttctlTest, AMistypedCommandSuggestsTheClosest) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string want;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"units", "lst"},
+            "error: unknown command \"lst\" for \"anttctl units\"; did you "
+            "mean \"list\"?\nvalid commands: create, update, export, import, "
+            "get, list, dissolve\n"},
+           {{"unitz", "list"},
+            "error: unknown command \"unitz\" for \"anttctl\"; did you mean "
+            "\"units\"?\n"},
+           {{"admin", "bakup", "--service", "registry"},
+            "did you mean \"backup\"?"},
+           {{"awards", "xyz"},
+            "error: unknown command \"xyz\" for \"anttctl awards\"\nvalid "
+            "commands: "},
+           {{"audit"},
+            "error: \"anttctl audit\" needs a command: list, verify\n"}}) {
+    const Outcome o = Run(c.args);
+    EXPECT_EQ(o.exit_code, 2) << o;
+    EXPECT_TRUE(absl::StrContains(o.err, c.want)) << c.want << "\n" << o;
+  }
+  // Other usage errors keep CLI11's own message.
+  const Outcome missing = Run({"units", "get"});
+  EXPECT_EQ(missing.exit_code, 2) << missing;
+  EXPECT_TRUE(absl::StrContains(missing.err, "id is required")) << missing;
+}
+
 TEST_F(AnttctlTest, BadDateIsAUsageError) {
   const Outcome o =
       Run({"units", "create", "--name", "Sở Tư pháp", "--kind", "agency",
