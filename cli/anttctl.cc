@@ -83,8 +83,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   // Runs once every flag is parsed, before any command's callback.
-  app.parse_complete_callback(
-      [&globals] { antt::cli::CheckConnectionFlags(globals); });
+  // `version` calls no service: a stale ANTT_CERT must not stop it.
+  app.parse_complete_callback([&globals, &app] {
+    if (!app.got_subcommand("version")) {
+      antt::cli::CheckConnectionFlags(globals);
+    }
+  });
 
   antt::cli::Clients clients(globals);
   antt::cli::AddAdminCommands(app, globals, clients);

@@ -472,7 +472,20 @@ absl::StatusOr<RestoreResult> RestoreBackup(const RestoreRequest& request) {
     }
   }
   absl::StatusOr<RestoredStore> restored = OpenRestored(request.db_path);
-  if (!restored.ok()) return restored.status();
+  if (!restored.ok()) {
+    // The files are restored, but the audit log cannot be read: with
+    // verify_audit that is the drill's answer (the chain is broken), not a
+    // failed restore.
+    if (request.verify_audit && absl::IsDataLoss(restored.status())) {
+      result.restored_audit = {0, std::string(64, '0')};
+      result.audit_check.emplace();
+      result.audit_check->set_intact(false);
+      result.audit_check->set_first_broken_sequence(1);
+      result.audit_check->set_problem(std::string(restored.status().message()));
+      return result;
+    }
+    return restored.status();
+  }
   if (restored->audit == nullptr) {
     result.restored_audit = {0, std::string(64, '0')};
   } else {
@@ -480,8 +493,12 @@ absl::StatusOr<RestoreResult> RestoreBackup(const RestoreRequest& request) {
   }
   if (request.verify_audit) {
     if (restored->audit == nullptr) {
-      return absl::DataLossError(
+      result.audit_check.emplace();
+      result.audit_check->set_intact(false);
+      result.audit_check->set_first_broken_sequence(1);
+      result.audit_check->set_problem(
           "the restored store has no audit log to verify");
+      return result;
     }
     // Anchored at the head the backup recorded: the chain must reach it.
     absl::StatusOr<audit::v1::VerifyAuditChainResponse> check =

@@ -358,7 +358,7 @@ void AppendProcessGauges(std::vector<GaugeSample>* out) {
                 std::istreambuf_iterator<char>());
   }  // closed before the descriptors are counted
   const size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return;
+  if (paren == std::string::npos || paren + 2 > stat.size()) return;
   const std::vector<absl::string_view> fields = absl::StrSplit(
       absl::string_view(stat).substr(paren + 2), ' ', absl::SkipEmpty());
   // fields[0] is field 3 (state).

@@ -39,7 +39,7 @@ const STANDARD = [
   'up',
   'kubelet_volume_stats_used_bytes', 'kubelet_volume_stats_capacity_bytes',
   'kubelet_volume_stats_available_bytes',
-  'kube_job_failed',
+  'kube_cronjob_status_last_schedule_time', 'kube_cronjob_status_last_successful_time',
 ];
 const KNOWN = new Set([
   ...CONTRACT, ...STANDARD,

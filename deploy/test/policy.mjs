@@ -543,14 +543,17 @@ function checkDisruptionBudgets() {
 
 // anttctl's global --timeout may come first: a backup outlasts the default
 // 30 s per call.
-const anttctl = (service, command) => new RegExp(
-    `^/opt/antt/bin/anttctl (--timeout \\d+ )?admin ${command} --service ${service}$`);
+const anttctl = (service, command, extra = '') => new RegExp(
+    `^/opt/antt/bin/anttctl (--timeout \\d+ )?admin ${command} --service ${service}${extra}$`);
 const commandLine = (container) => [...(container.command ?? []), ...(container.args ?? [])].join(' ');
 
 function checkBackups() {
   const jobs = ofKind('CronJob');
   for (const [service, ports] of Object.entries(SERVICES)) {
-    const backupCommand = anttctl(service, 'backup');
+    // --verify: the server reads the new backup back, and deletes and
+    // counts (antt_backup_failures_total) a damaged one.
+    const backupCommand = anttctl(service, 'backup', '( --verify)?');
+    const verifiedBackup = anttctl(service, 'backup', ' --verify');
     const verifyCommand = anttctl(service, 'verify-backup');
     const job = jobs.find((j) => containersOf(podSpecOf(j)).some((c) => backupCommand.test(commandLine(c))));
     if (!job) {
@@ -564,9 +567,16 @@ function checkBackups() {
     const spec = podSpecOf(job);
     const backup = (spec.initContainers ?? []).find((c) => backupCommand.test(commandLine(c)));
     const verify = (spec.containers ?? []).find((c) => verifyCommand.test(commandLine(c)));
-    if (!backup || !verify) {
-      violation('backup', job, 'the backup is not verified: `anttctl admin backup` must run in an init ' +
-                `container and \`anttctl admin verify-backup --service ${service}\` in the container`);
+    if (!backup || !verify || !verifiedBackup.test(commandLine(backup))) {
+      violation('backup', job, 'the backup is not verified: `anttctl admin backup --verify` must run in an ' +
+                `init container and \`anttctl admin verify-backup --service ${service}\` in the container`);
+    }
+    // A damaged backup (exit 4) fails the Job at once, rather than a retry
+    // taking another backup that hides it.
+    const failOn4 = (job.spec?.jobTemplate?.spec?.podFailurePolicy?.rules ?? []).some(
+      (r) => r.action === 'FailJob' && r.onExitCodes?.operator === 'In' && r.onExitCodes.values?.includes(4));
+    if (!failOn4) {
+      violation('backup', job, 'podFailurePolicy must fail the Job on exit code 4 (a damaged backup)');
     }
     for (const container of containersOf(spec).filter((c) => c.command?.[0] === '/opt/antt/bin/anttctl')) {
       const env = new Map((container.env ?? []).map((e) => [e.name, e]));

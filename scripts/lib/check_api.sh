@@ -29,7 +29,9 @@ tools="$ANTT_ROOT/tools/api"
 cache="${ANTT_API_TOOLS_CACHE:-$ANTT_ROOT/out/api-tools}"
 
 # The pinned buf, installed again only when the lock file changes.
-antt_npm_ci "$tools" "$cache" || true
+status=0
+antt_npm_ci "$tools" "$cache" || status=$?
+[ "$status" -le 1 ] || exit 1
 buf="$cache/node_modules/.bin/buf"
 # buf keeps a cache of its own; here, not in ~/.cache.
 export BUF_CACHE_DIR="$cache/buf-cache"

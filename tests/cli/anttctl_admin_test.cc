@@ -351,6 +351,8 @@ TEST_F(AnttctlAdminTest, RestoreVerifyAuditWalksTheChainOfTheRestoredStore) {
       "(1 records checked)"))
       << intact;
 
+  fs::create_directories(Path("scratch"));
+  std::ofstream(Path("scratch/mine.txt")) << "an operator's file";
   const std::string drill = absl::StrCat(
       ANTT_SOURCE_DIR, "/deploy/scripts/restore-drill.sh --anttctl ", BinDir(),
       "/anttctl --scratch ", Path("scratch"), " registry=", BackupDir(), " >",
@@ -359,7 +361,11 @@ TEST_F(AnttctlAdminTest, RestoreVerifyAuditWalksTheChainOfTheRestoredStore) {
   EXPECT_TRUE(absl::StrContains(ReadFile(Path("drill.out")),
                                 "registry: restored and intact: backup 2"))
       << ReadFile(Path("drill.out"));
-  EXPECT_FALSE(fs::exists(Path("scratch")));  // not kept without --keep
+  // Its own directory inside --scratch is gone; the rest of --scratch stays.
+  EXPECT_TRUE(fs::exists(Path("scratch/mine.txt")));
+  EXPECT_EQ(std::distance(fs::directory_iterator(Path("scratch")),
+                          fs::directory_iterator()),
+            1);
 
   // Record 1 altered on disk, then a new backup of the altered store.
   ASSERT_NO_FATAL_FAILURE(

@@ -587,11 +587,20 @@ TEST_F(RegistryServiceTest, ListChangesFollowsEveryMutation) {
   ASSERT_EQ(response.changes_size(), 2);
   EXPECT_EQ(response.last_sequence(), 2u);
   EXPECT_EQ(response.changes(1).type(), v1::CHANGE_TYPE_DISSOLVED);
+  EXPECT_EQ(response.head_sequence(), 2u);  // the feed's newest
+  // A page that ends before the head says how far behind its reader is.
+  v1::ListChangesRequest one = request;
+  one.set_page_size(1);
+  v1::ListChangesResponse partial;
+  ASSERT_TRUE(stub_->ListChanges(Context().get(), one, &partial).ok());
+  EXPECT_EQ(partial.last_sequence(), 1u);
+  EXPECT_EQ(partial.head_sequence(), 2u);
 
   request.set_after_sequence(response.last_sequence());
   ASSERT_TRUE(stub_->ListChanges(Context().get(), request, &response).ok());
   EXPECT_EQ(response.changes_size(), 0);
   EXPECT_EQ(response.last_sequence(), 2u);
+  EXPECT_EQ(response.head_sequence(), 2u);
 
   request.set_page_size(-5);
   grpc::Status bad = stub_->ListChanges(Context().get(), request, &response);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/date.h"
 #include "common/field_violations.h"
@@ -643,6 +644,22 @@ TEST_F(ScoringTest, TheFollowerReportsItsLagAndLastSuccess) {
   EXPECT_EQ(follower_->lag(), 0);
   EXPECT_GE(follower_->last_success(), before);
   EXPECT_LE(follower_->last_success(), absl::ToUnixSeconds(absl::Now()));
+}
+
+// Over several pages, the lag counts what is left after each page applied;
+// a page that fails leaves the lag of what is not applied.
+TEST_F(ScoringTest, TheFollowerLagFollowsItsPages) {
+  for (int i = 0; i < 600; ++i) {  // sequences 4 to 603
+    registry_.Put(MakeUnit(absl::StrCat("P", i), rv1::UNIT_KIND_AGENCY, "462"));
+  }
+  registry_.FailUnit("P550", absl::UnavailableError("connection reset"));
+  EXPECT_CODE(follower_->SyncOnce(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(store_->RegistrySequence(), 500u);  // the first page applied
+  EXPECT_EQ(follower_->lag(), 103);
+  registry_.FailUnit("P550", absl::OkStatus());
+  ASSERT_OK(follower_->SyncOnce());
+  EXPECT_EQ(store_->RegistrySequence(), 603u);
+  EXPECT_EQ(follower_->lag(), 0);
 }
 
 TEST_F(ScoringTest, StatsRejectBadArguments) {
