@@ -255,7 +255,11 @@ TEST_F(RegistryOpsTest, InFlightGaugeCountsAnOpenStream) {
   v1::ImportUnitsRequest row;
   *row.mutable_unit() = testing::Agency("Sở Xây dựng", "X1");
   ASSERT_TRUE(stream->Write(row));
-  EXPECT_EQ(Scrape().Value("antt_grpc_server_calls_in_flight"), 1);
+  // Write returns once the row is sent, which may be before the server has
+  // taken the call up: wait for it (a busy machine showed the gap).
+  EXPECT_TRUE(PollUntil(std::chrono::seconds(10), [&] {
+    return Scrape().Value("antt_grpc_server_calls_in_flight") == 1;
+  }));
   ASSERT_TRUE(stream->WritesDone());
   ASSERT_TRUE(stream->Finish().ok());
   EXPECT_EQ(response.created(), 1);
