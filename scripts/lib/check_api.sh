@@ -55,12 +55,7 @@ if [ -z "$against" ] || [ ! -f "$against" ]; then
   exit 1
 fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
+antt_checks_begin
 
 # Paths in buf's messages are relative to the repository (proto/antt/...).
 cd "$ANTT_ROOT"
@@ -173,5 +168,4 @@ if mutate renumbered antt/awards/v1/awards.proto sed 's/^  string code = 1;$/  s
   expect_failure renumbered FIELD_NO_DELETE "$buf" breaking --error-format=json "$work/renumbered/proto" --against "$against"
 fi
 
-antt_log "api: $passed checks passed, $failed failed"
-[ "$failed" -eq 0 ]
+antt_checks_done api

@@ -75,12 +75,7 @@ fi
 export ANTT_DEPLOY_TEST_MODULES="$cache/node_modules"
 kubectl="${ANTT_KUBECTL:-$cache/kubectl}"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
+antt_checks_begin
 
 secrets=$("$deploy/scripts/make-secrets.sh" --names | paste -sd, -)
 policy() {  # policy RENDERED_FILE EXPECT
@@ -201,5 +196,4 @@ for dir in "$deploy"/test/bad/*/; do
   fi
 done
 
-antt_log "manifests: $passed checks passed, $failed failed"
-[ "$failed" -eq 0 ]
+antt_checks_done manifests

@@ -70,3 +70,19 @@ antt_build() {
   antt_configure "$@"
   cmake --build "$1" -j "${ANTT_JOBS:-2}"
 }
+
+# For a script of checks: a scratch directory $work, removed on exit, and
+# the tally `pass` / `fail MESSAGE...` that antt_checks_done reports.
+antt_checks_begin() {
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  passed=0
+  failed=0
+}
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
+# Logs the tally under `$1:`; fails when any check failed.
+antt_checks_done() {
+  antt_log "$1: $passed checks passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
